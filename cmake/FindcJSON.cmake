@@ -1,0 +1,21 @@
+# FindcJSON: imported target cJSON::cJSON; sets cJSON_VERSION.
+find_path(cJSON_INCLUDE_DIR cJSON.h PATH_SUFFIXES cjson)
+find_library(cJSON_LIBRARY cjson)
+if(cJSON_INCLUDE_DIR AND EXISTS "${cJSON_INCLUDE_DIR}/cJSON.h")
+  file(STRINGS "${cJSON_INCLUDE_DIR}/cJSON.h" _maj REGEX "^#define CJSON_VERSION_MAJOR")
+  file(STRINGS "${cJSON_INCLUDE_DIR}/cJSON.h" _min REGEX "^#define CJSON_VERSION_MINOR")
+  file(STRINGS "${cJSON_INCLUDE_DIR}/cJSON.h" _pat REGEX "^#define CJSON_VERSION_PATCH")
+  string(REGEX REPLACE ".* ([0-9]+).*" "\\1" _maj "${_maj}")
+  string(REGEX REPLACE ".* ([0-9]+).*" "\\1" _min "${_min}")
+  string(REGEX REPLACE ".* ([0-9]+).*" "\\1" _pat "${_pat}")
+  set(cJSON_VERSION "${_maj}.${_min}.${_pat}")
+endif()
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(cJSON REQUIRED_VARS cJSON_INCLUDE_DIR cJSON_LIBRARY
+  VERSION_VAR cJSON_VERSION)
+if(cJSON_FOUND AND NOT TARGET cJSON::cJSON)
+  add_library(cJSON::cJSON UNKNOWN IMPORTED)
+  set_target_properties(cJSON::cJSON PROPERTIES IMPORTED_LOCATION "${cJSON_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${cJSON_INCLUDE_DIR}")
+endif()
+mark_as_advanced(cJSON_INCLUDE_DIR cJSON_LIBRARY)

@@ -1,0 +1,2 @@
+/* manifest.c - placeholder while being written. */
+#include "cp_generator_internal.h"

@@ -1,0 +1,2 @@
+/* mint.c - placeholder while being written. */
+#include "cp_generator_internal.h"

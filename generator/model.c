@@ -1,0 +1,285 @@
+/* model.c - building graphs and cases; see cp_model.h for the call sequence and ownership. */
+#include "cp_model.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Growth step for the model's arrays: graphs are small, a doubling policy keeps reallocs rare. */
+#define CP_GROW_MIN 8
+
+static int grow(void **arr, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    int ncap = *cap ? *cap : CP_GROW_MIN;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = realloc(*arr, (size_t)ncap * elem);
+    if (!p)
+        return cp_error_set(CP_E_NOMEM, "out of memory growing the model to %d entries", ncap);
+    memset((char *)p + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+static int copy_str(char *dst, size_t cap, const char *src, const char *what)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        return cp_error_set(CP_E_LIMIT, "%s \"%s\" is longer than %zu characters", what, src,
+                            cap - 1);
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+uint64_t cp_hash64(const char *s)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+void cp_model_init(struct cp_model *m)
+{
+    memset(m, 0, sizeof(*m));
+}
+
+void cp_model_free(struct cp_model *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->ngraphs; i++) {
+        free(m->graphs[i].entities);
+        free(m->graphs[i].certs);
+    }
+    free(m->graphs);
+    free(m->cases);
+    memset(m, 0, sizeof(*m));
+}
+
+struct cp_graph *cp_model_graph(struct cp_model *m, const char *name)
+{
+    for (int i = 0; i < m->ngraphs; i++) {
+        if (strcmp(m->graphs[i].name, name) == 0) {
+            cp_error_set(CP_E_ARG, "graph name \"%s\" is used twice", name);
+            return NULL;
+        }
+    }
+    if (grow((void **)&m->graphs, &m->cap_graphs, m->ngraphs + 1, sizeof(*m->graphs)))
+        return NULL;
+    struct cp_graph *g = &m->graphs[m->ngraphs];
+    memset(g, 0, sizeof(*g));
+    if (copy_str(g->name, sizeof(g->name), name, "graph name"))
+        return NULL;
+    snprintf(g->tag, sizeof(g->tag), "g%012" PRIx64, cp_hash64(name) >> 16);
+    m->ngraphs++;
+    return g;
+}
+
+/* Records the first error of a build step; later calls keep it. */
+static int sticky(struct cp_graph *g, int rc)
+{
+    if (!g->err)
+        g->err = rc;
+    return -1;
+}
+
+static int add_entity(struct cp_graph *g, const char *label, enum cp_key_alg alg, int name_of)
+{
+    if (g->err)
+        return -1;
+    if (grow((void **)&g->entities, &g->cap_entities, g->nentities + 1, sizeof(*g->entities)))
+        return sticky(g, CP_E_NOMEM);
+    for (int i = 0; i < g->nentities; i++) {
+        if (strcmp(g->entities[i].label, label) == 0)
+            return sticky(g, cp_error_set(CP_E_ARG, "graph %s: entity \"%s\" added twice",
+                                          g->name, label));
+    }
+    struct cp_entity *e = &g->entities[g->nentities];
+    if (copy_str(e->label, sizeof(e->label), label, "entity label"))
+        return sticky(g, CP_E_LIMIT);
+    e->alg = alg;
+    e->name_of = name_of < 0 ? g->nentities : name_of;
+    e->key_slot = -1;
+    return g->nentities++;
+}
+
+int cp_graph_entity(struct cp_graph *g, const char *label)
+{
+    return add_entity(g, label, CP_KEY_EC_P256, -1);
+}
+
+int cp_graph_entity_rsa(struct cp_graph *g, const char *label)
+{
+    return add_entity(g, label, CP_KEY_RSA_2048, -1);
+}
+
+int cp_graph_rekey(struct cp_graph *g, int entity, const char *label)
+{
+    if (g->err)
+        return -1;
+    if (entity < 0 || entity >= g->nentities)
+        return sticky(g, cp_error_set(CP_E_ARG, "graph %s: rekey of unknown entity %d", g->name,
+                                      entity));
+    return add_entity(g, label, g->entities[entity].alg, g->entities[entity].name_of);
+}
+
+int cp_graph_find(const struct cp_graph *g, const char *label)
+{
+    for (int i = 0; i < g->ncerts; i++) {
+        if (strcmp(g->certs[i].label, label) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* "Issuer->Subject", or the subject alone for a self-signed certificate; "#2", "#3"... when a
+ * graph has two certificates for the same pair (a re-issued cross-sign). */
+static int make_label(const struct cp_graph *g, int issuer, int subject, char *out, size_t cap)
+{
+    const char *is = g->entities[issuer].label, *su = g->entities[subject].label;
+    int n = issuer == subject ? snprintf(out, cap, "%s", su) : snprintf(out, cap, "%s->%s", is, su);
+    for (int k = 2; n >= 0 && (size_t)n < cap && cp_graph_find(g, out) >= 0; k++)
+        n = issuer == subject ? snprintf(out, cap, "%s#%d", su, k)
+                              : snprintf(out, cap, "%s->%s#%d", is, su, k);
+    if (n < 0 || (size_t)n >= cap)
+        return cp_error_set(CP_E_LIMIT, "graph %s: certificate label for %s -> %s is longer "
+                                        "than %zu characters", g->name, is, su, cap - 1);
+    return 0;
+}
+
+static int add_cert(struct cp_graph *g, int issuer, int subject, bool leaf)
+{
+    if (g->err)
+        return -1;
+    if (issuer < 0 || issuer >= g->nentities || subject < 0 || subject >= g->nentities)
+        return sticky(g, cp_error_set(CP_E_ARG, "graph %s: certificate %d -> %d names an "
+                                                "unknown entity", g->name, issuer, subject));
+    if (grow((void **)&g->certs, &g->cap_certs, g->ncerts + 1, sizeof(*g->certs)))
+        return sticky(g, CP_E_NOMEM);
+    struct cp_cert *c = &g->certs[g->ncerts];
+    memset(c, 0, sizeof(*c));
+    if (make_label(g, issuer, subject, c->label, sizeof(c->label)))
+        return sticky(g, CP_E_LIMIT);
+    c->issuer = issuer;
+    c->subject = subject;
+    c->is_leaf = leaf;
+    c->version = 3;
+    c->not_before = -CP_DAY;
+    c->not_after = 366 * CP_DAY;
+    c->path_len = -1;
+    c->aki = CP_KID_PRESENT;
+    c->ski = CP_KID_PRESENT;
+    c->kid_entity = -1;
+    c->sig_alg = CP_SIG_SHA256;
+    if (leaf) {
+        c->bc = CP_BC_NOT_CA;
+        c->key_usage = CP_KU_DIGITAL_SIGNATURE;
+        c->eku = CP_EKU_SERVER_AUTH;
+    } else {
+        c->bc = CP_BC_CA;
+        c->key_usage = CP_KU_KEY_CERT_SIGN;
+    }
+    return g->ncerts++;
+}
+
+int cp_graph_ca(struct cp_graph *g, int issuer, int subject)
+{
+    return add_cert(g, issuer, subject, false);
+}
+
+int cp_graph_root(struct cp_graph *g, int entity)
+{
+    if (g->err)
+        return -1;
+    for (int i = 0; i < g->ncerts; i++) {
+        if (g->certs[i].issuer == entity && g->certs[i].subject == entity)
+            return i;
+    }
+    return add_cert(g, entity, entity, false);
+}
+
+int cp_graph_leaf(struct cp_graph *g, int issuer, int subject)
+{
+    return add_cert(g, issuer, subject, true);
+}
+
+struct cp_cert *cp_graph_cert_at(struct cp_graph *g, int cert)
+{
+    if (cert < 0 || cert >= g->ncerts) {
+        if (!g->err)
+            sticky(g, cp_error_set(CP_E_ARG, "graph %s: no certificate %d", g->name, cert));
+        return NULL;
+    }
+    return &g->certs[cert];
+}
+
+void cp_order_reverse(int *sent, int n)
+{
+    for (int i = 1, j = n - 1; i < j; i++, j--) {
+        int t = sent[i];
+        sent[i] = sent[j];
+        sent[j] = t;
+    }
+}
+
+void cp_order_shuffle(int *sent, int n, const char *key)
+{
+    /* xorshift64 keyed by the string: a fixed, portable sequence (rand() differs by libc). */
+    uint64_t x = cp_hash64(key) | 1;
+    for (int i = n - 1; i > 1; i--) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int j = 1 + (int)(x % (uint64_t)i); /* 1..i: the leaf stays first */
+        int t = sent[i];
+        sent[i] = sent[j];
+        sent[j] = t;
+    }
+}
+
+static const char *const profile_names[] = {
+#define CP_X_NAME(code, name) name,
+    CP_PROFILES(CP_X_NAME)
+#undef CP_X_NAME
+};
+static const char *const feature_names[] = {
+#define CP_X_NAME(code, name) name,
+    CP_FEATURES(CP_X_NAME)
+#undef CP_X_NAME
+};
+static const char *const reason_names[] = {
+#define CP_X_NAME(code, name) name,
+    CP_REASONS(CP_X_NAME)
+#undef CP_X_NAME
+};
+
+const char *cp_profile_name(enum cp_profile p)
+{
+    return (unsigned)p < CP_PROFILE_COUNT ? profile_names[p] : "?";
+}
+
+const char *cp_feature_name(int bit)
+{
+    return bit >= 0 && bit < CP_FEATURE_COUNT ? feature_names[bit] : "?";
+}
+
+const char *cp_reason_name(enum cp_reason r)
+{
+    return (unsigned)r < CP_REASON_COUNT ? reason_names[r] : "?";
+}
+
+int cp_feature_lookup(const char *name)
+{
+    for (int i = 0; i < CP_FEATURE_COUNT; i++) {
+        if (strcmp(feature_names[i], name) == 0)
+            return i;
+    }
+    return -1;
+}
