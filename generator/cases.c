@@ -195,6 +195,10 @@ int cp_model_finalise(struct cp_model *m)
         return rc;
     if ((rc = check_unique(m, offsetof(struct cp_case, hostname), "hostname")))
         return rc;
+    for (int gi = 0; gi < m->ngraphs; gi++) {
+        for (int k = 0; k < m->graphs[gi].ncerts; k++)
+            m->graphs[gi].certs[k].nsan_own = m->graphs[gi].certs[k].nsan;
+    }
     for (int i = 0; i < m->ncases; i++) {
         struct cp_case *c = &m->cases[i];
         struct cp_graph *g = &m->graphs[c->graph];

@@ -181,6 +181,7 @@ struct cp_cert {
     unsigned eku;         /* CP_EKU_* bits; 0: extension absent */
     char san[CP_MAX_SAN][CP_HOST_MAX]; /* DNS names; the model appends its cases' hostnames */
     int nsan;
+    int nsan_own; /* set by cp_model_finalise(): how many SAN names the family chose */
     char nc_permitted[CP_MAX_NC][CP_HOST_MAX];
     int npermitted;
     char nc_excluded[CP_MAX_NC][CP_HOST_MAX];

@@ -1,5 +1,249 @@
-/* placeholder */
-int main(void)
+/*
+ * main.c - the certpath command line. Each subcommand parses its own options and calls one
+ * part's public interface; only this file decides exit statuses:
+ *   0 success, 1 the work failed (message on stderr), 2 bad usage, 130 interrupted.
+ */
+#include "cp_common.h"
+#include "cp_generator.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130
+/* More --family options than families exist is a mistake, not a need. */
+#define CP_MAX_FAMILY_ARGS 32
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
 {
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char usage_text[] =
+    "usage: certpath <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  generate   mint the suite into a directory (default ./suite)\n"
+    "  list       list the cases the families make, with expected outcomes\n"
+    "  help       show this text, or `certpath help <command>`\n"
+    "  version    print the version\n"
+    "\n"
+    "certpath checks how well a TLS library builds and verifies certificate paths.\n";
+
+static const char generate_usage[] =
+    "usage: certpath generate [-o DIR] [--seed N] [--time RFC3339] [--family NAME]... [-j N]\n"
+    "                         [--expectations FILE]\n"
+    "  -o, --output DIR       where the suite goes (default: suite); replaced atomically\n"
+    "      --seed N           DRBG seed, a decimal number (default: 1); same seed and time\n"
+    "                         give a byte-identical suite\n"
+    "      --time T           validation time, RFC 3339 (default: now, rounded to the hour)\n"
+    "      --family NAME      only this family (repeatable; see `certpath list --families`)\n"
+    "  -j, --jobs N           minting threads (default: one per core)\n"
+    "      --expectations F   also write the oracle's expectations (expected/ format) to F\n";
+
+static const char list_usage[] =
+    "usage: certpath list [--family NAME]... [--families]\n"
+    "  --family NAME   only this family (repeatable)\n"
+    "  --families      list the families instead of the cases\n";
+
+/* Prints "certpath: <what>: <arg>" and the subcommand's usage; returns the usage exit code. */
+static int usage_error(const char *cmd_usage, const char *what, const char *arg)
+{
+    fprintf(stderr, "certpath: %s%s%s\n%s", what, *arg ? ": " : "", arg, cmd_usage);
+    return EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!*s || *s == '-')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = (uint64_t)v;
     return 0;
+}
+
+static int parse_jobs(const char *s, int *out)
+{
+    uint64_t v;
+    if (parse_u64(s, &v) || v < 1 || v > 64)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int add_family(const char **families, int *n, const char *name)
+{
+    if (*n >= CP_MAX_FAMILY_ARGS)
+        return -1;
+    families[(*n)++] = name;
+    return 0;
+}
+
+static void print_stats(const struct cp_gen_opts *o, const struct cp_gen_stats *st)
+{
+    char t[32];
+    cp_time_format(o->vtime, t, sizeof(t));
+    printf("certpath %s: generated %d cases (%d distinct) on %d graphs, %d certificates\n",
+           CP_VERSION, st->ncases, st->ndistinct, st->ngraphs, st->ncerts);
+    printf("  suite        %s/manifest.json\n", o->out_dir);
+    printf("  seed         %" PRIu64 "\n", o->seed);
+    printf("  time         %s\n", t);
+    printf("  expected     rfc5280: %d accept, %d reject;  webpki: %d accept, %d reject\n",
+           st->naccept[0], st->ncases - st->naccept[0], st->naccept[1],
+           st->ncases - st->naccept[1]);
+    for (int i = 0; i < st->nfamilies; i++)
+        printf("  %-12s %d cases\n", st->families[i].name, st->families[i].cases);
+    printf("  took         %.2f s (model and oracle %.2f s, minting and writing %.2f s)\n",
+           st->build_seconds + st->mint_seconds, st->build_seconds, st->mint_seconds);
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
+        {"time", required_argument, NULL, 't'},   {"family", required_argument, NULL, 'f'},
+        {"jobs", required_argument, NULL, 'j'},   {"expectations", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *families[CP_MAX_FAMILY_ARGS];
+    struct cp_gen_opts o;
+    struct cp_gen_stats st;
+    int c;
+
+    cp_gen_opts_init(&o);
+    o.families = families;
+    while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            o.out_dir = optarg;
+            break;
+        case 's':
+            if (parse_u64(optarg, &o.seed))
+                return usage_error(generate_usage, "bad --seed (want a decimal number)", optarg);
+            break;
+        case 't':
+            if (cp_time_parse(optarg, &o.vtime))
+                return usage_error(generate_usage, cp_error_msg(CP_E_ARG), "");
+            break;
+        case 'f':
+            if (add_family(families, &o.nfamilies, optarg))
+                return usage_error(generate_usage, "too many --family options", "");
+            break;
+        case 'j':
+            if (parse_jobs(optarg, &o.threads))
+                return usage_error(generate_usage, "bad --jobs (want 1..64)", optarg);
+            break;
+        case 'e':
+            o.expectations_path = optarg;
+            break;
+        case 'h':
+            fputs(generate_usage, stdout);
+            return 0;
+        default:
+            fputs(generate_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        return usage_error(generate_usage, "unexpected argument", argv[optind]);
+    catch_interrupts();
+    o.stop = &stop_requested;
+    int rc = cp_generator_generate(&o, &st);
+    if (rc) {
+        fprintf(stderr, "certpath generate: %s\n", cp_error_msg(rc));
+        return rc == CP_E_INTERRUPTED ? EXIT_INTERRUPTED
+               : rc == CP_E_NOTFOUND  ? EXIT_USAGE
+                                      : EXIT_FAILURE;
+    }
+    print_stats(&o, &st);
+    return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {{"family", required_argument, NULL, 'f'},
+                                         {"families", no_argument, NULL, 'F'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *families[CP_MAX_FAMILY_ARGS];
+    int n = 0, c;
+    bool families_only = false;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (add_family(families, &n, optarg))
+                return usage_error(list_usage, "too many --family options", "");
+            break;
+        case 'F':
+            families_only = true;
+            break;
+        case 'h':
+            fputs(list_usage, stdout);
+            return 0;
+        default:
+            fputs(list_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        return usage_error(list_usage, "unexpected argument", argv[optind]);
+    int rc = cp_generator_list(stdout, families, n, families_only);
+    if (rc) {
+        fprintf(stderr, "certpath list: %s\n", cp_error_msg(rc));
+        return rc == CP_E_NOTFOUND ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "generate") == 0)
+        fputs(generate_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "list") == 0)
+        fputs(list_usage, stdout);
+    else
+        fputs(usage_text, stdout);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "generate") == 0)
+        return cmd_generate(argc - 1, argv + 1);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return cmd_help(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("certpath %s\n", CP_VERSION);
+        return 0;
+    }
+    fprintf(stderr, "certpath: unknown command \"%s\"\n%s", cmd, usage_text);
+    return EXIT_USAGE;
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what certpath needs from Debian's packages, only what is missing.
+# Usage: scripts/install-deps.sh            (as root, or with sudo available)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libmbedtls-dev   # minting (and later the TLS server)
+  libcjson-dev     # manifest and results JSON
+  libcriterion-dev # tests
+  libssl-dev       # tests: an independent parser for what we mint
+  openssl          # tests: openssl verify on generated cases
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
