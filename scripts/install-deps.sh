@@ -10,6 +10,7 @@ packages=(
   libcriterion-dev # tests
   libssl-dev       # tests: an independent parser for what we mint
   openssl          # tests: openssl verify on generated cases
+  time             # bench/: wall time and peak memory
 )
 
 missing=()
