@@ -22,6 +22,7 @@ extern const int cp_nfamilies;
 /* The family registered under name, or NULL. */
 const struct cp_family *cp_family_find(const char *name);
 
+int cp_family_controls(struct cp_model *m);
 int cp_family_bettertls(struct cp_model *m);
 int cp_family_ordering(struct cp_model *m);
 int cp_family_incidents(struct cp_model *m);

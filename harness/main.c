@@ -5,6 +5,7 @@
  */
 #include "cp_common.h"
 #include "cp_generator.h"
+#include "cp_harness.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXIT_USAGE 2
 #define EXIT_INTERRUPTED 130
@@ -43,6 +45,8 @@ static const char usage_text[] =
     "commands:\n"
     "  generate   mint the suite into a directory (default ./suite)\n"
     "  list       list the cases the families make, with expected outcomes\n"
+    "  run        run the suite against a stack (see `certpath help run`)\n"
+    "  stacks     the adapters built here, their libraries' versions and capabilities\n"
     "  help       show this text, or `certpath help <command>`\n"
     "  version    print the version\n"
     "\n"
@@ -65,6 +69,19 @@ static const char list_usage[] =
     "  --families      list the families instead of the cases\n";
 
 /* Prints "certpath: <what>: <arg>" and the subcommand's usage; returns the usage exit code. */
+static const char run_usage[] =
+    "usage: certpath run --stack NAME [--suite DIR] [-j N] [--timeout S] [--filter GLOB]\n"
+    "                    [--profile P] [-o FILE] [--resume] [--no-regenerate]\n"
+    "  --stack NAME      a stack from `certpath stacks`, NAME:ARG, a module path, or all\n"
+    "  --suite DIR       the suite (default: suite; generated when missing or a day old)\n"
+    "  -j, --jobs N      worker processes (default: one per core)\n"
+    "  --timeout S       seconds a case may take before it counts as a timeout (default 10)\n"
+    "  --filter GLOB     only cases whose id matches (e.g. 'bettertls/*')\n"
+    "  --profile P       the profile the summary shows: webpki (default) or rfc5280\n"
+    "  -o, --output F    results file (default: results/<stack>.json)\n"
+    "  --resume          continue an interrupted run from its journal\n"
+    "  --no-regenerate   use the suite however old it is\n";
+
 static int usage_error(const char *cmd_usage, const char *what, const char *arg)
 {
     fprintf(stderr, "certpath: %s%s%s\n%s", what, *arg ? ": " : "", arg, cmd_usage);
@@ -216,12 +233,101 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v > 0 && v <= 3600))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"stack", required_argument, NULL, 'S'},   {"suite", required_argument, NULL, 'd'},
+        {"jobs", required_argument, NULL, 'j'},    {"timeout", required_argument, NULL, 'T'},
+        {"filter", required_argument, NULL, 'F'},  {"profile", required_argument, NULL, 'P'},
+        {"output", required_argument, NULL, 'o'},  {"resume", no_argument, NULL, 'R'},
+        {"no-regenerate", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    struct cp_run_opts o;
+    int c;
+    cp_run_opts_init(&o);
+    while ((c = getopt_long(argc, argv, "j:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'S':
+            o.stack = optarg;
+            break;
+        case 'd':
+            o.suite_dir = optarg;
+            break;
+        case 'j':
+            if (parse_jobs(optarg, &o.jobs))
+                return usage_error(run_usage, "bad --jobs (want 1..64)", optarg);
+            break;
+        case 'T':
+            if (parse_seconds(optarg, &o.timeout))
+                return usage_error(run_usage, "bad --timeout (want seconds, 0..3600)", optarg);
+            break;
+        case 'F':
+            o.filter = optarg;
+            break;
+        case 'P':
+            o.profile = optarg;
+            break;
+        case 'o':
+            o.output = optarg;
+            break;
+        case 'R':
+            o.resume = true;
+            break;
+        case 'N':
+            o.no_regenerate = true;
+            break;
+        case 'h':
+            fputs(run_usage, stdout);
+            return 0;
+        default:
+            fputs(run_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        return usage_error(run_usage, "unexpected argument", argv[optind]);
+    if (!o.stack)
+        return usage_error(run_usage, "--stack is required", "");
+    catch_interrupts();
+    o.stop = &stop_requested;
+    o.progress = isatty(STDERR_FILENO);
+    int rc = cp_run(&o);
+    if (rc) {
+        fprintf(stderr, "certpath run: %s\n", cp_error_msg(rc));
+        return rc == CP_E_INTERRUPTED ? EXIT_INTERRUPTED
+               : rc == CP_E_NOTFOUND || rc == CP_E_ARG ? EXIT_USAGE
+                                                        : EXIT_FAILURE;
+    }
+    return 0;
+}
+
+static int cmd_stacks(void)
+{
+    int rc = cp_stacks_print(stdout);
+    if (rc)
+        fprintf(stderr, "certpath stacks: %s\n", cp_error_msg(rc));
+    return rc ? EXIT_FAILURE : 0;
+}
+
 static int cmd_help(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "generate") == 0)
         fputs(generate_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "list") == 0)
         fputs(list_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "run") == 0)
+        fputs(run_usage, stdout);
     else
         fputs(usage_text, stdout);
     return 0;
@@ -238,6 +344,12 @@ int main(int argc, char **argv)
         return cmd_generate(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "stacks") == 0)
+        return cmd_stacks();
+    if (strcmp(cmd, "__worker") == 0)
+        return cp_harness_worker_main(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cmd_help(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

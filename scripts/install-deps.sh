@@ -11,6 +11,7 @@ packages=(
   libssl-dev       # tests: an independent parser for what we mint
   openssl          # tests: openssl verify on generated cases
   time             # bench/: wall time and peak memory
+  python3-jsonschema # tests: results against their JSON Schema
 )
 
 missing=()

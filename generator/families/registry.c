@@ -3,6 +3,8 @@
 #include <string.h>
 
 const struct cp_family cp_families[] = {
+    {"controls", "the must-accept and must-reject controls every run starts with",
+     cp_family_controls},
     {"bettertls", "Netflix BetterTLS path-building graphs, scenarios and defects, in 3 orders",
      cp_family_bettertls},
     {"ordering", "chains of depth 1-6 sent in order, reversed, shuffled, with extras", cp_family_ordering},

@@ -1,0 +1,150 @@
+/*
+ * harness_internal.h - the harness's parts as they meet each other (harness-internal).
+ *
+ *   suite.c    reads suite/manifest.json into a cp_suite
+ *   worker.c   the worker process: loads one adapter module, verifies the cases it is sent
+ *   pool.c     the parent's side: spawns workers, sends cases, enforces timeouts, replaces
+ *              workers that hang or crash
+ *   journal.c  appends every finished case to a journal, and reads it back for --resume
+ *   run.c      `certpath run`: suite, controls, pool, journal, results
+ *   stacks.c   `certpath stacks`
+ */
+#ifndef CP_HARNESS_INTERNAL_H
+#define CP_HARNESS_INTERNAL_H
+
+#include "cp_adapter.h"
+#include "cp_results.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- the suite as the harness reads it (suite.c) ---- */
+
+struct cp_suite_case {
+    char *id, *family, *hostname, *dir, *description;
+    uint64_t features; /* bits index cp_suite.features */
+    bool probe;
+    bool expect_accept[CP_RESULTS_MAX_PROFILES];
+};
+
+struct cp_suite {
+    char *dir, *suite_id, *seed, *validation_time;
+    int64_t vtime;
+    int nprofiles;
+    char *profiles[CP_RESULTS_MAX_PROFILES];
+    int nfeatures;
+    char *features[CP_RESULTS_MAX_FEATURES];
+    struct cp_suite_case *cases;
+    int ncases;
+};
+
+/* Loads dir/manifest.json. Errors name the file and, for a bad case, its index or id. */
+int cp_suite_load(const char *dir, struct cp_suite *s);
+void cp_suite_free(struct cp_suite *s);
+int cp_suite_find(const struct cp_suite *s, const char *id);
+int cp_suite_feature(const struct cp_suite *s, const char *name); /* bit index or -1 */
+
+/* ---- the wire between parent and worker (pool.c, worker.c) ---- */
+
+/* The case a worker runs next; fixed size, written whole to the worker's request pipe. */
+struct cp_wire_request {
+    int32_t index;
+    int64_t vtime;
+    char id[192];
+    char hostname[128];
+    char dir[PATH_MAX];
+};
+
+/* One finished case; index -1 is the worker's hello after init. */
+struct cp_wire_response {
+    int32_t index;
+    int32_t status; /* enum cp_verify_status; anything else is garbage */
+    int64_t code;
+    int64_t usec;
+    char reason[CP_REASON_TEXT_MAX];
+};
+
+/* What a worker says once its adapter is initialised (or failed to). */
+struct cp_wire_hello {
+    int32_t ok;
+    uint32_t caps;
+    char name[64];
+    char library[64];
+    char version[CP_VERSION_TEXT_MAX];
+    char settings[1024];
+    char error[512];
+};
+
+/* The fds a worker finds its pipes on (dup2'ed before exec). */
+#define CP_WORKER_REQ_FD 3
+#define CP_WORKER_RESP_FD 4
+
+/* `certpath __worker MODULE [ARG]`: the worker's main. */
+int cp_worker_main(int argc, char **argv);
+
+/* ---- the pool of workers (pool.c) ---- */
+
+#define CP_MAX_JOBS 64
+
+struct cp_worker {
+    pid_t pid;
+    int req_fd, resp_fd;
+    int busy; /* case index being run, or -1 */
+    int64_t deadline_ms;
+};
+
+/* What the pool reports for each finished case. */
+typedef void (*cp_pool_done_fn)(void *arg, int index, enum cp_outcome_kind outcome, long code,
+                                const char *reason, long usec);
+
+struct cp_pool {
+    char exe[PATH_MAX];
+    char module[PATH_MAX];
+    const char *arg;
+    bool clock_shim;
+    char shim[PATH_MAX];
+    int64_t vtime;
+    double timeout;
+    int nworkers;
+    struct cp_worker w[CP_MAX_JOBS];
+    struct cp_wire_hello hello;
+};
+
+/* Starts n workers for the module; the first one's hello fills p->hello. A module that fails
+ * to load or init fails the start with the worker's own message. */
+int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n, double timeout,
+                  int64_t vtime, bool clock_shim);
+
+/* Runs the given cases (indexes into s->cases) to completion, calling done for each. Returns
+ * CP_E_INTERRUPTED when *stop was set (unfinished cases are not reported). */
+int cp_pool_run(struct cp_pool *p, const struct cp_suite *s, const int *cases, int n,
+                cp_pool_done_fn done, void *arg, volatile sig_atomic_t *stop);
+
+void cp_pool_stop(struct cp_pool *p);
+
+/* ---- the journal (journal.c) ---- */
+
+struct cp_journal;
+
+/* Opens path for appending. With resume, first reads the finished cases back into r (whose
+ * cases must already be laid out from the suite); the header must name the same suite and
+ * stack. Without resume, truncates. */
+int cp_journal_open(const char *path, struct cp_results *r, bool resume, int *resumed,
+                    struct cp_journal **out);
+/* Appends one case and flushes it to the file. */
+int cp_journal_append(struct cp_journal *j, const struct cp_result_case *c);
+void cp_journal_close(struct cp_journal *j);
+
+/* ---- helpers ---- */
+
+/* Milliseconds on the monotonic clock. */
+int64_t cp_now_ms(void);
+/* The directory of the running executable (to find adapter modules and the clock shim). */
+int cp_exe_dir(char *buf, size_t cap);
+/* Where an adapter's module lives: $CERTPATH_ADAPTER_DIR, the build tree, or the install. */
+int cp_module_path(const char *stack, char *buf, size_t cap);
+
+#endif

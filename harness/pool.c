@@ -1,0 +1,319 @@
+/*
+ * pool.c - the parent's side of the workers: spawn, dispatch, time out, replace.
+ *
+ * Each worker is this executable re-run as `certpath __worker MODULE [ARG]` (a fresh process:
+ * no state inherited from the parent, exactly one TLS library loaded), with its request pipe on
+ * fd 3 and its response pipe on fd 4. Workers ignore SIGINT so that Ctrl-C reaches the parent
+ * alone; the parent stops dispatching and ends the workers itself. A case that outlives its
+ * deadline has its worker killed (timeout); a worker that dies mid-case is a crash (signal) or
+ * an error (exit); either way a fresh worker takes its place and the run goes on.
+ */
+#include "cp_common.h"
+#include "harness_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long a worker may take to load its library and say hello (NSS and Java-sized start-ups
+ * take a second or two; ten is generous without hiding a hang). */
+#define CP_HELLO_TIMEOUT_MS 10000
+
+int64_t cp_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int read_full(int fd, void *buf, size_t len, int64_t deadline_ms)
+{
+    char *p = buf;
+    while (len) {
+        int64_t left = deadline_ms - cp_now_ms();
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (left <= 0)
+            return -ETIMEDOUT;
+        int pr = poll(&pfd, 1, (int)left);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            return pr == 0 ? -ETIMEDOUT : -errno;
+        ssize_t r = read(fd, p, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -EPIPE;
+        p += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+static void exec_worker(const struct cp_pool *p, int req, int resp)
+{
+    char faketime[32], preload[PATH_MAX * 2], asan[1024];
+    if (dup2(req, CP_WORKER_REQ_FD) < 0 || dup2(resp, CP_WORKER_RESP_FD) < 0)
+        _exit(127);
+    signal(SIGINT, SIG_IGN);
+    if (p->clock_shim) {
+        const char *old = getenv("LD_PRELOAD"), *asan_old = getenv("ASAN_OPTIONS");
+        snprintf(faketime, sizeof(faketime), "%lld", (long long)p->vtime);
+        snprintf(preload, sizeof(preload), "%s%s%s", p->shim, old ? ":" : "", old ? old : "");
+        /* Under ASan the runtime must come first in the preload list; the shim is plain C
+         * that ASan does not need to see first, so the order check is relaxed. */
+        snprintf(asan, sizeof(asan), "%s%sverify_asan_link_order=0", asan_old ? asan_old : "",
+                 asan_old ? ":" : "");
+        setenv("CERTPATH_FAKETIME", faketime, 1);
+        setenv("LD_PRELOAD", preload, 1);
+        setenv("ASAN_OPTIONS", asan, 1);
+    }
+    char *argv[] = {(char *)"certpath", (char *)"__worker", (char *)p->module,
+                    (char *)p->arg, NULL};
+    execv(p->exe, argv);
+    _exit(127);
+}
+
+static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_wire_hello *hello)
+{
+    int req[2] = {-1, -1}, resp[2] = {-1, -1}, rc;
+    if (pipe2(req, O_CLOEXEC) || pipe2(resp, O_CLOEXEC)) {
+        rc = cp_error_set(CP_E_IO, "cannot make a pipe for a worker: %s", strerror(errno));
+        goto fail;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        rc = cp_error_set(CP_E_IO, "cannot start a worker: %s", strerror(errno));
+        goto fail;
+    }
+    if (pid == 0)
+        exec_worker(p, req[0], resp[1]);
+    close(req[0]);
+    close(resp[1]);
+    *w = (struct cp_worker){.pid = pid, .req_fd = req[1], .resp_fd = resp[0], .busy = -1};
+    int r = read_full(w->resp_fd, hello, sizeof(*hello), cp_now_ms() + CP_HELLO_TIMEOUT_MS);
+    hello->error[sizeof(hello->error) - 1] = '\0';
+    if (r || !hello->ok) {
+        rc = cp_error_set(CP_E_INTERNAL, "adapter %s did not start: %s", p->module,
+                          r == -ETIMEDOUT ? "no hello within 10 s"
+                          : r             ? "the worker died while loading it"
+                                          : hello->error);
+        kill(pid, SIGKILL);
+        close(w->req_fd);
+        close(w->resp_fd);
+        waitpid(pid, NULL, 0);
+        w->pid = 0;
+        return rc;
+    }
+    return 0;
+fail:
+    for (int i = 0; i < 2; i++) {
+        if (req[i] >= 0)
+            close(req[i]);
+        if (resp[i] >= 0)
+            close(resp[i]);
+    }
+    return rc;
+}
+
+static void reap(struct cp_worker *w, int *status)
+{
+    close(w->req_fd);
+    close(w->resp_fd);
+    if (waitpid(w->pid, status, 0) < 0)
+        *status = 0;
+    w->pid = 0;
+    w->busy = -1;
+}
+
+int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n, double timeout,
+                  int64_t vtime, bool clock_shim)
+{
+    int rc;
+    memset(p, 0, sizeof(*p));
+    if (n < 1 || n > CP_MAX_JOBS)
+        return cp_error_set(CP_E_ARG, "%d workers asked for; 1..%d allowed", n, CP_MAX_JOBS);
+    if (readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1) < 0)
+        return cp_error_set(CP_E_IO, "cannot find the certpath executable: %s", strerror(errno));
+    snprintf(p->module, sizeof(p->module), "%s", module);
+    p->arg = arg;
+    p->timeout = timeout;
+    p->vtime = vtime;
+    p->clock_shim = clock_shim;
+    if (clock_shim && (rc = cp_module_path("clockshim", p->shim, sizeof(p->shim))))
+        return rc;
+    signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe must give EPIPE, not kill the run */
+    for (int i = 0; i < n; i++) {
+        struct cp_wire_hello hello;
+        if ((rc = spawn(p, &p->w[i], i == 0 ? &p->hello : &hello))) {
+            cp_pool_stop(p);
+            return rc;
+        }
+        p->nworkers++;
+    }
+    return 0;
+}
+
+void cp_pool_stop(struct cp_pool *p)
+{
+    for (int i = 0; i < CP_MAX_JOBS; i++) {
+        struct cp_worker *w = &p->w[i];
+        if (w->pid <= 0)
+            continue;
+        int status;
+        if (w->busy >= 0)
+            kill(w->pid, SIGKILL); /* mid-case: its result would be thrown away anyway */
+        reap(w, &status);          /* closing its request pipe ends an idle worker */
+    }
+    p->nworkers = 0;
+}
+
+struct run_state {
+    struct cp_pool *p;
+    const struct cp_suite *s;
+    cp_pool_done_fn done;
+    void *arg;
+};
+
+static int dispatch(struct run_state *st, struct cp_worker *w, int index)
+{
+    const struct cp_suite_case *c = &st->s->cases[index];
+    struct cp_wire_request rq;
+    memset(&rq, 0, sizeof(rq));
+    rq.index = index;
+    rq.vtime = st->s->vtime;
+    snprintf(rq.id, sizeof(rq.id), "%s", c->id);
+    snprintf(rq.hostname, sizeof(rq.hostname), "%s", c->hostname);
+    snprintf(rq.dir, sizeof(rq.dir), "%s", c->dir);
+    w->busy = index;
+    w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
+    const char *p = (const char *)&rq;
+    size_t len = sizeof(rq);
+    while (len) {
+        ssize_t n = write(w->req_fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1; /* the worker is gone: its end will read as EOF */
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* A worker whose case could not finish: record why, then put a fresh worker in its place. */
+static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_kind outcome,
+                   const char *why)
+{
+    int index = w->busy, status = 0;
+    char reason[256];
+    if (outcome == CP_OUT_TIMEOUT)
+        kill(w->pid, SIGKILL);
+    reap(w, &status);
+    if (outcome == CP_OUT_TIMEOUT)
+        snprintf(reason, sizeof(reason), "%s", why);
+    else if (WIFSIGNALED(status))
+        outcome = CP_OUT_CRASH, snprintf(reason, sizeof(reason), "worker killed by signal %d (%s)",
+                                         WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        outcome = CP_OUT_ERROR, snprintf(reason, sizeof(reason),
+                                         "worker exited with status %d during the case (%s)",
+                                         WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
+    st->done(st->arg, index, outcome, 0, reason, 0);
+    struct cp_wire_hello hello;
+    return spawn(st->p, w, &hello);
+}
+
+/* Library texts go into JSON, journals and terminals: keep them printable ASCII. */
+static void sanitize(char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+    }
+}
+
+static int collect(struct run_state *st, struct cp_worker *w)
+{
+    struct cp_wire_response rs;
+    if (read_full(w->resp_fd, &rs, sizeof(rs), cp_now_ms() + 1000) || rs.index != w->busy)
+        return replace(st, w, CP_OUT_ERROR, "no complete response");
+    rs.reason[sizeof(rs.reason) - 1] = '\0';
+    sanitize(rs.reason);
+    enum cp_outcome_kind o = rs.status == CP_VERIFY_ACCEPT   ? CP_OUT_ACCEPT
+                             : rs.status == CP_VERIFY_REJECT ? CP_OUT_REJECT
+                                                             : CP_OUT_ERROR;
+    if (rs.status < CP_VERIFY_ACCEPT || rs.status > CP_VERIFY_ERROR)
+        snprintf(rs.reason, sizeof(rs.reason), "adapter returned an invalid status %d",
+                 (int)rs.status);
+    w->busy = -1;
+    st->done(st->arg, rs.index, o, (long)rs.code, rs.reason, (long)rs.usec);
+    return 0;
+}
+
+static int wait_any(struct run_state *st)
+{
+    struct pollfd pfd[CP_MAX_JOBS];
+    int map[CP_MAX_JOBS], n = 0;
+    int64_t now = cp_now_ms(), next = now + 60000;
+    for (int i = 0; i < st->p->nworkers; i++) {
+        struct cp_worker *w = &st->p->w[i];
+        if (w->busy < 0)
+            continue;
+        if (w->deadline_ms <= now) {
+            char why[96];
+            snprintf(why, sizeof(why), "no verdict within %.1f s; worker killed", st->p->timeout);
+            int rc = replace(st, w, CP_OUT_TIMEOUT, why);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (w->deadline_ms < next)
+            next = w->deadline_ms;
+        pfd[n] = (struct pollfd){.fd = w->resp_fd, .events = POLLIN};
+        map[n++] = i;
+    }
+    if (n == 0)
+        return 0;
+    int pr = poll(pfd, (nfds_t)n, (int)(next - now > 0 ? next - now : 0));
+    if (pr < 0)
+        return errno == EINTR ? 0 : cp_error_set(CP_E_IO, "poll: %s", strerror(errno));
+    for (int k = 0; k < n; k++) {
+        if (pfd[k].revents) {
+            int rc = collect(st, &st->p->w[map[k]]);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+int cp_pool_run(struct cp_pool *p, const struct cp_suite *s, const int *cases, int n,
+                cp_pool_done_fn done, void *arg, volatile sig_atomic_t *stop)
+{
+    struct run_state st = {.p = p, .s = s, .done = done, .arg = arg};
+    int next = 0, rc = 0;
+    for (;;) {
+        bool busy = false;
+        for (int i = 0; i < p->nworkers; i++) {
+            struct cp_worker *w = &p->w[i];
+            if (w->busy < 0 && next < n && !(stop && *stop) && dispatch(&st, w, cases[next++]) &&
+                (rc = replace(&st, w, CP_OUT_ERROR, "it could not take the case")))
+                return rc;
+            busy = busy || w->busy >= 0;
+        }
+        if (!busy && (next >= n || (stop && *stop)))
+            break;
+        if (stop && *stop)
+            break;
+        if ((rc = wait_any(&st)))
+            return rc;
+    }
+    return stop && *stop ? cp_error_set(CP_E_INTERRUPTED, "interrupted") : 0;
+}

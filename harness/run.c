@@ -1,0 +1,362 @@
+/*
+ * run.c - `certpath run`: make sure a fresh suite exists, then for each stack start its
+ * workers, run the two controls, run every case (skipping only what the adapter cannot do),
+ * journal each result as it lands, and write the results file and the summary.
+ */
+#include "cp_common.h"
+#include "cp_fs.h"
+#include "cp_generator.h"
+#include "cp_harness.h"
+#include "cp_registry.h"
+#include "harness_internal.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CP_CONTROL_ACCEPT "controls/accept"
+#define CP_CONTROL_REJECT "controls/reject"
+/* A suite validated more than a day ago would put stacks that read the clock a day off. */
+#define CP_SUITE_MAX_AGE (24 * 3600)
+#define CP_DEFAULT_TIMEOUT 10.0
+
+void cp_run_opts_init(struct cp_run_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->suite_dir = "suite";
+    o->timeout = CP_DEFAULT_TIMEOUT;
+    o->profile = "webpki";
+}
+
+static int generate(const char *dir, const char *why, volatile sig_atomic_t *stop)
+{
+    struct cp_gen_opts g;
+    struct cp_gen_stats st;
+    cp_gen_opts_init(&g);
+    g.out_dir = dir;
+    g.stop = stop;
+    fprintf(stderr, "certpath run: %s; generating one in %s\n", why, dir);
+    int rc = cp_generator_generate(&g, &st);
+    if (!rc)
+        fprintf(stderr, "certpath run: generated %d cases in %.1f s\n", st.ncases,
+                st.build_seconds + st.mint_seconds);
+    return rc;
+}
+
+static int ensure_suite(const struct cp_run_opts *o, struct cp_suite *s)
+{
+    char manifest[PATH_MAX];
+    int rc;
+    snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->suite_dir);
+    if (access(manifest, F_OK) != 0 && (rc = generate(o->suite_dir, "no suite found", o->stop)))
+        return rc;
+    if ((rc = cp_suite_load(o->suite_dir, s)))
+        return rc;
+    if (o->no_regenerate || (int64_t)time(NULL) - s->vtime <= CP_SUITE_MAX_AGE)
+        return 0;
+    cp_suite_free(s);
+    if ((rc = generate(o->suite_dir, "the suite is older than a day (--no-regenerate keeps it)",
+                       o->stop)))
+        return rc;
+    return cp_suite_load(o->suite_dir, s);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* Lays the suite's cases out in the results, every one not yet run. */
+static int layout(const struct cp_suite *s, struct cp_results *r)
+{
+    r->suite_id = dup_or_null(s->suite_id);
+    r->suite_dir = dup_or_null(s->dir);
+    r->seed = dup_or_null(s->seed);
+    r->validation_time = dup_or_null(s->validation_time);
+    r->vtime = s->vtime;
+    for (int p = 0; p < s->nprofiles; p++)
+        r->profiles[r->nprofiles++] = strdup(s->profiles[p]);
+    for (int f = 0; f < s->nfeatures; f++)
+        r->features[r->nfeatures++] = strdup(s->features[f]);
+    if (!(r->cases = calloc((size_t)s->ncases, sizeof(*r->cases))))
+        return cp_error_set(CP_E_NOMEM, "out of memory for %d results", s->ncases);
+    for (int i = 0; i < s->ncases; i++) {
+        struct cp_result_case *c = &r->cases[r->ncases++];
+        const struct cp_suite_case *sc = &s->cases[i];
+        c->id = strdup(sc->id);
+        c->family = dup_or_null(sc->family);
+        c->features = sc->features;
+        c->probe = sc->probe;
+        memcpy(c->expect_accept, sc->expect_accept, sizeof(c->expect_accept));
+        if (!c->id)
+            return cp_error_set(CP_E_NOMEM, "out of memory for results");
+    }
+    return 0;
+}
+
+/* The capabilities a case needs beyond plain in-process verification. */
+static unsigned needed_caps(const struct cp_suite *s, const struct cp_suite_case *c)
+{
+    static const struct {
+        const char *feature;
+        unsigned cap;
+    } needs[] = {{"hostname", CP_CAP_HOSTNAME}, {"leaf-eku", CP_CAP_PURPOSE},
+                 {"eku-on-ca", CP_CAP_PURPOSE}};
+    unsigned caps = 0;
+    for (size_t i = 0; i < CP_ARRAY_LEN(needs); i++) {
+        int bit = cp_suite_feature(s, needs[i].feature);
+        if (bit >= 0 && (c->features & (UINT64_C(1) << bit)))
+            caps |= needs[i].cap;
+    }
+    return caps;
+}
+
+static const char *cap_name(unsigned cap)
+{
+#define CP_X_CASE(code, bit, name)                                                                 \
+    if (cap == (code))                                                                             \
+        return name;
+    CP_CAPS(CP_X_CASE)
+#undef CP_X_CASE
+    return "?";
+}
+
+struct stack_run {
+    const struct cp_run_opts *o;
+    const struct cp_suite *s;
+    struct cp_results r;
+    struct cp_journal *journal;
+    int journal_rc;
+    int done, total;
+    int64_t started_ms, last_progress_ms;
+    char name[64];
+};
+
+static void progress(struct stack_run *st, bool final)
+{
+    int64_t now = cp_now_ms();
+    if (!st->o->progress || (!final && now - st->last_progress_ms < 200))
+        return;
+    st->last_progress_ms = now;
+    double secs = (double)(now - st->started_ms) / 1000.0;
+    double rate = secs > 0 ? st->done / secs : 0;
+    double eta = rate > 0 ? (st->total - st->done) / rate : 0;
+    fprintf(stderr, "\r[%s] %d/%d cases  %.0f/s  ETA %.0f s   %s", st->name, st->done, st->total,
+            rate, eta, final ? "\n" : "");
+    fflush(stderr);
+}
+
+static void record(void *arg, int index, enum cp_outcome_kind outcome, long code,
+                   const char *reason, long usec)
+{
+    struct stack_run *st = arg;
+    struct cp_result_case *c = &st->r.cases[index];
+    free(c->reason);
+    c->reason = strdup(reason ? reason : "");
+    c->outcome = outcome;
+    c->code = code;
+    c->usec = usec;
+    int rc = cp_journal_append(st->journal, c);
+    if (rc && !st->journal_rc)
+        st->journal_rc = rc;
+    st->done++;
+    progress(st, false);
+}
+
+static void mark_broken(struct stack_run *st, const char *id, const char *want)
+{
+    int i = cp_suite_find(st->s, id);
+    char why[512];
+    if (i < 0) {
+        snprintf(why, sizeof(why), "the suite has no control %s", id);
+    } else {
+        const struct cp_result_case *c = &st->r.cases[i];
+        if (strcmp(cp_outcome_kind_name(c->outcome), want) == 0)
+            return;
+        snprintf(why, sizeof(why), "control %s: expected %s, got %s (%s)", id, want,
+                 cp_outcome_kind_name(c->outcome), c->reason ? c->reason : "");
+    }
+    if (!st->r.broken) {
+        st->r.broken = true;
+        st->r.broken_reason = strdup(why);
+    }
+}
+
+/* Runs the controls, then every other case that passes the filter. */
+static int run_cases(struct stack_run *st, struct cp_pool *pool)
+{
+    const struct cp_suite *s = st->s;
+    int *todo = malloc((size_t)s->ncases * sizeof(int)), n = 0, rc = 0;
+    if (!todo)
+        return cp_error_set(CP_E_NOMEM, "out of memory planning %d cases", s->ncases);
+    const char *controls[] = {CP_CONTROL_ACCEPT, CP_CONTROL_REJECT};
+    for (size_t k = 0; k < CP_ARRAY_LEN(controls); k++) {
+        int i = cp_suite_find(s, controls[k]);
+        if (i >= 0 && st->r.cases[i].outcome == CP_OUT_NONE)
+            todo[n++] = i;
+    }
+    if (n && (rc = cp_pool_run(pool, s, todo, n, record, st, st->o->stop)))
+        goto out;
+    mark_broken(st, CP_CONTROL_ACCEPT, "accept");
+    mark_broken(st, CP_CONTROL_REJECT, "reject");
+    if (st->r.broken)
+        goto out;
+    n = 0;
+    for (int i = 0; i < s->ncases; i++) {
+        struct cp_result_case *c = &st->r.cases[i];
+        if (c->outcome != CP_OUT_NONE || (st->o->filter && fnmatch(st->o->filter, c->id, 0)))
+            continue;
+        unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
+        if (missing) {
+            char why[128];
+            snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
+                     cap_name(missing & -missing));
+            record(st, i, CP_OUT_SKIP, 0, why, 0);
+            continue;
+        }
+        todo[n++] = i;
+    }
+    rc = cp_pool_run(pool, s, todo, n, record, st, st->o->stop);
+out:
+    free(todo);
+    return rc ? rc : st->journal_rc;
+}
+
+static int resolve(const char *spec, char *module, size_t cap, char *name, size_t ncap,
+                   const char **arg)
+{
+    const char *colon = strchr(spec, ':'), *slash = strchr(spec, '/');
+    *arg = NULL;
+    if (slash && (!colon || slash < colon)) { /* a module path: a fake or a third party's */
+        const char *base = strrchr(spec, '/') + 1;
+        snprintf(module, cap, "%s", spec);
+        snprintf(name, ncap, "%.*s", (int)strcspn(base, "."), base);
+        return 0;
+    }
+    snprintf(name, ncap, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+    *arg = colon ? colon + 1 : NULL;
+    if (!cp_stack_find(name))
+        return cp_error_set(CP_E_NOTFOUND, "no adapter \"%s\" in this build (see `certpath "
+                                           "stacks`)", name);
+    return cp_module_path(name, module, cap);
+}
+
+static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
+                      const struct cp_run_opts *o, const struct cp_suite *s)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int jobs = o->jobs > 0 ? o->jobs : (cores > 0 ? (int)cores : 1);
+    int rc = cp_pool_start(pool, module, arg, jobs, o->timeout, s->vtime, false);
+    /* A stack that reads only the wall clock gets its workers again, under the clock shim. */
+    if (!rc && (pool->hello.caps & CP_CAP_CLOCK_SHIM) && !(pool->hello.caps & CP_CAP_SET_TIME)) {
+        cp_pool_stop(pool);
+        rc = cp_pool_start(pool, module, arg, jobs, o->timeout, s->vtime, true);
+    }
+    return rc;
+}
+
+static int output_paths(const struct cp_run_opts *o, const char *name, char *out, size_t cap,
+                        char *journal, size_t jcap)
+{
+    int rc;
+    if (o->output)
+        snprintf(out, cap, "%s", o->output);
+    else if ((rc = cp_fs_mkdirs("results")))
+        return rc;
+    else
+        snprintf(out, cap, "results/%s.json", name);
+    size_t len = strlen(out);
+    if (len > 5 && strcmp(out + len - 5, ".json") == 0)
+        len -= 5;
+    if (snprintf(journal, jcap, "%.*s.journal.jsonl", (int)len, out) >= (int)jcap)
+        return cp_error_set(CP_E_LIMIT, "results path %s is too long", out);
+    return 0;
+}
+
+static int set_stack_info(struct cp_results *r, const char *name, const struct cp_pool *pool)
+{
+    r->stack = strdup(name);
+    r->library = strdup(pool->hello.library);
+    r->library_version = strdup(pool->hello.version);
+    r->mode = strdup("in-process");
+    r->settings = strdup(pool->hello.settings);
+    r->caps = pool->hello.caps;
+    if (!r->stack || !r->library || !r->library_version || !r->mode || !r->settings)
+        return cp_error_set(CP_E_NOMEM, "out of memory");
+    return 0;
+}
+
+static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec)
+{
+    struct stack_run st = {.o = o, .s = s};
+    struct cp_pool pool;
+    char module[PATH_MAX], out[PATH_MAX], journal[PATH_MAX];
+    const char *arg;
+    int rc, resumed = 0, wrc;
+    memset(&pool, 0, sizeof(pool));
+    cp_results_init(&st.r);
+    if ((rc = resolve(spec, module, sizeof(module), st.name, sizeof(st.name), &arg)) ||
+        (rc = output_paths(o, st.name, out, sizeof(out), journal, sizeof(journal))) ||
+        (rc = layout(s, &st.r)) || (rc = start_pool(&pool, module, arg, o, s)) ||
+        (rc = set_stack_info(&st.r, st.name, &pool)) ||
+        (rc = cp_journal_open(journal, &st.r, o->resume, &resumed, &st.journal)))
+        goto out;
+    if (resumed)
+        fprintf(stderr, "certpath run: %s: resuming; %d cases already done\n", st.name, resumed);
+    st.total = s->ncases;
+    st.done = resumed;
+    st.started_ms = cp_now_ms();
+    rc = run_cases(&st, &pool);
+    st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
+    progress(&st, true);
+    st.r.complete = rc == 0 && !st.r.broken;
+    cp_results_score(&st.r);
+    /* Whatever happened, what finished is written. */
+    if ((wrc = cp_results_write_json(&st.r, out)) && !rc)
+        rc = wrc;
+    int p = cp_results_profile(&st.r, o->profile);
+    cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
+    printf("  results: %s\n", out);
+    if (!rc && st.r.broken)
+        rc = cp_error_set(CP_E_INTERNAL, "%s is broken: %s", st.name, st.r.broken_reason);
+out:
+    cp_pool_stop(&pool);
+    cp_journal_close(st.journal);
+    cp_results_free(&st.r);
+    return rc;
+}
+
+int cp_run(const struct cp_run_opts *o)
+{
+    struct cp_suite s;
+    int rc, first = 0;
+    if (!o->stack)
+        return cp_error_set(CP_E_ARG, "no --stack given (see `certpath stacks`)");
+    if (o->profile && strcmp(o->profile, "webpki") && strcmp(o->profile, "rfc5280"))
+        return cp_error_set(CP_E_ARG, "unknown profile \"%s\" (rfc5280 or webpki)", o->profile);
+    if (strcmp(o->stack, "all") == 0 && o->output)
+        return cp_error_set(CP_E_ARG, "-o names one results file; --stack all writes one per "
+                                      "stack into results/");
+    if ((rc = ensure_suite(o, &s)))
+        return rc;
+    if (strcmp(o->stack, "all") != 0) {
+        rc = run_stack(o, &s, o->stack);
+    } else {
+        for (int i = 0; i < cp_stack_count && !(o->stop && *o->stop); i++) {
+            int one = run_stack(o, &s, cp_stack_registry[i].name);
+            if (one) {
+                fprintf(stderr, "certpath run: %s: %s\n", cp_stack_registry[i].name,
+                        cp_error_msg(one));
+                first = first ? first : one;
+            }
+        }
+        rc = first;
+    }
+    cp_suite_free(&s);
+    return rc;
+}

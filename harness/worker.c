@@ -1,0 +1,199 @@
+/*
+ * worker.c - a worker process: loads exactly one adapter module and verifies the cases the
+ * parent sends, one at a time, until its request pipe closes.
+ *
+ * The worker reads each case's chain.pem and roots.pem itself (so the parent never parses a
+ * certificate), times the verify() call alone, and writes one fixed-size response. Its stdout
+ * goes to /dev/null: an adapter that prints garbage cannot disturb the protocol, which runs on
+ * fds of its own.
+ */
+#include "cp_common.h"
+#include "cp_fs.h"
+#include "harness_internal.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mbedtls/base64.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A chain here holds at most a few hundred certificates (pathological pools send ~130). */
+#define CP_WORKER_MAX_CERTS 512
+#define CP_PEM_FILE_MAX (8u << 20)
+
+struct pem_list {
+    char *text;     /* the file, decoded in place */
+    struct cp_der certs[CP_WORKER_MAX_CERTS];
+    int n;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len) {
+        ssize_t r = read(fd, p, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Decodes every "-----BEGIN CERTIFICATE-----" block of a PEM file into DER, in place. */
+static int read_pem(const char *path, struct pem_list *l)
+{
+    static const char begin[] = "-----BEGIN CERTIFICATE-----", end[] = "-----END CERTIFICATE-----";
+    int rc = cp_fs_read(path, CP_PEM_FILE_MAX, &l->text, NULL);
+    l->n = 0;
+    if (rc)
+        return rc;
+    char *p = l->text, *out = l->text;
+    while ((p = strstr(p, begin))) {
+        char *b64 = p + sizeof(begin) - 1, *e = strstr(b64, end);
+        if (!e || l->n >= CP_WORKER_MAX_CERTS)
+            return cp_error_set(CP_E_FORMAT, "%s: unterminated PEM block or more than %d "
+                                             "certificates", path, CP_WORKER_MAX_CERTS);
+        size_t dlen = 0;
+        /* The DER is shorter than its base64, so decoding over the text read so far is safe:
+         * out never passes b64. */
+        if (mbedtls_base64_decode((unsigned char *)out, (size_t)(e - out), &dlen,
+                                  (const unsigned char *)b64, (size_t)(e - b64)))
+            return cp_error_set(CP_E_FORMAT, "%s: bad base64 in certificate %d", path, l->n + 1);
+        l->certs[l->n++] = (struct cp_der){(const unsigned char *)out, dlen};
+        out += dlen;
+        p = e + sizeof(end) - 1;
+    }
+    return 0;
+}
+
+static int load_module(const char *path, const struct cp_adapter **out, void **handle,
+                       struct cp_wire_hello *hello)
+{
+    *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!*handle) {
+        snprintf(hello->error, sizeof(hello->error), "cannot load adapter %s: %s", path,
+                 dlerror());
+        return -1;
+    }
+    cp_adapter_entry_fn entry = (cp_adapter_entry_fn)dlsym(*handle, CP_ADAPTER_ENTRY);
+    const struct cp_adapter *a = entry ? entry() : NULL;
+    if (!a || a->abi != CP_ADAPTER_ABI || !a->verify || !a->init || !a->cleanup || !a->version) {
+        snprintf(hello->error, sizeof(hello->error), "%s is not a certpath adapter of ABI %d",
+                 path, CP_ADAPTER_ABI);
+        return -1;
+    }
+    *out = a;
+    return 0;
+}
+
+static void run_case(const struct cp_adapter *a, void *ctx, const struct cp_wire_request *rq,
+                     struct cp_wire_response *rs)
+{
+    struct pem_list chain = {0}, roots = {0};
+    char path[PATH_MAX + 16];
+    struct cp_verify_result res = {0};
+    rs->index = rq->index;
+    snprintf(path, sizeof(path), "%s/chain.pem", rq->dir);
+    int rc = read_pem(path, &chain);
+    if (!rc) {
+        snprintf(path, sizeof(path), "%s/roots.pem", rq->dir);
+        rc = read_pem(path, &roots);
+    }
+    if (rc) {
+        rs->status = CP_VERIFY_ERROR;
+        snprintf(rs->reason, sizeof(rs->reason), "harness: %s", cp_error_msg(rc));
+        goto out;
+    }
+    struct cp_verify_input in = {.case_id = rq->id, .case_dir = rq->dir, .chain = chain.certs,
+                                 .nchain = chain.n, .roots = roots.certs, .nroots = roots.n,
+                                 .hostname = rq->hostname, .vtime = rq->vtime};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    a->verify(ctx, &in, &res);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    rs->usec = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+    rs->status = res.status;
+    rs->code = res.code;
+    memcpy(rs->reason, res.reason, sizeof(rs->reason));
+    rs->reason[sizeof(rs->reason) - 1] = '\0';
+out:
+    free(chain.text);
+    free(roots.text);
+}
+
+static void quiet_stdout(void)
+{
+    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        dup2(fd, STDOUT_FILENO);
+        close(fd);
+    }
+}
+
+int cp_worker_main(int argc, char **argv)
+{
+    const struct cp_adapter *a = NULL;
+    struct cp_wire_hello hello = {0};
+    void *handle = NULL, *ctx = NULL;
+    int status = 1;
+    if (argc < 2) {
+        fprintf(stderr, "certpath __worker: usage: __worker MODULE [ARG]\n");
+        return 2;
+    }
+    quiet_stdout();
+    if (load_module(argv[1], &a, &handle, &hello) == 0) {
+        if (!(ctx = calloc(1, a->ctx_size ? a->ctx_size : 1)))
+            snprintf(hello.error, sizeof(hello.error), "out of memory for the adapter");
+        else if (a->init(ctx, argc > 2 ? argv[2] : NULL, hello.error, sizeof(hello.error)) == 0)
+            hello.ok = 1;
+        snprintf(hello.name, sizeof(hello.name), "%s", a->name ? a->name : "?");
+        snprintf(hello.library, sizeof(hello.library), "%s", a->library ? a->library : "?");
+        snprintf(hello.settings, sizeof(hello.settings), "%s", a->settings ? a->settings : "");
+        hello.caps = a->caps;
+        if (hello.ok)
+            a->version(ctx, hello.version, sizeof(hello.version));
+    }
+    if (write_all(CP_WORKER_RESP_FD, &hello, sizeof(hello)) || !hello.ok)
+        goto out;
+    struct cp_wire_request rq;
+    while (read_all(CP_WORKER_REQ_FD, &rq, sizeof(rq)) == 0) {
+        struct cp_wire_response rs = {0};
+        rq.id[sizeof(rq.id) - 1] = '\0';
+        rq.hostname[sizeof(rq.hostname) - 1] = '\0';
+        rq.dir[sizeof(rq.dir) - 1] = '\0';
+        run_case(a, ctx, &rq, &rs);
+        if (write_all(CP_WORKER_RESP_FD, &rs, sizeof(rs)))
+            goto out;
+    }
+    status = 0;
+out:
+    if (a && ctx)
+        a->cleanup(ctx);
+    free(ctx);
+    /* The module is not dlclose()d: libraries that register atexit handlers (NSS, GnuTLS)
+     * would crash at exit if their code were unmapped first. */
+    (void)handle;
+    return status;
+}

@@ -1,0 +1,124 @@
+/*
+ * cp_results.h - the results of one run of one stack, and what is derived from them.
+ *
+ * The harness fills a cp_results with raw outcomes (what the library said); cp_results_score()
+ * turns them into verdicts per profile against the oracle's expectations and derives feature
+ * support from every case (nothing is skipped unseen: support is computed afterwards, from the
+ * raw results). Writers turn it into results JSON (schema: reports/schema/results.schema.json)
+ * and the terminal summary.
+ *
+ * Ownership: a cp_results owns all its strings; cp_results_free() releases them.
+ */
+#ifndef CP_RESULTS_H
+#define CP_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CP_RESULTS_FORMAT "certpath-results"
+#define CP_RESULTS_FORMAT_VERSION 1
+#define CP_RESULTS_MAX_PROFILES 4
+#define CP_RESULTS_MAX_FEATURES 64
+
+/* What the library (or the harness, for timeout and crash) said about a case. */
+#define CP_OUTCOMES(X)                                                                             \
+    X(CP_OUT_NONE, "not-run")                                                                      \
+    X(CP_OUT_ACCEPT, "accept")                                                                     \
+    X(CP_OUT_REJECT, "reject")                                                                     \
+    X(CP_OUT_ERROR, "error")                                                                       \
+    X(CP_OUT_TIMEOUT, "timeout")                                                                   \
+    X(CP_OUT_CRASH, "crash")                                                                       \
+    X(CP_OUT_SKIP, "skip")
+
+enum cp_outcome_kind {
+#define CP_X_ENUM(code, name) code,
+    CP_OUTCOMES(CP_X_ENUM)
+#undef CP_X_ENUM
+        CP_OUT_COUNT
+};
+
+/* The verdict of an outcome against one profile's expectation. */
+#define CP_VERDICTS(X)                                                                             \
+    X(CP_V_NONE, "not-run")                                                                        \
+    X(CP_V_PASS, "pass")                                                                           \
+    X(CP_V_WRONG_ACCEPT, "wrongly-accepted")                                                       \
+    X(CP_V_WRONG_REJECT, "wrongly-rejected")                                                       \
+    X(CP_V_SKIP, "skip")                                                                           \
+    X(CP_V_ERROR, "error")
+
+enum cp_verdict {
+#define CP_X_ENUM(code, name) code,
+    CP_VERDICTS(CP_X_ENUM)
+#undef CP_X_ENUM
+        CP_V_COUNT
+};
+
+struct cp_result_case {
+    char *id, *family;
+    uint64_t features; /* bits index cp_results.features */
+    bool probe;
+    bool expect_accept[CP_RESULTS_MAX_PROFILES];
+    enum cp_outcome_kind outcome;
+    long code;
+    char *reason;  /* the library's text, or the harness's for timeout/crash/skip */
+    long usec;
+    enum cp_verdict verdict[CP_RESULTS_MAX_PROFILES];
+};
+
+/* Feature support under one profile, derived from every case that needs the feature. */
+enum cp_support { CP_SUPPORT_NONE = 0, CP_SUPPORTED, CP_SUPPORT_PARTIAL, CP_UNSUPPORTED };
+
+struct cp_feature_summary {
+    enum cp_support support;
+    int pass, fail, skip, error;
+};
+
+struct cp_results {
+    /* the suite */
+    char *suite_id, *suite_dir, *seed, *validation_time;
+    int64_t vtime;
+    int nprofiles;
+    char *profiles[CP_RESULTS_MAX_PROFILES];
+    int nfeatures;
+    char *features[CP_RESULTS_MAX_FEATURES];
+    /* the stack */
+    char *stack, *library, *library_version, *mode, *settings;
+    unsigned caps;
+    /* the run */
+    bool complete;  /* every case ran (false after Ctrl-C or a harness failure) */
+    bool broken;    /* a control failed: results are not scored */
+    char *broken_reason;
+    double seconds;
+    struct cp_result_case *cases;
+    int ncases;
+    /* derived by cp_results_score() */
+    int counts[CP_RESULTS_MAX_PROFILES][CP_V_COUNT];
+    struct cp_feature_summary summary[CP_RESULTS_MAX_PROFILES][CP_RESULTS_MAX_FEATURES];
+};
+
+void cp_results_init(struct cp_results *r);
+void cp_results_free(struct cp_results *r);
+
+const char *cp_outcome_kind_name(enum cp_outcome_kind o);
+const char *cp_verdict_name(enum cp_verdict v);
+const char *cp_support_name(enum cp_support s);
+int cp_outcome_kind_lookup(const char *name);
+
+/* The verdict of one outcome against one expectation. */
+enum cp_verdict cp_verdict_of(enum cp_outcome_kind outcome, bool expect_accept);
+
+/* Fills every case's verdicts, the counts and the feature summary. */
+void cp_results_score(struct cp_results *r);
+
+/* Writes results JSON to path (atomically: a temporary file renamed into place). */
+int cp_results_write_json(const struct cp_results *r, const char *path);
+
+/* The BetterTLS-style summary for one profile: features supported, pass, wrongly accepted,
+ * wrongly rejected, skip, error/timeout/crash. */
+void cp_results_print_summary(const struct cp_results *r, int profile, FILE *out);
+
+/* Index of a profile by name, or -1. */
+int cp_results_profile(const struct cp_results *r, const char *name);
+
+#endif

@@ -1,0 +1,174 @@
+/* json.c - results JSON for dashboards (schema: reports/schema/results.schema.json). */
+#include "cp_adapter.h"
+#include "cp_common.h"
+#include "cp_fs.h"
+#include "cp_results.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(x)                                                                                   \
+    do {                                                                                           \
+        if (!(x))                                                                                  \
+            goto nomem;                                                                            \
+    } while (0)
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+static cJSON *feature_list(const struct cp_results *r, uint64_t bits)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int f = 0; a && f < r->nfeatures; f++) {
+        if ((bits & (UINT64_C(1) << f)) &&
+            !cJSON_AddItemToArray(a, cJSON_CreateString(r->features[f])))
+            goto nomem;
+    }
+    return a;
+nomem:
+    cJSON_Delete(a);
+    return NULL;
+}
+
+static cJSON *case_json(const struct cp_results *r, const struct cp_result_case *c)
+{
+    cJSON *o = cJSON_CreateObject(), *ex, *v;
+    CHECK(o);
+    CHECK(cJSON_AddStringToObject(o, "id", c->id));
+    CHECK(cJSON_AddStringToObject(o, "family", or_empty(c->family)));
+    CHECK(cJSON_AddItemToObject(o, "features", feature_list(r, c->features)));
+    CHECK(ex = cJSON_AddObjectToObject(o, "expected"));
+    CHECK(v = cJSON_AddObjectToObject(o, "verdict"));
+    for (int p = 0; p < r->nprofiles; p++) {
+        CHECK(cJSON_AddStringToObject(ex, r->profiles[p], c->expect_accept[p] ? "accept"
+                                                                              : "reject"));
+        CHECK(cJSON_AddStringToObject(v, r->profiles[p], cp_verdict_name(c->verdict[p])));
+    }
+    CHECK(cJSON_AddStringToObject(o, "outcome", cp_outcome_kind_name(c->outcome)));
+    CHECK(cJSON_AddNumberToObject(o, "code", (double)c->code));
+    CHECK(cJSON_AddStringToObject(o, "reason", or_empty(c->reason)));
+    CHECK(cJSON_AddNumberToObject(o, "microseconds", (double)c->usec));
+    return o;
+nomem:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+static cJSON *summary_json(const struct cp_results *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    CHECK(o);
+    for (int p = 0; p < r->nprofiles; p++) {
+        cJSON *prof, *counts, *feats;
+        CHECK(prof = cJSON_AddObjectToObject(o, r->profiles[p]));
+        CHECK(counts = cJSON_AddObjectToObject(prof, "counts"));
+        for (int v = CP_V_PASS; v < CP_V_COUNT; v++)
+            CHECK(cJSON_AddNumberToObject(counts, cp_verdict_name((enum cp_verdict)v),
+                                          r->counts[p][v]));
+        CHECK(feats = cJSON_AddObjectToObject(prof, "features"));
+        for (int f = 0; f < r->nfeatures; f++) {
+            const struct cp_feature_summary *s = &r->summary[p][f];
+            cJSON *fo;
+            CHECK(fo = cJSON_AddObjectToObject(feats, r->features[f]));
+            CHECK(cJSON_AddStringToObject(fo, "support", cp_support_name(s->support)));
+            CHECK(cJSON_AddNumberToObject(fo, "pass", s->pass));
+            CHECK(cJSON_AddNumberToObject(fo, "fail", s->fail));
+            CHECK(cJSON_AddNumberToObject(fo, "skip", s->skip));
+            CHECK(cJSON_AddNumberToObject(fo, "error", s->error));
+        }
+    }
+    return o;
+nomem:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+static cJSON *caps_json(unsigned caps)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = {
+#define CP_X_NAME(code, bit, name) {code, name},
+        CP_CAPS(CP_X_NAME)
+#undef CP_X_NAME
+    };
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < sizeof(names) / sizeof(names[0]); i++) {
+        if ((caps & names[i].bit) && !cJSON_AddItemToArray(a, cJSON_CreateString(names[i].name)))
+            goto nomem;
+    }
+    return a;
+nomem:
+    cJSON_Delete(a);
+    return NULL;
+}
+
+static cJSON *results_json(const struct cp_results *r)
+{
+    cJSON *o = cJSON_CreateObject(), *suite, *stack, *cases;
+    CHECK(o);
+    CHECK(cJSON_AddStringToObject(o, "format", CP_RESULTS_FORMAT));
+    CHECK(cJSON_AddNumberToObject(o, "format_version", CP_RESULTS_FORMAT_VERSION));
+    CHECK(cJSON_AddStringToObject(o, "certpath", CP_VERSION));
+    CHECK(suite = cJSON_AddObjectToObject(o, "suite"));
+    CHECK(cJSON_AddStringToObject(suite, "id", or_empty(r->suite_id)));
+    CHECK(cJSON_AddStringToObject(suite, "seed", or_empty(r->seed)));
+    CHECK(cJSON_AddStringToObject(suite, "validation_time", or_empty(r->validation_time)));
+    CHECK(cJSON_AddItemToObject(suite, "profiles",
+                                cJSON_CreateStringArray((const char *const *)r->profiles,
+                                                        r->nprofiles)));
+    CHECK(stack = cJSON_AddObjectToObject(o, "stack"));
+    CHECK(cJSON_AddStringToObject(stack, "name", or_empty(r->stack)));
+    CHECK(cJSON_AddStringToObject(stack, "library", or_empty(r->library)));
+    CHECK(cJSON_AddStringToObject(stack, "version", or_empty(r->library_version)));
+    CHECK(cJSON_AddStringToObject(stack, "mode", or_empty(r->mode)));
+    CHECK(cJSON_AddStringToObject(stack, "settings", or_empty(r->settings)));
+    CHECK(cJSON_AddItemToObject(stack, "capabilities", caps_json(r->caps)));
+    CHECK(cJSON_AddBoolToObject(o, "complete", r->complete));
+    CHECK(cJSON_AddBoolToObject(o, "broken", r->broken));
+    if (r->broken)
+        CHECK(cJSON_AddStringToObject(o, "broken_reason", or_empty(r->broken_reason)));
+    CHECK(cJSON_AddNumberToObject(o, "seconds", r->seconds));
+    CHECK(cJSON_AddItemToObject(o, "summary", summary_json(r)));
+    CHECK(cases = cJSON_AddArrayToObject(o, "cases"));
+    for (int i = 0; i < r->ncases; i++) {
+        if (r->cases[i].outcome != CP_OUT_NONE)
+            CHECK(cJSON_AddItemToArray(cases, case_json(r, &r->cases[i])));
+    }
+    return o;
+nomem:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+int cp_results_write_json(const struct cp_results *r, const char *path)
+{
+    int rc = CP_E_NOMEM;
+    char tmp[PATH_MAX], *text = NULL;
+    cJSON *root = results_json(r);
+    if (!root || !(text = cJSON_Print(root))) {
+        cp_error_set(rc, "out of memory writing %s", path);
+        goto out;
+    }
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+        rc = cp_error_set(CP_E_LIMIT, "path %s is too long", path);
+        goto out;
+    }
+    if ((rc = cp_fs_write(tmp, text, strlen(text))))
+        goto out;
+    if (rename(tmp, path)) {
+        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
+        remove(tmp);
+    }
+out:
+    cJSON_free(text);
+    cJSON_Delete(root);
+    return rc;
+}

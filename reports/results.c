@@ -1,0 +1,185 @@
+/* results.c - scoring a run: verdicts per profile, counts, and feature support. */
+#include "cp_results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const outcome_names[] = {
+#define CP_X_NAME(code, name) name,
+    CP_OUTCOMES(CP_X_NAME)
+#undef CP_X_NAME
+};
+static const char *const verdict_names[] = {
+#define CP_X_NAME(code, name) name,
+    CP_VERDICTS(CP_X_NAME)
+#undef CP_X_NAME
+};
+
+void cp_results_init(struct cp_results *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+void cp_results_free(struct cp_results *r)
+{
+    if (!r)
+        return;
+    char **strings[] = {&r->suite_id, &r->suite_dir, &r->seed, &r->validation_time, &r->stack,
+                        &r->library, &r->library_version, &r->mode, &r->settings,
+                        &r->broken_reason};
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+        free(*strings[i]);
+    for (int i = 0; i < r->nprofiles; i++)
+        free(r->profiles[i]);
+    for (int i = 0; i < r->nfeatures; i++)
+        free(r->features[i]);
+    for (int i = 0; i < r->ncases; i++) {
+        free(r->cases[i].id);
+        free(r->cases[i].family);
+        free(r->cases[i].reason);
+    }
+    free(r->cases);
+    memset(r, 0, sizeof(*r));
+}
+
+const char *cp_outcome_kind_name(enum cp_outcome_kind o)
+{
+    return (unsigned)o < CP_OUT_COUNT ? outcome_names[o] : "?";
+}
+
+const char *cp_verdict_name(enum cp_verdict v)
+{
+    return (unsigned)v < CP_V_COUNT ? verdict_names[v] : "?";
+}
+
+const char *cp_support_name(enum cp_support s)
+{
+    switch (s) {
+    case CP_SUPPORTED:
+        return "supported";
+    case CP_SUPPORT_PARTIAL:
+        return "partial";
+    case CP_UNSUPPORTED:
+        return "not supported";
+    default:
+        return "not measured";
+    }
+}
+
+int cp_outcome_kind_lookup(const char *name)
+{
+    for (int i = 0; i < CP_OUT_COUNT; i++) {
+        if (strcmp(outcome_names[i], name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+enum cp_verdict cp_verdict_of(enum cp_outcome_kind outcome, bool expect_accept)
+{
+    switch (outcome) {
+    case CP_OUT_ACCEPT:
+        return expect_accept ? CP_V_PASS : CP_V_WRONG_ACCEPT;
+    case CP_OUT_REJECT:
+        return expect_accept ? CP_V_WRONG_REJECT : CP_V_PASS;
+    case CP_OUT_SKIP:
+        return CP_V_SKIP;
+    case CP_OUT_NONE:
+        return CP_V_NONE;
+    default:
+        return CP_V_ERROR;
+    }
+}
+
+int cp_results_profile(const struct cp_results *r, const char *name)
+{
+    for (int i = 0; i < r->nprofiles; i++) {
+        if (strcmp(r->profiles[i], name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static void score_features(struct cp_results *r, int p)
+{
+    for (int f = 0; f < r->nfeatures; f++) {
+        struct cp_feature_summary *s = &r->summary[p][f];
+        memset(s, 0, sizeof(*s));
+        for (int i = 0; i < r->ncases; i++) {
+            const struct cp_result_case *c = &r->cases[i];
+            if (!(c->features & (UINT64_C(1) << f)))
+                continue;
+            switch (c->verdict[p]) {
+            case CP_V_PASS:
+                s->pass++;
+                break;
+            case CP_V_WRONG_ACCEPT:
+            case CP_V_WRONG_REJECT:
+                s->fail++;
+                break;
+            case CP_V_SKIP:
+                s->skip++;
+                break;
+            case CP_V_ERROR:
+                s->error++;
+                break;
+            default:
+                break;
+            }
+        }
+        s->support = s->pass + s->fail == 0 ? CP_SUPPORT_NONE
+                     : s->fail == 0         ? CP_SUPPORTED
+                     : s->pass == 0         ? CP_UNSUPPORTED
+                                            : CP_SUPPORT_PARTIAL;
+    }
+}
+
+void cp_results_score(struct cp_results *r)
+{
+    memset(r->counts, 0, sizeof(r->counts));
+    for (int p = 0; p < r->nprofiles; p++) {
+        for (int i = 0; i < r->ncases; i++) {
+            struct cp_result_case *c = &r->cases[i];
+            c->verdict[p] = cp_verdict_of(c->outcome, c->expect_accept[p]);
+            r->counts[p][c->verdict[p]]++;
+        }
+        score_features(r, p);
+    }
+}
+
+void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
+{
+    if (p < 0 || p >= r->nprofiles)
+        return;
+    fprintf(out, "\n%s %s (%s, %s mode), profile %s\n", r->library ? r->library : r->stack,
+            r->library_version ? r->library_version : "", r->stack, r->mode, r->profiles[p]);
+    if (r->broken)
+        fprintf(out, "  BROKEN: %s\n  (the controls failed, so nothing below is a finding)\n",
+                r->broken_reason ? r->broken_reason : "a control failed");
+    if (!r->complete)
+        fprintf(out, "  INCOMPLETE: the run stopped early; counts cover finished cases only\n");
+    fprintf(out, "  features:\n");
+    for (int f = 0; f < r->nfeatures; f++) {
+        const struct cp_feature_summary *s = &r->summary[p][f];
+        if (s->pass + s->fail + s->skip + s->error == 0)
+            continue;
+        fprintf(out, "    %-28s %-13s %4d pass %4d fail", r->features[f],
+                cp_support_name(s->support), s->pass, s->fail);
+        if (s->skip)
+            fprintf(out, " %4d skip", s->skip);
+        if (s->error)
+            fprintf(out, " %4d error", s->error);
+        fputc('\n', out);
+    }
+    int timeouts = 0, crashes = 0, errors = 0;
+    for (int i = 0; i < r->ncases; i++) {
+        timeouts += r->cases[i].outcome == CP_OUT_TIMEOUT;
+        crashes += r->cases[i].outcome == CP_OUT_CRASH;
+        errors += r->cases[i].outcome == CP_OUT_ERROR;
+    }
+    const int *n = r->counts[p];
+    fprintf(out, "  cases: %d pass, %d wrongly accepted, %d wrongly rejected, %d skip, "
+                 "%d error, %d timeout, %d crash (of %d) in %.1f s\n",
+            n[CP_V_PASS], n[CP_V_WRONG_ACCEPT], n[CP_V_WRONG_REJECT], n[CP_V_SKIP], errors,
+            timeouts, crashes, r->ncases, r->seconds);
+}

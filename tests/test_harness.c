@@ -1,0 +1,238 @@
+/*
+ * test_harness.c - the harness's failure paths with a fake adapter that hangs, crashes with
+ * SIGSEGV, aborts, exits early and prints garbage; the controls; the journal and --resume after
+ * SIGINT; and the results file against its JSON Schema.
+ */
+#include "cp_fs.h"
+#include "cp_generator.h"
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char tmpdir[256], suite[300], results[300];
+
+static void setup(void)
+{
+    static const char *const families[] = {"controls", "ordering"};
+    struct cp_gen_opts o;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-harness.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    snprintf(suite, sizeof(suite), "%s/suite", tmpdir);
+    snprintf(results, sizeof(results), "%s/results.json", tmpdir);
+    cp_gen_opts_init(&o);
+    o.out_dir = suite;
+    o.families = families;
+    o.nfamilies = 2;
+    cr_assert_eq(cp_generator_generate(&o, NULL), 0, "%s", cp_error_msg(-1));
+}
+
+static void teardown(void)
+{
+    cp_fs_rmtree(tmpdir);
+}
+
+TestSuite(harness, .init = setup, .fini = teardown, .timeout = 300);
+
+static cJSON *load_json(const char *path)
+{
+    char *text = NULL;
+    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0, "%s", cp_error_msg(-1));
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert_not_null(j, "%s is not JSON", path);
+    return j;
+}
+
+/* The ids of the first n cases that are not controls and not a substring of another id (the
+ * fake adapter's plan matches substrings). */
+static int pick_cases(char ids[][192], int n)
+{
+    char path[400];
+    snprintf(path, sizeof(path), "%s/manifest.json", suite);
+    cJSON *m = load_json(path), *cases = cJSON_GetObjectItem(m, "cases"), *a, *b;
+    int k = 0;
+    cJSON_ArrayForEach(a, cases)
+    {
+        const char *id = cJSON_GetObjectItem(a, "id")->valuestring;
+        bool unique = strncmp(id, "controls/", 9) != 0;
+        cJSON_ArrayForEach(b, cases)
+        {
+            const char *other = cJSON_GetObjectItem(b, "id")->valuestring;
+            unique = unique && (other == id || !strstr(other, id));
+        }
+        if (unique && k < n)
+            snprintf(ids[k++], 192, "%s", id);
+    }
+    cJSON_Delete(m);
+    return k;
+}
+
+static int run_certpath(const char *env, const char *extra, char **output)
+{
+    char cmd[8192], log[400];
+    snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
+    snprintf(cmd, sizeof(cmd),
+             "%s %s run --stack %s --suite %s --no-regenerate -j2 --timeout 1 -o %s %s >%s 2>&1",
+             env, CP_CERTPATH_BIN, CP_FAKE_ADAPTER, suite, results, extra, log);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "certpath did not exit normally");
+    if (output)
+        cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
+    return WEXITSTATUS(st);
+}
+
+static cJSON *result_of(cJSON *res, const char *id)
+{
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
+    {
+        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static const char *field(cJSON *c, const char *key)
+{
+    return c ? cJSON_GetStringValue(cJSON_GetObjectItem(c, key)) : NULL;
+}
+
+Test(harness, every_misbehaviour_gets_its_own_outcome_and_the_run_completes)
+{
+    char ids[5][192], env[2048], *log = NULL;
+    cr_assert_eq(pick_cases(ids, 5), 5, "the suite has too few cases");
+    snprintf(env, sizeof(env), "CP_FAKE_PLAN='%s=hang,%s=segv,%s=abort,%s=exit,%s=garbage'",
+             ids[0], ids[1], ids[2], ids[3], ids[4]);
+    int rc = run_certpath(env, "", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = load_json(results);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "run not complete");
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(res, "broken")), "run reported broken");
+
+    cJSON *c = result_of(res, ids[0]);
+    cr_expect_str_eq(field(c, "outcome"), "timeout", "%s", ids[0]);
+    c = result_of(res, ids[1]);
+    cr_expect_str_eq(field(c, "outcome"), "crash", "%s", ids[1]);
+    cr_expect(strstr(field(c, "reason"), "signal 11") != NULL, "%s", field(c, "reason"));
+    c = result_of(res, ids[2]);
+    cr_expect_str_eq(field(c, "outcome"), "crash", "%s", ids[2]);
+    cr_expect(strstr(field(c, "reason"), "signal 6") != NULL, "%s", field(c, "reason"));
+    c = result_of(res, ids[3]);
+    cr_expect_str_eq(field(c, "outcome"), "error", "%s", ids[3]);
+    cr_expect(strstr(field(c, "reason"), "exited with status 3") != NULL, "%s",
+              field(c, "reason"));
+    c = result_of(res, ids[4]);
+    cr_expect_str_eq(field(c, "outcome"), "error", "%s", ids[4]);
+    cr_expect(strstr(field(c, "reason"), "invalid status 99") != NULL, "%s", field(c, "reason"));
+
+    /* Every other case still ran, on fresh workers, and got the fake's plain answer. */
+    char path[400];
+    snprintf(path, sizeof(path), "%s/manifest.json", suite);
+    cJSON *m = load_json(path), *mc;
+    int total = 0, plain = 0;
+    cJSON_ArrayForEach(mc, cJSON_GetObjectItem(m, "cases"))
+    {
+        const char *id = cJSON_GetObjectItem(mc, "id")->valuestring;
+        const char *out = field(result_of(res, id), "outcome");
+        total++;
+        plain += out && (strcmp(out, strstr(id, "reject") ? "reject" : "accept") == 0);
+    }
+    cr_expect_eq(plain, total - 5, "%d of %d cases got the plain answer", plain, total);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases")), total);
+    cJSON_Delete(m);
+    cJSON_Delete(res);
+    free(log);
+}
+
+Test(harness, a_failed_control_marks_the_adapter_broken)
+{
+    char *log = NULL;
+    int rc = run_certpath("CP_FAKE_PLAN='controls/accept=reject'", "", &log);
+    cr_expect_eq(rc, 1, "exit %d:\n%s", rc, log);
+    cr_expect(strstr(log, "broken") && strstr(log, "controls/accept"), "%s", log);
+    cJSON *res = load_json(results);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "broken")));
+    cr_expect(strstr(field(res, "broken_reason"), "controls/accept") != NULL);
+    cJSON_Delete(res);
+    free(log);
+}
+
+static int count_lines(const char *path)
+{
+    char *text = NULL;
+    int n = 0;
+    if (cp_fs_read(path, 1u << 26, &text, NULL))
+        return -1;
+    for (char *p = text; *p; p++)
+        n += *p == '\n';
+    free(text);
+    return n;
+}
+
+Test(harness, sigint_keeps_every_finished_case_and_resume_completes_the_run)
+{
+    char cmd[4096], journal[400], *log = NULL;
+    snprintf(journal, sizeof(journal), "%s/results.journal.jsonl", tmpdir);
+    snprintf(cmd, sizeof(cmd),
+             "exec %s run --stack %s --suite %s --no-regenerate -j1 -o %s >%s/log1.txt 2>&1",
+             CP_CERTPATH_BIN, CP_FAKE_ADAPTER, suite, results, tmpdir);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        setenv("CP_FAKE_DELAY_MS", "20", 1);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    struct timespec wait = {1, 500000000};
+    nanosleep(&wait, NULL);
+    kill(pid, SIGINT);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 130, "exit status %d", WEXITSTATUS(st));
+    int done = count_lines(journal) - 1; /* minus the header */
+    cJSON *res = load_json(results);
+    int total = cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases"));
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(res, "complete")));
+    cr_expect_gt(done, 5, "too few cases finished before SIGINT");
+    cr_expect_eq(total, done, "results (%d) and journal (%d) disagree", total, done);
+    cJSON_Delete(res);
+
+    int rc = run_certpath("", "--resume", &log);
+    cr_assert_eq(rc, 0, "resume: exit %d:\n%s", rc, log);
+    char want[64];
+    snprintf(want, sizeof(want), "resuming; %d cases already done", done);
+    cr_expect(strstr(log, want) != NULL, "want \"%s\" in:\n%s", want, log);
+    res = load_json(results);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")));
+    char path[400];
+    snprintf(path, sizeof(path), "%s/manifest.json", suite);
+    cJSON *m = load_json(path);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases")),
+                 cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
+    cr_expect_eq(count_lines(journal) - 1, cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
+    cJSON_Delete(m);
+    cJSON_Delete(res);
+    free(log);
+}
+
+Test(harness, results_validate_against_the_schema)
+{
+    char cmd[2048], *log = NULL;
+    cr_assert_eq(run_certpath("", "", &log), 0, "%s", log);
+    free(log);
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 -c 'import json,sys,jsonschema; "
+             "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "
+             "%s/reports/schema/results.schema.json %s",
+             CP_SOURCE_DIR, results);
+    int st = system(cmd);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "results do not validate (exit %d)",
+              WEXITSTATUS(st));
+}
