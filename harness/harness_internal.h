@@ -85,6 +85,10 @@ struct cp_wire_hello {
 /* `certpath __worker MODULE [ARG]`: the worker's main. */
 int cp_worker_main(int argc, char **argv);
 
+/* The benchmark floor: every case of s through the module's verify() in this one process,
+ * reading the same files the workers read; no fork, no pipes. */
+int cp_worker_floor(const char *module, const struct cp_suite *s, double *seconds, int *ncases);
+
 /* ---- the pool of workers (pool.c) ---- */
 
 #define CP_MAX_JOBS 64

@@ -350,6 +350,12 @@ int main(int argc, char **argv)
         return cmd_stacks();
     if (strcmp(cmd, "__worker") == 0)
         return cp_harness_worker_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "__floor") == 0 && argc == 4) {
+        int rc = cp_harness_floor(argv[2], argv[3]);
+        if (rc)
+            fprintf(stderr, "certpath __floor: %s\n", cp_error_msg(rc));
+        return rc ? EXIT_FAILURE : 0;
+    }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cmd_help(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

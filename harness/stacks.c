@@ -91,3 +91,19 @@ int cp_harness_worker_main(int argc, char **argv)
 {
     return cp_worker_main(argc, argv);
 }
+
+int cp_harness_floor(const char *stack, const char *suite_dir)
+{
+    char module[PATH_MAX];
+    struct cp_suite s;
+    double secs = 0;
+    int n = 0, rc;
+    if ((rc = cp_module_path(stack, module, sizeof(module))) || (rc = cp_suite_load(suite_dir, &s)))
+        return rc;
+    rc = cp_worker_floor(module, &s, &secs, &n);
+    if (!rc)
+        printf("floor %s: %d cases in %.3f s, %.3f ms per case\n", stack, n, secs,
+               n ? secs * 1000.0 / n : 0.0);
+    cp_suite_free(&s);
+    return rc;
+}

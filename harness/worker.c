@@ -152,6 +152,40 @@ static void quiet_stdout(void)
     }
 }
 
+int cp_worker_floor(const char *module, const struct cp_suite *s, double *seconds, int *ncases)
+{
+    const struct cp_adapter *a = NULL;
+    struct cp_wire_hello hello = {0};
+    void *handle = NULL, *ctx = NULL;
+    int rc = CP_E_INTERNAL;
+    struct timespec t0, t1;
+    if (load_module(module, &a, &handle, &hello))
+        return cp_error_set(rc, "%s", hello.error);
+    if (!(ctx = calloc(1, a->ctx_size ? a->ctx_size : 1)))
+        return cp_error_set(CP_E_NOMEM, "out of memory for the adapter");
+    if (a->init(ctx, NULL, hello.error, sizeof(hello.error))) {
+        rc = cp_error_set(rc, "adapter init failed: %s", hello.error);
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < s->ncases; i++) {
+        struct cp_wire_request rq = {.index = i, .vtime = s->vtime};
+        struct cp_wire_response rs = {0};
+        snprintf(rq.id, sizeof(rq.id), "%s", s->cases[i].id);
+        snprintf(rq.hostname, sizeof(rq.hostname), "%s", s->cases[i].hostname);
+        snprintf(rq.dir, sizeof(rq.dir), "%s", s->cases[i].dir);
+        run_case(a, ctx, &rq, &rs);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    *ncases = s->ncases;
+    rc = 0;
+out:
+    a->cleanup(ctx);
+    free(ctx);
+    return rc;
+}
+
 int cp_worker_main(int argc, char **argv)
 {
     const struct cp_adapter *a = NULL;
