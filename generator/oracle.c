@@ -39,8 +39,8 @@ struct search {
     const struct cp_case *c;
     enum cp_profile p;
     struct cp_expect *out;
-    bool *avail;     /* per certificate: the client has it (sent) */
-    bool *on_path;   /* per entity: already a subject on the current path */
+    bool *avail;   /* per certificate: the client has it (sent) */
+    bool *on_path; /* per entity: already a subject on the current path */
     int16_t path[CP_MAX_DEPTH + 2];
     int len;
     long steps;
@@ -323,9 +323,10 @@ int cp_oracle_expect(const struct cp_graph *g, const struct cp_case *c, enum cp_
         extend(&s);
     }
     if (s.steps > CP_ORACLE_MAX_STEPS) {
-        rc = cp_error_set(CP_E_LIMIT, "case %s (%s): the oracle's search exceeded %ld steps; "
-                                      "the graph is too large to vouch for", c->id,
-                          cp_profile_name(p), CP_ORACLE_MAX_STEPS);
+        rc = cp_error_set(CP_E_LIMIT,
+                          "case %s (%s): the oracle's search exceeded %ld steps; "
+                          "the graph is too large to vouch for",
+                          c->id, cp_profile_name(p), CP_ORACLE_MAX_STEPS);
         goto out;
     }
     out->outcome = out->paths_all > 0 ? CP_OUTCOME_ACCEPT : CP_OUTCOME_REJECT;
@@ -341,8 +342,7 @@ int cp_oracle_expect_all(struct cp_model *m)
     for (int i = 0; i < m->ncases; i++) {
         struct cp_case *c = &m->cases[i];
         for (int p = 0; p < CP_PROFILE_COUNT; p++) {
-            int rc = cp_oracle_expect(&m->graphs[c->graph], c, (enum cp_profile)p,
-                                      &c->expect[p]);
+            int rc = cp_oracle_expect(&m->graphs[c->graph], c, (enum cp_profile)p, &c->expect[p]);
             if (rc)
                 return rc;
         }
