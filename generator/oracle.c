@@ -11,7 +11,8 @@
  * Each step applies RFC 5280 section 6 to the candidate (validity, v3 with basicConstraints cA,
  * pathLen over non-self-issued intermediates, keyUsage keyCertSign, unknown critical
  * extensions, DNS name constraints) plus the profile's choices, written down in
- * docs/profiles.md:
+ * docs/profiles.md. A v1 certificate has no extensions: a v1 leaf has no DNS name, so it never
+ * matches the hostname, and a v1 CA is rejected (6.1.4 (k)). The profiles:
  *   rfc5280: a trust anchor is a name and a key; its certificate's validity and constraints do
  *            not matter (RFC 5280 6.1.1 (d)). EKU in CA certificates is ignored. SHA-1 is
  *            accepted.
@@ -73,9 +74,19 @@ static bool hostname_matches(const char *pattern, const char *host)
     return dns_eq(pattern, host);
 }
 
+/* How many of x's SAN DNS names a client sees. A v1 certificate has no extensions (RFC 5280
+ * 4.1.2.1), so no subjectAltName: the minter writes none, whatever the model's list holds. */
+static int dns_names(const struct cp_cert *x)
+{
+    return x->version == 3 ? x->nsan : 0;
+}
+
+/* Whether ca's name constraints allow every DNS name of the leaf; a v1 CA has none. */
 static bool names_allowed(const struct cp_cert *ca, const struct cp_cert *leaf)
 {
-    for (int i = 0; i < leaf->nsan; i++) {
+    if (ca->version != 3)
+        return true;
+    for (int i = 0; i < dns_names(leaf); i++) {
         bool permitted = ca->npermitted == 0;
         for (int j = 0; j < ca->npermitted && !permitted; j++)
             permitted = dns_in_subtree(leaf->san[i], ca->nc_permitted[j]);
@@ -114,7 +125,7 @@ static enum cp_reason leaf_reason(const struct search *s, const struct cp_cert *
             return CP_R_EKU_LEAF;
     }
     bool named = false;
-    for (int i = 0; i < leaf->nsan && !named; i++)
+    for (int i = 0; i < dns_names(leaf) && !named; i++)
         named = hostname_matches(leaf->san[i], s->c->hostname);
     return named ? CP_R_NONE : CP_R_HOSTNAME;
 }
@@ -180,7 +191,7 @@ static enum cp_reason anchor_reason(const struct search *s, const struct cp_cert
         return CP_R_ANCHOR_EXPIRED;
     if (r == CP_R_NOT_YET_VALID)
         return CP_R_ANCHOR_NOT_YET_VALID;
-    if (root->version == 3 && !names_allowed(root, &s->g->certs[s->c->leaf]))
+    if (!names_allowed(root, &s->g->certs[s->c->leaf]))
         return CP_R_NAME_CONSTRAINTS;
     return CP_R_NONE;
 }
