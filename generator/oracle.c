@@ -12,7 +12,8 @@
  * pathLen over non-self-issued intermediates, keyUsage keyCertSign, unknown critical
  * extensions, DNS name constraints) plus the profile's choices, written down in
  * docs/profiles.md. A v1 certificate has no extensions: a v1 leaf has no DNS name, so it never
- * matches the hostname, and a v1 CA is rejected (6.1.4 (k)). The profiles:
+ * matches the hostname, and a v1 CA is rejected (6.1.4 (k)). An anchor listed twice is one
+ * anchor. The profiles:
  *   rfc5280: a trust anchor is a name and a key; its certificate's validity and constraints do
  *            not matter (RFC 5280 6.1.1 (d)). EKU in CA certificates is ignored. SHA-1 is
  *            accepted.
@@ -234,6 +235,16 @@ static void record_path(struct search *s, int anchor)
     e->paths_all++;
 }
 
+/* Whether the case's anchor i is also an earlier one: an entity listed twice is one anchor. */
+static bool listed_before(const struct cp_case *c, int i)
+{
+    for (int j = 0; j < i; j++) {
+        if (c->anchors[j] == c->anchors[i])
+            return true;
+    }
+    return false;
+}
+
 /* Tries the trust anchors named like child's issuer; true when one completes a valid path. */
 static bool try_anchors(struct search *s, const struct cp_cert *child, bool *candidates)
 {
@@ -241,7 +252,7 @@ static bool try_anchors(struct search *s, const struct cp_cert *child, bool *can
     int child_idx = s->path[s->len - 1];
     for (int i = 0; i < s->c->nanchors; i++) {
         int a = s->c->anchors[i];
-        if (!cp_same_name(s->g, a, child->issuer))
+        if (!cp_same_name(s->g, a, child->issuer) || listed_before(s->c, i))
             continue;
         *candidates = true;
         int root = anchor_cert(s->g, a);
