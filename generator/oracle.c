@@ -137,12 +137,13 @@ static enum cp_reason signature_reason(const struct search *s, const struct cp_c
 {
     if (child->issuer != signer)
         return CP_R_WRONG_KEY;
+    /* An algorithm the client does not accept is refused before the signature is computed. */
     if (child->sig_alg == CP_SIG_UNKNOWN)
         return CP_R_UNKNOWN_ALG;
-    if (child->sig_corrupt)
-        return CP_R_BAD_SIGNATURE;
     if (child->sig_alg == CP_SIG_SHA1 && s->p == CP_PROFILE_WEBPKI)
         return CP_R_SHA1;
+    if (child->sig_corrupt)
+        return CP_R_BAD_SIGNATURE;
     return CP_R_NONE;
 }
 
