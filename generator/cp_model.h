@@ -115,7 +115,8 @@ enum cp_profile {
     X(CP_F_DEEP_CHAIN, "deep-chain")                                                               \
     X(CP_F_DOS, "denial-of-service")                                                               \
     X(CP_F_V1_CA, "v1-ca")                                                                         \
-    X(CP_F_LEAF_EKU, "leaf-eku")
+    X(CP_F_LEAF_EKU, "leaf-eku")                                                                   \
+    X(CP_F_EXACT_TIME, "exact-time") /* a validity boundary within a second of the time */
 
 enum cp_feature_bit {
 #define CP_X_ENUM(code, name) code##_BIT,

@@ -59,7 +59,11 @@ static int read_full(int fd, void *buf, size_t len, int64_t deadline_ms)
 static void exec_worker(const struct cp_pool *p, int req, int resp)
 {
     char faketime[32], preload[PATH_MAX * 2], asan[1024];
-    if (dup2(req, CP_WORKER_REQ_FD) < 0 || dup2(resp, CP_WORKER_RESP_FD) < 0)
+    /* Move both ends above the target fds first: a pipe end may already sit on fd 3 or 4, where
+     * dup2() would be a no-op that leaves close-on-exec set, or would clobber the other end. */
+    int hreq = fcntl(req, F_DUPFD, 10), hresp = fcntl(resp, F_DUPFD, 10);
+    if (hreq < 0 || hresp < 0 || dup2(hreq, CP_WORKER_REQ_FD) < 0 ||
+        dup2(hresp, CP_WORKER_RESP_FD) < 0)
         _exit(127);
     signal(SIGINT, SIG_IGN);
     if (p->clock_shim) {

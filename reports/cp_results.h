@@ -69,9 +69,13 @@ struct cp_result_case {
 /* Feature support under one profile, derived from every case that needs the feature. */
 enum cp_support { CP_SUPPORT_NONE = 0, CP_SUPPORTED, CP_SUPPORT_PARTIAL, CP_UNSUPPORTED };
 
+/* Support is decided by the feature's probe cases (its simplest cases) when it has any, as
+ * BetterTLS does, but from every case's raw result rather than by skipping: the counts cover
+ * every case that needs the feature, so partial support stays visible. */
 struct cp_feature_summary {
     enum cp_support support;
     int pass, fail, skip, error;
+    int probe_pass, probe_fail;
 };
 
 struct cp_results {

@@ -81,6 +81,8 @@ static cJSON *summary_json(const struct cp_results *r)
             CHECK(cJSON_AddNumberToObject(fo, "fail", s->fail));
             CHECK(cJSON_AddNumberToObject(fo, "skip", s->skip));
             CHECK(cJSON_AddNumberToObject(fo, "error", s->error));
+            CHECK(cJSON_AddNumberToObject(fo, "probe_pass", s->probe_pass));
+            CHECK(cJSON_AddNumberToObject(fo, "probe_fail", s->probe_fail));
         }
     }
     return o;

@@ -112,10 +112,12 @@ static void score_features(struct cp_results *r, int p)
             switch (c->verdict[p]) {
             case CP_V_PASS:
                 s->pass++;
+                s->probe_pass += c->probe;
                 break;
             case CP_V_WRONG_ACCEPT:
             case CP_V_WRONG_REJECT:
                 s->fail++;
+                s->probe_fail += c->probe;
                 break;
             case CP_V_SKIP:
                 s->skip++;
@@ -127,10 +129,12 @@ static void score_features(struct cp_results *r, int p)
                 break;
             }
         }
-        s->support = s->pass + s->fail == 0 ? CP_SUPPORT_NONE
-                     : s->fail == 0         ? CP_SUPPORTED
-                     : s->pass == 0         ? CP_UNSUPPORTED
-                                            : CP_SUPPORT_PARTIAL;
+        bool probed = s->probe_pass + s->probe_fail > 0;
+        int pass = probed ? s->probe_pass : s->pass, fail = probed ? s->probe_fail : s->fail;
+        s->support = pass + fail == 0 ? CP_SUPPORT_NONE
+                     : fail == 0      ? CP_SUPPORTED
+                     : pass == 0      ? CP_UNSUPPORTED
+                                      : CP_SUPPORT_PARTIAL;
     }
 }
 
@@ -165,6 +169,8 @@ void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
             continue;
         fprintf(out, "    %-28s %-13s %4d pass %4d fail", r->features[f],
                 cp_support_name(s->support), s->pass, s->fail);
+        if (s->probe_pass + s->probe_fail)
+            fprintf(out, "  (probes %d/%d)", s->probe_pass, s->probe_pass + s->probe_fail);
         if (s->skip)
             fprintf(out, " %4d skip", s->skip);
         if (s->error)

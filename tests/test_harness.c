@@ -3,6 +3,7 @@
  * SIGSEGV, aborts, exits early and prints garbage; the controls; the journal and --resume after
  * SIGINT; and the results file against its JSON Schema.
  */
+#include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
 

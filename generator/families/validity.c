@@ -24,16 +24,21 @@ static const struct va_window {
     const char *name;
     const char *words;
     int64_t nb, na;
+    uint64_t features; /* a boundary within a second needs the exact validation time */
 } va_windows[] = {
-    {"expired", "expired a day ago", -366 * CP_DAY, -CP_DAY},
-    {"not-yet-valid", "valid only from tomorrow", CP_DAY, 366 * CP_DAY},
-    {"expired-1s", "expired one second before the validation time", -366 * CP_DAY, -1},
-    {"expires-now", "notAfter exactly at the validation time (inclusive: valid)", -366 * CP_DAY, 0},
-    {"starts-now", "notBefore exactly at the validation time (inclusive: valid)", 0, 366 * CP_DAY},
-    {"not-yet-valid-1s", "valid from one second after the validation time", 1, 366 * CP_DAY},
-    {"expired-long-ago", "expired ten years ago", -20 * VA_YEAR, -10 * VA_YEAR},
+    {"expired", "expired a day ago", -366 * CP_DAY, -CP_DAY, 0},
+    {"not-yet-valid", "valid only from tomorrow", CP_DAY, 366 * CP_DAY, 0},
+    {"expired-1s", "expired one second before the validation time", -366 * CP_DAY, -1,
+     CP_F_EXACT_TIME},
+    {"expires-now", "notAfter exactly at the validation time (inclusive: valid)", -366 * CP_DAY, 0,
+     CP_F_EXACT_TIME},
+    {"starts-now", "notBefore exactly at the validation time (inclusive: valid)", 0, 366 * CP_DAY,
+     CP_F_EXACT_TIME},
+    {"not-yet-valid-1s", "valid from one second after the validation time", 1, 366 * CP_DAY,
+     CP_F_EXACT_TIME},
+    {"expired-long-ago", "expired ten years ago", -20 * VA_YEAR, -10 * VA_YEAR, 0},
     {"long-lived", "valid for 50 years, past 2038 and 2050 (GeneralizedTime)", -10 * VA_YEAR,
-     40 * VA_YEAR},
+     40 * VA_YEAR, 0},
 };
 
 static void set_window(struct cp_graph *g, int cert, const struct va_window *w)
@@ -92,7 +97,7 @@ static int emit_chain(struct cp_model *m, int target, const struct va_window *w)
         .anchors = &root,
         .nanchors = 1,
         .sent = &sent,
-        .features = CP_F_EXPIRY,
+        .features = CP_F_EXPIRY | w->features,
         .probes = probe ? FA_DECLARED : 0,
     };
     struct fa_graph fg;
@@ -155,7 +160,7 @@ static int emit_anchor(struct cp_model *m, const struct va_window *w)
             .anchors = &root,
             .nanchors = 1,
             .sent = &slots[i].sent,
-            .features = CP_F_EXPIRY | CP_F_ANCHOR_EXPIRY,
+            .features = CP_F_EXPIRY | CP_F_ANCHOR_EXPIRY | w->features,
             .probes = w == &va_windows[0] && i == 0 ? FA_DECLARED : 0,
         };
     }
@@ -282,7 +287,8 @@ static int emit_branch(struct cp_model *m, int level, const struct va_window *w)
             .anchors = b.anchors,
             .nanchors = b.nanchors,
             .sent = &slots[i].sent,
-            .features = CP_F_BRANCHING | CP_F_EXPIRY | va_branch_levels[level].features,
+            .features = CP_F_BRANCHING | CP_F_EXPIRY | va_branch_levels[level].features |
+                        w->features,
         };
     }
     if (rc)
