@@ -18,8 +18,9 @@
  *            not matter (RFC 5280 6.1.1 (d)). EKU in CA certificates is ignored. SHA-1 is
  *            accepted.
  *   webpki:  an anchor certificate outside its validity is unusable and its name constraints
- *            apply (as in Mozilla's and rustls' verifiers); a CA's EKU without serverAuth or
- *            anyExtendedKeyUsage excludes TLS servers below it; SHA-1 signatures are rejected.
+ *            apply (Mozilla's verifier and OpenSSL check the dates; Mozilla and rustls apply the
+ *            constraints); a CA's EKU without serverAuth or anyExtendedKeyUsage excludes TLS
+ *            servers below it (as in Chrome and Go); SHA-1 signatures are rejected.
  * Cycles are cut by entity (name and key): a path never visits the same CA twice (RFC 4158
  * 5.2). A path stops at the first usable trust anchor; when an anchor is unusable under the
  * profile, the builder goes on through the certificates issued to that entity, as a real
