@@ -293,7 +293,9 @@ int cp_graph_root(struct cp_graph *g, int entity);
 /* A leaf: keyUsage digitalSignature (critical), basicConstraints cA=FALSE, EKU serverAuth,
  * SAN filled with the hostnames of the cases that target it. */
 int cp_graph_leaf(struct cp_graph *g, int issuer, int subject);
-/* Attributes of a certificate to tweak; NULL for a bad index (sticky error). */
+/* Attributes of a certificate to tweak; NULL for a bad index (sticky error). The pointer is
+ * valid until the next certificate is added to the graph (cp_graph_ca/leaf/root may move the
+ * array): take it after the graph's certificates exist, or take it again. */
 struct cp_cert *cp_graph_cert_at(struct cp_graph *g, int cert);
 /* Finds a certificate by label; -1 when absent (not an error). */
 int cp_graph_find(const struct cp_graph *g, const char *label);

@@ -18,8 +18,8 @@
  *            not matter (RFC 5280 6.1.1 (d)). EKU in CA certificates is ignored. SHA-1 is
  *            accepted.
  *   webpki:  an anchor certificate outside its validity is unusable and its name constraints
- *            apply (Mozilla's verifier and OpenSSL check the dates; Mozilla and rustls apply the
- *            constraints); a CA's EKU without serverAuth or anyExtendedKeyUsage excludes TLS
+ *            apply, and so does its pathLenConstraint (Mozilla's verifier and OpenSSL check the
+ *            dates and pathLen; Mozilla and rustls apply the name constraints); a CA's EKU without serverAuth or anyExtendedKeyUsage excludes TLS
  *            servers below it (as in Chrome and Go); SHA-1 signatures are rejected.
  * Cycles are cut by entity (name and key): a path never visits the same CA twice (RFC 4158
  * 5.2). A path stops at the first usable trust anchor; when an anchor is unusable under the
@@ -153,6 +153,16 @@ static bool self_issued(const struct cp_graph *g, const struct cp_cert *x)
     return cp_same_name(g, x->issuer, x->subject);
 }
 
+/* RFC 5280 6.1.4 (l): the non-self-issued intermediates between the leaf and position
+ * s->len, which is where the next CA (or the anchor) goes. */
+static int intermediates_below(const struct search *s)
+{
+    int n = 0;
+    for (int i = 1; i < s->len; i++)
+        n += !self_issued(s->g, &s->g->certs[s->path[i]]);
+    return n;
+}
+
 /* RFC 5280 6.1.4 for x as an intermediate at position s->len (the leaf is position 0). */
 static enum cp_reason ca_reason(const struct search *s, const struct cp_cert *x)
 {
@@ -172,13 +182,8 @@ static enum cp_reason ca_reason(const struct search *s, const struct cp_cert *x)
         return CP_R_UNKNOWN_CRITICAL;
     if (s->p == CP_PROFILE_WEBPKI && x->eku && !(x->eku & (CP_EKU_SERVER_AUTH | CP_EKU_ANY)))
         return CP_R_EKU_CA;
-    if (x->path_len >= 0) {
-        int below = 0;
-        for (int i = 1; i < s->len; i++)
-            below += !self_issued(g, &g->certs[s->path[i]]);
-        if (below > x->path_len)
-            return CP_R_PATH_LEN;
-    }
+    if (x->path_len >= 0 && intermediates_below(s) > x->path_len)
+        return CP_R_PATH_LEN;
     if (!names_allowed(x, &g->certs[s->c->leaf]))
         return CP_R_NAME_CONSTRAINTS;
     return CP_R_NONE;
@@ -196,6 +201,8 @@ static enum cp_reason anchor_reason(const struct search *s, const struct cp_cert
         return CP_R_ANCHOR_NOT_YET_VALID;
     if (!names_allowed(root, &s->g->certs[s->c->leaf]))
         return CP_R_NAME_CONSTRAINTS;
+    if (root->version == 3 && root->path_len >= 0 && intermediates_below(s) > root->path_len)
+        return CP_R_PATH_LEN;
     return CP_R_NONE;
 }
 
