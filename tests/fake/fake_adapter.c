@@ -15,6 +15,7 @@
 #include "cp_adapter.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
