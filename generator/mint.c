@@ -1,2 +1,1074 @@
-/* mint.c - placeholder while being written. */
+/*
+ * mint.c - turns a finalised graph into DER certificates with mbedTLS.
+ *
+ * Keys come from a per-seed pool (cp_keypool_new): every slot has its own DRBG, seeded from
+ * (seed, "ec"|"rsa", slot), so a key never depends on the threads that made the pool. ECDSA
+ * keys are made up front in parallel; RSA keys (~150 ms each) on first use, under the slot's
+ * lock. Each slot also keeps its key identifier (SHA-1 of the subjectPublicKey bits, RFC 5280
+ * 4.2.1.2 method 1), so no key is re-encoded or re-parsed per certificate.
+ *
+ * Who writes what. mbedTLS's certificate writer builds the TBSCertificate: version, serial,
+ * names, validity, subjectPublicKeyInfo and the extensions, all of which we hand it as raw DER
+ * (mbedtls_x509write_crt_set_extension) so that presence, values and criticality follow the
+ * model exactly. The signature we make ourselves, because the writer's own would be wrong for
+ * a conformance suite: mbedTLS 2.28 writes ecdsa-with-SHA256 with NULL parameters (RFC 5758
+ * 3.2 says absent; strict verifiers reject it), and the suite needs algorithms no library
+ * signs with (ML-DSA-65 here, on a classical signature) and deliberately broken signatures.
+ * So the writer signs with a stand-in key that costs nothing (an RSA-alt key whose callback
+ * writes one byte); we take its TBSCertificate, put in the right AlgorithmIdentifier (and drop
+ * an empty extensions field, which RFC 5280 forbids and 2.28 writes for a v3 certificate
+ * without extensions), sign that with the issuer's key, and assemble the certificate.
+ *
+ * Determinism. The signing DRBG of a graph is seeded from SHA-256("certpath-mint", seed, graph
+ * tag) and re-seeded per certificate with its index, so a certificate's bytes depend only on
+ * the model, the seed and the validation time: not on threads, nor on the order in which other
+ * graphs used a key (RSA blinding draws from the DRBG only on a key's first use). ECDSA is
+ * RFC 6979 deterministic in mbedTLS's default configuration anyway.
+ *
+ * Thread safety. cp_mint_graph() may run on many graphs at once with one pool: each call has
+ * its own writer and DRBG; private-key operations on one pool key are serialised by the key's
+ * lock (mbedTLS caches curve tables and RSA blinding values in the key).
+ */
 #include "cp_generator_internal.h"
+#include "cp_mbedtls_compat.h"
+
+#include <mbedtls/asn1.h>
+#include <mbedtls/asn1write.h>
+#include <mbedtls/base64.h>
+#include <mbedtls/error.h>
+#include <mbedtls/hmac_drbg.h>
+#include <mbedtls/md.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/x509_crt.h>
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* One certificate's DER: the largest (RSA-2048 key and signature, 8 SAN names and 8 name
+ * constraints of 63 characters) is under 2.5 KiB. */
+#define CP_CERT_DER_MAX 4096
+/* One extension's value: a full SAN (8 x 63 characters) is about 530 bytes. */
+#define CP_EXT_MAX 1024
+/* A raw public key: an RSA-2048 RSAPublicKey is 270 bytes, a P-256 point 65. */
+#define CP_PUBKEY_MAX 600
+/* A subject DN string: 4 attributes, a label of up to 47 characters, each possibly escaped. */
+#define CP_DN_MAX 256
+/* Key identifiers are SHA-1 digests. */
+#define CP_KID_LEN 20
+#define CP_RSA_BITS 2048
+#define CP_RSA_EXPONENT 65537
+/* Key generation threads; more than the pool has keys would only idle. */
+#define CP_KEYGEN_THREADS_MAX 64
+#define CP_ERR_TEXT_MAX 160
+
+struct cp_pool_key {
+    mbedtls_pk_context pk;
+    unsigned char kid[CP_KID_LEN]; /* the SKI of this key */
+    bool ready;                    /* generated; RSA slots read it under lock only */
+    pthread_mutex_t lock;          /* lazy generation and every private-key operation */
+};
+
+struct cp_keypool {
+    uint64_t seed;
+    struct cp_pool_key ec[CP_KEYPOOL_EC];
+    struct cp_pool_key rsa[CP_KEYPOOL_RSA];
+    mbedtls_pk_context stand_in; /* the writer's issuer key: see the file comment */
+    int nlocks;                  /* mutexes initialised, for cp_keypool_free() */
+};
+
+/* ---- AlgorithmIdentifiers and OIDs, as complete DER ---- */
+
+/* ecdsa-with-SHA256 (1.2.840.10045.4.3.2) and ecdsa-with-SHA1 (1.2.840.10045.4.1): RFC 5758
+ * 3.2 and RFC 3279 2.2.3 say the parameters field is absent. */
+static const unsigned char alg_ecdsa_sha256[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86,
+                                                 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
+static const unsigned char alg_ecdsa_sha1[] = {0x30, 0x09, 0x06, 0x07, 0x2a, 0x86,
+                                               0x48, 0xce, 0x3d, 0x04, 0x01};
+/* sha256WithRSAEncryption (1.2.840.113549.1.1.11), sha1WithRSAEncryption (.5): NULL params. */
+static const unsigned char alg_rsa_sha256[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                               0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00};
+static const unsigned char alg_rsa_sha1[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                             0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00};
+/* id-ml-dsa-65 (2.16.840.1.101.3.4.3.18), no parameters: a real algorithm that the clients
+ * under test do not implement, so the signature cannot be checked. */
+static const unsigned char alg_ml_dsa_65[] = {0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48,
+                                              0x01, 0x65, 0x03, 0x04, 0x03, 0x12};
+
+/* 2.25.147692193096151075037386774708903381553 (UUID 6f1c7b52-3d0e-4a8e-9b57-2c4f0d9e8a31,
+ * X.667): an OID no one registered, so no client can know the extension. Content bytes only,
+ * as mbedtls_x509write_crt_set_extension() takes them. */
+static const unsigned char oid_unknown_ext[] = {0x69, 0x81, 0xde, 0x9c, 0xbd, 0xd4, 0xc7,
+                                                0xd0, 0xf2, 0xaa, 0x9d, 0x9b, 0xab, 0xcb,
+                                                0x89, 0xf0, 0xec, 0xfa, 0x94, 0x31};
+
+#define OID_ARGS(oid) oid, MBEDTLS_OID_SIZE(oid)
+
+/* Extended key usages in OID order, with their model bits. */
+static const struct {
+    unsigned bit;
+    const char *oid;
+    size_t len;
+} eku_oids[] = {
+    {CP_EKU_SERVER_AUTH, OID_ARGS(MBEDTLS_OID_SERVER_AUTH)},
+    {CP_EKU_CLIENT_AUTH, OID_ARGS(MBEDTLS_OID_CLIENT_AUTH)},
+    {CP_EKU_CODE_SIGNING, OID_ARGS(MBEDTLS_OID_CODE_SIGNING)},
+    {CP_EKU_EMAIL, OID_ARGS(MBEDTLS_OID_EMAIL_PROTECTION)},
+    {CP_EKU_ANY, OID_ARGS(MBEDTLS_OID_ANY_EXTENDED_KEY_USAGE)},
+};
+#define CP_EKU_KNOWN                                                                               \
+    (CP_EKU_SERVER_AUTH | CP_EKU_CLIENT_AUTH | CP_EKU_CODE_SIGNING | CP_EKU_EMAIL | CP_EKU_ANY)
+
+/* ---- small helpers ---- */
+
+static void put_be64(unsigned char *out, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+static void put_be32(unsigned char *out, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        out[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+
+/* "<mbedTLS text> (-0xNNNN)". */
+static void crypto_text(int ret, char *out, size_t cap)
+{
+    char text[CP_ERR_TEXT_MAX];
+    mbedtls_strerror(ret, text, sizeof(text));
+    snprintf(out, cap, "%s (-0x%04x)", text, (unsigned)-ret);
+}
+
+/* Folds an mbedTLS code into ours: a full buffer is a limit, a failed allocation is memory,
+ * anything else is the library's. */
+static int crypto_code(int ret)
+{
+    int low = -(-ret & 0x7f), high = -(-ret & 0xff80);
+    if (low == MBEDTLS_ERR_ASN1_BUF_TOO_SMALL || low == MBEDTLS_ERR_MPI_BUFFER_TOO_SMALL ||
+        high == MBEDTLS_ERR_X509_BUFFER_TOO_SMALL || high == MBEDTLS_ERR_ECP_BUFFER_TOO_SMALL)
+        return CP_E_LIMIT;
+    if (low == MBEDTLS_ERR_ASN1_ALLOC_FAILED || low == MBEDTLS_ERR_MPI_ALLOC_FAILED ||
+        high == MBEDTLS_ERR_X509_ALLOC_FAILED || high == MBEDTLS_ERR_PK_ALLOC_FAILED ||
+        high == MBEDTLS_ERR_MD_ALLOC_FAILED || high == MBEDTLS_ERR_ECP_ALLOC_FAILED)
+        return CP_E_NOMEM;
+    return CP_E_CRYPTO;
+}
+
+/* SHA-256 over the concatenation of n parts. */
+static int sha256_parts(const void *const *parts, const size_t *lens, int n, unsigned char out[32])
+{
+    mbedtls_md_context_t md;
+    int ret;
+    mbedtls_md_init(&md);
+    if ((ret = mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 0)) ||
+        (ret = mbedtls_md_starts(&md)))
+        goto out;
+    for (int i = 0; i < n && !ret; i++)
+        ret = mbedtls_md_update(&md, parts[i], lens[i]);
+    if (!ret)
+        ret = mbedtls_md_finish(&md, out);
+out:
+    mbedtls_md_free(&md);
+    return ret;
+}
+
+static int drbg_seed(mbedtls_hmac_drbg_context *drbg, const unsigned char seed[32])
+{
+    return mbedtls_hmac_drbg_seed_buf(drbg, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), seed, 32);
+}
+
+/* DER tag and definite length written forward; returns the header's size. Lengths here stay
+ * below CP_CERT_DER_MAX, so two length bytes are always enough. */
+static size_t der_header_len(size_t len)
+{
+    return len < 0x80 ? 2 : len < 0x100 ? 3 : 4;
+}
+
+static size_t der_header(unsigned char *out, unsigned char tag, size_t len)
+{
+    out[0] = tag;
+    if (len < 0x80) {
+        out[1] = (unsigned char)len;
+        return 2;
+    }
+    if (len < 0x100) {
+        out[1] = 0x81;
+        out[2] = (unsigned char)len;
+        return 3;
+    }
+    out[1] = 0x82;
+    out[2] = (unsigned char)(len >> 8);
+    out[3] = (unsigned char)len;
+    return 4;
+}
+
+/* ---- the key pool ---- */
+
+/* The stand-in issuer key of the writer: it can "sign" with RSA, in one byte. */
+static int stand_in_sign(void *key, int (*f_rng)(void *, unsigned char *, size_t), void *p_rng,
+                         CP_MBEDTLS_RSA_ALT_MODE mbedtls_md_type_t md, unsigned int hash_len,
+                         const unsigned char *hash, unsigned char *sig)
+{
+    (void)key;
+    (void)f_rng;
+    (void)p_rng;
+    (void)md;
+    (void)hash_len;
+    (void)hash;
+    sig[0] = 0;
+    return 0;
+}
+
+static int stand_in_decrypt(void *key, CP_MBEDTLS_RSA_ALT_MODE size_t *olen,
+                            const unsigned char *in, unsigned char *out, size_t out_max)
+{
+    (void)key;
+    (void)olen;
+    (void)in;
+    (void)out;
+    (void)out_max;
+    return MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE;
+}
+
+static size_t stand_in_len(void *key)
+{
+    (void)key;
+    return 1;
+}
+
+/* Fills k->kid: SHA-1 of the subjectPublicKey BIT STRING's contents, which is exactly what
+ * mbedtls_pk_write_pubkey() writes (the EC point or the RSAPublicKey). */
+static int key_identifier(struct cp_pool_key *k)
+{
+    unsigned char buf[CP_PUBKEY_MAX], *p = buf + sizeof(buf);
+    int n = mbedtls_pk_write_pubkey(&p, buf, &k->pk);
+    if (n < 0)
+        return n;
+    return mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA1), p, (size_t)n, k->kid);
+}
+
+/* Generates the key of one slot from its own DRBG. Sets the message on failure. */
+static int key_generate(struct cp_pool_key *k, uint64_t seed, enum cp_key_alg alg, int slot)
+{
+    static const char domain[] = "certpath-key";
+    const char *pool = alg == CP_KEY_RSA_2048 ? "rsa" : "ec";
+    unsigned char seed_be[8], slot_be[4], material[32];
+    const void *parts[] = {domain, seed_be, pool, slot_be};
+    const size_t lens[] = {sizeof(domain) - 1, sizeof(seed_be), strlen(pool), sizeof(slot_be)};
+    mbedtls_hmac_drbg_context drbg;
+    char text[CP_ERR_TEXT_MAX + 16];
+    int ret;
+
+    mbedtls_hmac_drbg_init(&drbg);
+    put_be64(seed_be, seed);
+    put_be32(slot_be, (uint32_t)slot);
+    if ((ret = sha256_parts(parts, lens, 4, material)) || (ret = drbg_seed(&drbg, material)))
+        goto out;
+    if (alg == CP_KEY_RSA_2048) {
+        if ((ret = mbedtls_pk_setup(&k->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA))) ||
+            (ret = mbedtls_rsa_gen_key(mbedtls_pk_rsa(k->pk), mbedtls_hmac_drbg_random, &drbg,
+                                       CP_RSA_BITS, CP_RSA_EXPONENT)))
+            goto out;
+    } else {
+        if ((ret = mbedtls_pk_setup(&k->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))) ||
+            (ret = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(k->pk),
+                                       mbedtls_hmac_drbg_random, &drbg)))
+            goto out;
+    }
+    if ((ret = key_identifier(k)))
+        goto out;
+    k->ready = true;
+out:
+    mbedtls_hmac_drbg_free(&drbg);
+    if (!ret)
+        return 0;
+    mbedtls_pk_free(&k->pk); /* back to the initial state: a later call may try again */
+    mbedtls_pk_init(&k->pk);
+    crypto_text(ret, text, sizeof(text));
+    return cp_error_set(crypto_code(ret), "key pool: generating %s key %d: %s",
+                        alg == CP_KEY_RSA_2048 ? "RSA" : "ECDSA", slot, text);
+}
+
+struct keygen_job {
+    struct cp_keypool *kp;
+    int first, step;
+    int rc;
+    char msg[256];
+};
+
+static void *keygen_worker(void *arg)
+{
+    struct keygen_job *j = arg;
+    for (int s = j->first; s < CP_KEYPOOL_EC && !j->rc; s += j->step) {
+        j->rc = key_generate(&j->kp->ec[s], j->kp->seed, CP_KEY_EC_P256, s);
+        if (j->rc)
+            snprintf(j->msg, sizeof(j->msg), "%s", cp_error_msg(j->rc));
+    }
+    return NULL;
+}
+
+/* Makes every ECDSA key, spread over nthreads threads (this one included). A thread that
+ * cannot start leaves its share to this one: slower, same keys. */
+static int keygen_ec(struct cp_keypool *kp, int nthreads)
+{
+    struct keygen_job jobs[CP_KEYGEN_THREADS_MAX];
+    pthread_t tid[CP_KEYGEN_THREADS_MAX];
+    bool started[CP_KEYGEN_THREADS_MAX] = {false};
+    for (int t = 0; t < nthreads; t++)
+        jobs[t] = (struct keygen_job){.kp = kp, .first = t, .step = nthreads};
+    for (int t = 1; t < nthreads; t++)
+        started[t] = pthread_create(&tid[t], NULL, keygen_worker, &jobs[t]) == 0;
+    keygen_worker(&jobs[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            keygen_worker(&jobs[t]);
+    }
+    for (int t = 0; t < nthreads; t++) {
+        if (jobs[t].rc)
+            return cp_error_set(jobs[t].rc, "%s", jobs[t].msg);
+    }
+    return 0;
+}
+
+int cp_keypool_new(uint64_t seed, int threads, struct cp_keypool **out)
+{
+    struct cp_keypool *kp = calloc(1, sizeof(*kp));
+    int rc = CP_E_NOMEM, ret;
+    char text[CP_ERR_TEXT_MAX + 16];
+
+    *out = NULL;
+    if (!kp)
+        return cp_error_set(rc, "key pool: out of memory");
+    kp->seed = seed;
+    mbedtls_pk_init(&kp->stand_in);
+    for (int i = 0; i < CP_KEYPOOL_EC + CP_KEYPOOL_RSA; i++) {
+        struct cp_pool_key *k = i < CP_KEYPOOL_EC ? &kp->ec[i] : &kp->rsa[i - CP_KEYPOOL_EC];
+        mbedtls_pk_init(&k->pk);
+        if (pthread_mutex_init(&k->lock, NULL)) {
+            rc = cp_error_set(CP_E_INTERNAL, "key pool: cannot create a lock");
+            goto out;
+        }
+        kp->nlocks++;
+    }
+    if ((ret = cp_mbedtls_init()) ||
+        (ret = mbedtls_pk_setup_rsa_alt(&kp->stand_in, kp, stand_in_decrypt, stand_in_sign,
+                                        stand_in_len))) {
+        crypto_text(ret, text, sizeof(text));
+        rc = cp_error_set(crypto_code(ret), "key pool: setting up mbedTLS: %s", text);
+        goto out;
+    }
+    if ((rc = keygen_ec(kp, threads < 1                       ? 1
+                            : threads > CP_KEYGEN_THREADS_MAX ? CP_KEYGEN_THREADS_MAX
+                                                              : threads)))
+        goto out;
+    *out = kp;
+    kp = NULL;
+out:
+    cp_keypool_free(kp);
+    return rc;
+}
+
+void cp_keypool_free(struct cp_keypool *kp)
+{
+    if (!kp)
+        return;
+    for (int i = 0; i < CP_KEYPOOL_EC + CP_KEYPOOL_RSA; i++) {
+        struct cp_pool_key *k = i < CP_KEYPOOL_EC ? &kp->ec[i] : &kp->rsa[i - CP_KEYPOOL_EC];
+        mbedtls_pk_free(&k->pk);
+        if (i < kp->nlocks)
+            pthread_mutex_destroy(&k->lock);
+    }
+    mbedtls_pk_free(&kp->stand_in);
+    free(kp);
+}
+
+/* The pool key of an entity, generated first if it is a lazy RSA slot. The pool is shared
+ * read-only except for those slots, which their locks guard; hence the cast. */
+static int pool_key(const struct cp_keypool *kpc, const struct cp_entity *e,
+                    struct cp_pool_key **out)
+{
+    struct cp_keypool *kp = (struct cp_keypool *)kpc;
+    struct cp_pool_key *k;
+    int rc = 0;
+    if (e->alg == CP_KEY_RSA_2048 && e->key_slot >= 0 && e->key_slot < CP_KEYPOOL_RSA)
+        k = &kp->rsa[e->key_slot];
+    else if (e->alg == CP_KEY_EC_P256 && e->key_slot >= 0 && e->key_slot < CP_KEYPOOL_EC)
+        k = &kp->ec[e->key_slot];
+    else
+        return cp_error_set(CP_E_ARG, "entity %s has no key slot (%d); is the model finalised?",
+                            e->label, e->key_slot);
+    if (e->alg == CP_KEY_RSA_2048) {
+        pthread_mutex_lock(&k->lock);
+        if (!k->ready)
+            rc = key_generate(k, kp->seed, CP_KEY_RSA_2048, e->key_slot);
+        pthread_mutex_unlock(&k->lock);
+    }
+    *out = k;
+    return rc;
+}
+
+int cp_keypool_key_pem(const struct cp_keypool *kp, const struct cp_entity *e, char *buf,
+                       size_t cap)
+{
+    struct cp_pool_key *k;
+    char text[CP_ERR_TEXT_MAX + 16];
+    int rc = pool_key(kp, e, &k), ret;
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&k->lock);
+    ret = mbedtls_pk_write_key_pem(&k->pk, (unsigned char *)buf, cap);
+    pthread_mutex_unlock(&k->lock);
+    if (!ret)
+        return 0;
+    crypto_text(ret, text, sizeof(text));
+    rc = ret == MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL ? CP_E_LIMIT : crypto_code(ret);
+    return cp_error_set(rc, "key of %s: writing PEM into %zu bytes: %s", e->label, cap, text);
+}
+
+/* ---- minted certificates ---- */
+
+void cp_minted_init(struct cp_minted *mt)
+{
+    memset(mt, 0, sizeof(*mt));
+}
+
+void cp_minted_free(struct cp_minted *mt)
+{
+    if (!mt)
+        return;
+    for (int i = 0; i < mt->n && mt->der; i++)
+        free(mt->der[i]);
+    free(mt->der);
+    free(mt->len);
+    cp_minted_init(mt);
+}
+
+/* ---- minting one graph ---- */
+
+/* The state of one cp_mint_graph() call: one writer and scratch space for all its
+ * certificates (heap-allocated: about 11 KiB). */
+struct mint {
+    const struct cp_keypool *kp;
+    const struct cp_graph *g;
+    uint64_t seed;
+    int64_t vtime;
+    const struct cp_cert *cert; /* the certificate being minted */
+    const unsigned char *ski;   /* its key identifiers; NULL: extension left out */
+    const unsigned char *aki;
+    unsigned char graph_seed[32];
+    mbedtls_x509write_cert crt;
+    mbedtls_hmac_drbg_context drbg; /* this certificate's */
+    unsigned char ext[CP_EXT_MAX];
+    unsigned char raw[CP_CERT_DER_MAX]; /* the writer's certificate, at the end */
+    unsigned char tbs[CP_CERT_DER_MAX]; /* our TBSCertificate */
+    unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+};
+
+static int cert_error(const struct mint *m, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int cert_error(const struct mint *m, int rc, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    return cp_error_set(rc, "graph %s (%s): minting %s: %s", m->g->tag, m->g->name, m->cert->label,
+                        what);
+}
+
+static int cert_crypto(const struct mint *m, const char *step, int ret)
+{
+    char text[CP_ERR_TEXT_MAX + 16];
+    crypto_text(ret, text, sizeof(text));
+    return cert_error(m, crypto_code(ret), "%s: %s", step, text);
+}
+
+static bool host_ok(const char *s)
+{
+    const char *nul = memchr(s, '\0', CP_HOST_MAX);
+    if (!nul || nul == s)
+        return false;
+    for (; *s; s++) {
+        if (*s < 0x21 || *s > 0x7e) /* IA5String, and no spaces in DNS names */
+            return false;
+    }
+    return true;
+}
+
+/* The model's promises that minting relies on; a broken one is named, never written. */
+static int check_cert(const struct mint *m)
+{
+    const struct cp_cert *c = m->cert;
+    const struct cp_graph *g = m->g;
+    if (c->issuer < 0 || c->issuer >= g->nentities || c->subject < 0 || c->subject >= g->nentities)
+        return cert_error(m, CP_E_ARG, "issuer %d or subject %d is no entity", c->issuer,
+                          c->subject);
+    for (int e = 0; e < 2; e++) {
+        int name_of = g->entities[e ? c->issuer : c->subject].name_of;
+        if (name_of < 0 || name_of >= g->nentities)
+            return cert_error(m, CP_E_ARG, "an entity takes its name from entity %d", name_of);
+    }
+    if (c->version != 1 && c->version != 3)
+        return cert_error(m, CP_E_ARG, "version %d (1 or 3 allowed)", c->version);
+    if (c->serial == 0)
+        return cert_error(m, CP_E_ARG, "serial number 0; is the model finalised?");
+    if ((unsigned)c->bc > CP_BC_ABSENT || (unsigned)c->sig_alg > CP_SIG_UNKNOWN ||
+        (unsigned)c->aki > CP_KID_MISLEADING || (unsigned)c->ski > CP_KID_MISLEADING)
+        return cert_error(m, CP_E_ARG, "an attribute is out of its enumeration");
+    if (c->key_usage & ~0xffu)
+        return cert_error(m, CP_E_ARG, "key usage 0x%x has bits beyond cRLSign", c->key_usage);
+    if (c->eku & ~(unsigned)CP_EKU_KNOWN)
+        return cert_error(m, CP_E_ARG, "unknown extended key usage bits 0x%x", c->eku);
+    if ((c->aki == CP_KID_MISLEADING || c->ski == CP_KID_MISLEADING) &&
+        (c->kid_entity < 0 || c->kid_entity >= g->nentities))
+        return cert_error(m, CP_E_ARG, "misleading key identifier names entity %d", c->kid_entity);
+    if (c->nsan < 0 || c->nsan > CP_MAX_SAN || c->npermitted < 0 || c->npermitted > CP_MAX_NC ||
+        c->nexcluded < 0 || c->nexcluded > CP_MAX_NC)
+        return cert_error(m, CP_E_ARG, "SAN or name constraint count out of range");
+    for (int i = 0; i < c->nsan; i++) {
+        if (!host_ok(c->san[i]))
+            return cert_error(m, CP_E_ARG, "SAN name %d is not a printable DNS name", i);
+    }
+    for (int i = 0; i < c->npermitted + c->nexcluded; i++) {
+        if (!host_ok(i < c->npermitted ? c->nc_permitted[i] : c->nc_excluded[i - c->npermitted]))
+            return cert_error(m, CP_E_ARG, "name constraint %d is not a printable DNS name", i);
+    }
+    return 0;
+}
+
+static int cert_key(const struct mint *m, int entity, struct cp_pool_key **out)
+{
+    char msg[512];
+    int rc = pool_key(m->kp, &m->g->entities[entity], out);
+    if (!rc)
+        return 0;
+    snprintf(msg, sizeof(msg), "%s", cp_error_msg(rc)); /* cp_error_set() overwrites it */
+    return cert_error(m, rc, "%s", msg);
+}
+
+/* "YYYYMMDDhhmmss" (UTC) of vtime + offset, as the writer takes it. */
+static int validity_time(const struct mint *m, int64_t offset, char out[16])
+{
+    int64_t t;
+    time_t tt;
+    struct tm tm;
+    if (__builtin_add_overflow(m->vtime, offset, &t) || (tt = (time_t)t) != t ||
+        !gmtime_r(&tt, &tm))
+        return cert_error(m, CP_E_ARG, "validity time %" PRId64 " %+" PRId64 " is out of range",
+                          m->vtime, offset);
+    /* The writer encodes years from 2050 as GeneralizedTime, as RFC 5280 wants, but also
+     * those before 2000, where RFC 5280 wants UTCTime: keep to what it gets right. */
+    if (tm.tm_year + 1900 < 2000 || tm.tm_year + 1900 > 9999)
+        return cert_error(m, CP_E_ARG, "validity year %d is outside 2000-9999", tm.tm_year + 1900);
+    if (snprintf(out, 16, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec) != 14)
+        return cert_error(m, CP_E_INTERNAL, "formatting a validity time failed");
+    return 0;
+}
+
+/* CN=<label of name_of>,OU=<graph tag>,O=certpath,serialNumber=<seed in hex>, escaped the way
+ * mbedtls_x509_string_to_names() reads it. */
+static int entity_dn(const struct mint *m, int entity, char *out, size_t cap)
+{
+    const char *label = m->g->entities[m->g->entities[entity].name_of].label;
+    char cn[2 * CP_LABEL_MAX];
+    size_t n = 0;
+    for (const char *s = label; *s; s++) {
+        if ((unsigned char)*s < 0x20 || strchr(CP_MBEDTLS_DN_UNWRITABLE, *s))
+            return cert_error(m, CP_E_ARG, "entity label \"%s\" cannot go into a DN", label);
+        if (n + 3 > sizeof(cn))
+            return cert_error(m, CP_E_LIMIT, "entity label \"%s\" is too long", label);
+        if (strchr(CP_MBEDTLS_DN_ESCAPE, *s))
+            cn[n++] = '\\';
+        cn[n++] = *s;
+    }
+    cn[n] = '\0';
+    int w = snprintf(out, cap, "CN=%s,OU=%s,O=certpath,serialNumber=%016" PRIx64, cn, m->g->tag,
+                     m->seed);
+    if (w < 0 || (size_t)w >= cap)
+        return cert_error(m, CP_E_LIMIT, "the DN of %s is too long", label);
+    return 0;
+}
+
+/* ---- extensions: each value is written backwards into m->ext, then handed to the writer ---- */
+
+#define EXT_END(m) ((m)->ext + sizeof((m)->ext))
+
+static int put_ext(struct mint *m, const char *oid, size_t oid_len, bool critical,
+                   const unsigned char *p)
+{
+    return mbedtls_x509write_crt_set_extension(&m->crt, oid, oid_len, critical, p,
+                                               (size_t)(EXT_END(m) - p));
+}
+
+/* Prepends tag and length to the *len bytes at *p. */
+static int wrap(struct mint *m, unsigned char **p, size_t *len, unsigned char tag)
+{
+    int ret;
+    MBEDTLS_ASN1_CHK_ADD(*len, mbedtls_asn1_write_len(p, m->ext, *len));
+    MBEDTLS_ASN1_CHK_ADD(*len, mbedtls_asn1_write_tag(p, m->ext, tag));
+    return 0;
+}
+
+#define SEQ (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
+#define CTX_PRIM(n) (MBEDTLS_ASN1_CONTEXT_SPECIFIC | (n))
+#define CTX_CONS(n) (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | (n))
+
+/* basicConstraints, critical: SEQUENCE { cA TRUE, pathLen } or, for cA=FALSE, SEQUENCE {}
+ * (DER leaves out a DEFAULT FALSE). */
+static int ext_basic_constraints(struct mint *m)
+{
+    const struct cp_cert *c = m->cert;
+    unsigned char *p = EXT_END(m);
+    size_t len = 0;
+    int ret;
+    if (c->bc == CP_BC_ABSENT)
+        return 0;
+    if (c->bc == CP_BC_CA) {
+        if (c->path_len >= 0)
+            MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_int(&p, m->ext, c->path_len));
+        MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_bool(&p, m->ext, 1));
+    }
+    if ((ret = wrap(m, &p, &len, SEQ)))
+        return ret;
+    return put_ext(m, OID_ARGS(MBEDTLS_OID_BASIC_CONSTRAINTS), true, p);
+}
+
+/* keyUsage, critical: a BIT STRING in RFC 5280 bit order (our bits are already laid out as the
+ * first content byte), with trailing zero bits dropped as DER requires. */
+static int ext_key_usage(struct mint *m)
+{
+    unsigned char bits[2];
+    unsigned char *p = EXT_END(m);
+    size_t len = 0;
+    int ret;
+    if (!m->cert->key_usage)
+        return 0;
+    bits[1] = (unsigned char)m->cert->key_usage;
+    bits[0] = (unsigned char)__builtin_ctz(bits[1]); /* unused bits */
+    MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_raw_buffer(&p, m->ext, bits, sizeof(bits)));
+    if ((ret = wrap(m, &p, &len, MBEDTLS_ASN1_BIT_STRING)))
+        return ret;
+    return put_ext(m, OID_ARGS(MBEDTLS_OID_KEY_USAGE), true, p);
+}
+
+/* extendedKeyUsage, non-critical: SEQUENCE OF KeyPurposeId. */
+static int ext_eku(struct mint *m)
+{
+    unsigned char *p = EXT_END(m);
+    size_t len = 0;
+    int ret;
+    if (!m->cert->eku)
+        return 0;
+    for (int i = (int)CP_ARRAY_LEN(eku_oids) - 1; i >= 0; i--) {
+        if (m->cert->eku & eku_oids[i].bit)
+            MBEDTLS_ASN1_CHK_ADD(
+                len, mbedtls_asn1_write_oid(&p, m->ext, eku_oids[i].oid, eku_oids[i].len));
+    }
+    if ((ret = wrap(m, &p, &len, SEQ)))
+        return ret;
+    return put_ext(m, OID_ARGS(MBEDTLS_OID_EXTENDED_KEY_USAGE), false, p);
+}
+
+/* Writes n dNSName GeneralNames, each optionally wrapped in a GeneralSubtree SEQUENCE. */
+static int write_dns_names(struct mint *m, unsigned char **p, size_t *len,
+                           const char (*names)[CP_HOST_MAX], int n, bool subtree)
+{
+    int ret;
+    for (int i = n - 1; i >= 0; i--) {
+        size_t one = 0;
+        MBEDTLS_ASN1_CHK_ADD(one, mbedtls_asn1_write_raw_buffer(p, m->ext,
+                                                                (const unsigned char *)names[i],
+                                                                strlen(names[i])));
+        if ((ret = wrap(m, p, &one, CTX_PRIM(2))))
+            return ret;
+        if (subtree && (ret = wrap(m, p, &one, SEQ)))
+            return ret;
+        *len += one;
+    }
+    return 0;
+}
+
+/* subjectAltName, non-critical: the dNSNames of the model. */
+static int ext_san(struct mint *m)
+{
+    unsigned char *p = EXT_END(m);
+    size_t len = 0;
+    int ret;
+    if (m->cert->nsan == 0)
+        return 0;
+    if ((ret = write_dns_names(m, &p, &len, m->cert->san, m->cert->nsan, false)) ||
+        (ret = wrap(m, &p, &len, SEQ)))
+        return ret;
+    return put_ext(m, OID_ARGS(MBEDTLS_OID_SUBJECT_ALT_NAME), false, p);
+}
+
+/* nameConstraints: SEQUENCE { permittedSubtrees [0], excludedSubtrees [1] } of dNSName bases;
+ * critical as RFC 5280 requires unless the model asks otherwise. */
+static int ext_name_constraints(struct mint *m)
+{
+    const struct cp_cert *c = m->cert;
+    unsigned char *p = EXT_END(m);
+    size_t len = 0, part;
+    int ret;
+    if (c->npermitted == 0 && c->nexcluded == 0)
+        return 0;
+    if (c->nexcluded) {
+        part = 0;
+        if ((ret = write_dns_names(m, &p, &part, c->nc_excluded, c->nexcluded, true)) ||
+            (ret = wrap(m, &p, &part, CTX_CONS(1))))
+            return ret;
+        len += part;
+    }
+    if (c->npermitted) {
+        part = 0;
+        if ((ret = write_dns_names(m, &p, &part, c->nc_permitted, c->npermitted, true)) ||
+            (ret = wrap(m, &p, &part, CTX_CONS(0))))
+            return ret;
+        len += part;
+    }
+    if ((ret = wrap(m, &p, &len, SEQ)))
+        return ret;
+    return put_ext(m, OID_ARGS(MBEDTLS_OID_NAME_CONSTRAINTS), !c->nc_noncritical, p);
+}
+
+/* subjectKeyIdentifier, non-critical: an OCTET STRING. */
+static int ext_ski(struct mint *m)
+{
+    unsigned char *p = EXT_END(m);
+    size_t len = 0;
+    int ret;
+    if (!m->ski)
+        return 0;
+    MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_octet_string(&p, m->ext, m->ski, CP_KID_LEN));
+    return put_ext(m, OID_ARGS(MBEDTLS_OID_SUBJECT_KEY_IDENTIFIER), false, p);
+}
+
+/* authorityKeyIdentifier, non-critical: SEQUENCE { keyIdentifier [0] }. */
+static int ext_aki(struct mint *m)
+{
+    unsigned char *p = EXT_END(m);
+    size_t len = 0;
+    int ret;
+    if (!m->aki)
+        return 0;
+    MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_raw_buffer(&p, m->ext, m->aki, CP_KID_LEN));
+    if ((ret = wrap(m, &p, &len, CTX_PRIM(0))) || (ret = wrap(m, &p, &len, SEQ)))
+        return ret;
+    return put_ext(m, OID_ARGS(MBEDTLS_OID_AUTHORITY_KEY_IDENTIFIER), false, p);
+}
+
+/* An unregistered extension, critical, whose value is an empty SEQUENCE. */
+static int ext_unknown_critical(struct mint *m)
+{
+    static const unsigned char empty_seq[] = {0x30, 0x00};
+    if (!m->cert->unknown_critical_ext)
+        return 0;
+    return mbedtls_x509write_crt_set_extension(&m->crt, (const char *)oid_unknown_ext,
+                                               sizeof(oid_unknown_ext), 1, empty_seq,
+                                               sizeof(empty_seq));
+}
+
+static int set_extensions(struct mint *m)
+{
+    /* The writer keeps extensions in the order they are set. */
+    static const struct {
+        const char *name;
+        int (*add)(struct mint *m);
+    } exts[] = {
+        {"basicConstraints", ext_basic_constraints},
+        {"keyUsage", ext_key_usage},
+        {"extendedKeyUsage", ext_eku},
+        {"subjectAltName", ext_san},
+        {"nameConstraints", ext_name_constraints},
+        {"subjectKeyIdentifier", ext_ski},
+        {"authorityKeyIdentifier", ext_aki},
+        {"unknown critical extension", ext_unknown_critical},
+    };
+    int ret;
+    for (size_t i = 0; i < CP_ARRAY_LEN(exts); i++) {
+        if ((ret = exts[i].add(m)))
+            return cert_crypto(m, exts[i].name, ret);
+    }
+    return 0;
+}
+
+/* Version, serial, names, validity, keys and extensions of the current certificate. */
+static int set_fields(struct mint *m, struct cp_pool_key *subject_key)
+{
+    const struct cp_cert *c = m->cert;
+    char subject[CP_DN_MAX], issuer[CP_DN_MAX], not_before[16], not_after[16];
+    int rc, ret;
+    if ((rc = entity_dn(m, c->subject, subject, sizeof(subject))) ||
+        (rc = entity_dn(m, c->issuer, issuer, sizeof(issuer))) ||
+        (rc = validity_time(m, c->not_before, not_before)) ||
+        (rc = validity_time(m, c->not_after, not_after)))
+        return rc;
+    cp_mbedtls_crt_clear_extensions(&m->crt);
+    mbedtls_x509write_crt_set_version(&m->crt, c->version == 1 ? MBEDTLS_X509_CRT_VERSION_1
+                                                               : MBEDTLS_X509_CRT_VERSION_3);
+    mbedtls_x509write_crt_set_subject_key(&m->crt, &subject_key->pk);
+    mbedtls_x509write_crt_set_issuer_key(&m->crt, &((struct cp_keypool *)m->kp)->stand_in);
+    mbedtls_x509write_crt_set_md_alg(&m->crt, MBEDTLS_MD_SHA256);
+    if ((ret = cp_mbedtls_crt_set_serial(&m->crt, c->serial)))
+        return cert_crypto(m, "serial number", ret);
+    if ((ret = mbedtls_x509write_crt_set_validity(&m->crt, not_before, not_after)))
+        return cert_crypto(m, "validity", ret);
+    if ((ret = mbedtls_x509write_crt_set_subject_name(&m->crt, subject)))
+        return cert_crypto(m, "subject name", ret);
+    if ((ret = mbedtls_x509write_crt_set_issuer_name(&m->crt, issuer)))
+        return cert_crypto(m, "issuer name", ret);
+    return c->version == 3 ? set_extensions(m) : 0;
+}
+
+struct span {
+    const unsigned char *p;
+    size_t len;
+};
+
+/* Splits the writer's certificate into the TBSCertificate parts we keep: head = version and
+ * serialNumber, tail = issuer, validity, subject, subjectPublicKeyInfo and the extensions
+ * unless they are empty. Its signature AlgorithmIdentifier and signature are dropped. */
+static int split_tbs(unsigned char *der, size_t n, struct span *head, struct span *tail)
+{
+    unsigned char *p = der, *end = der + n, *tend;
+    size_t len;
+    int ret;
+    if ((ret = mbedtls_asn1_get_tag(&p, end, &len, SEQ)) ||
+        (ret = mbedtls_asn1_get_tag(&p, end, &len, SEQ)))
+        return ret;
+    tend = p + len;
+    head->p = p;
+    if (p < tend && *p == CTX_CONS(0)) {
+        if ((ret = mbedtls_asn1_get_tag(&p, tend, &len, CTX_CONS(0))))
+            return ret;
+        p += len;
+    }
+    if ((ret = mbedtls_asn1_get_tag(&p, tend, &len, MBEDTLS_ASN1_INTEGER)))
+        return ret;
+    p += len;
+    head->len = (size_t)(p - head->p);
+    if ((ret = mbedtls_asn1_get_tag(&p, tend, &len, SEQ))) /* signature */
+        return ret;
+    p += len;
+    tail->p = p;
+    for (int i = 0; i < 4; i++) { /* issuer, validity, subject, subjectPublicKeyInfo */
+        if ((ret = mbedtls_asn1_get_tag(&p, tend, &len, SEQ)))
+            return ret;
+        p += len;
+    }
+    tail->len = (size_t)(p - tail->p);
+    if (p < tend) {
+        unsigned char *ext_end;
+        if ((ret = mbedtls_asn1_get_tag(&p, tend, &len, CTX_CONS(3))))
+            return ret;
+        ext_end = p + len;
+        if ((ret = mbedtls_asn1_get_tag(&p, ext_end, &len, SEQ)))
+            return ret;
+        if (len > 0)
+            tail->len = (size_t)(ext_end - tail->p);
+        p = ext_end;
+    }
+    return p == tend ? 0 : MBEDTLS_ERR_ASN1_LENGTH_MISMATCH;
+}
+
+/* Signs m->tbs[0..tbs_len) with the issuer's key into m->sig. */
+static int sign_tbs(struct mint *m, struct cp_pool_key *k, mbedtls_md_type_t md, size_t tbs_len,
+                    size_t *sig_len)
+{
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    int ret = mbedtls_md(info, m->tbs, tbs_len, hash);
+    if (ret)
+        return ret;
+    pthread_mutex_lock(&k->lock);
+    if (mbedtls_pk_get_type(&k->pk) == MBEDTLS_PK_ECKEY)
+        ret =
+            cp_mbedtls_ecdsa_sign(mbedtls_pk_ec(k->pk), md, hash, mbedtls_md_get_size(info), m->sig,
+                                  sizeof(m->sig), sig_len, mbedtls_hmac_drbg_random, &m->drbg);
+    else
+        ret = cp_mbedtls_pk_sign(&k->pk, md, hash, mbedtls_md_get_size(info), m->sig,
+                                 sizeof(m->sig), sig_len, mbedtls_hmac_drbg_random, &m->drbg);
+    pthread_mutex_unlock(&k->lock);
+    return ret;
+}
+
+/* The pool keys of the current certificate: issuer, subject, and those its key identifiers
+ * name. */
+static int cert_keys(struct mint *m, struct cp_pool_key **issuer, struct cp_pool_key **subject)
+{
+    const struct cp_cert *c = m->cert;
+    struct cp_pool_key *k;
+    int rc;
+    m->ski = m->aki = NULL;
+    if ((rc = cert_key(m, c->issuer, issuer)) || (rc = cert_key(m, c->subject, subject)))
+        return rc;
+    if (c->ski != CP_KID_ABSENT) {
+        if ((rc = cert_key(m, c->ski == CP_KID_MISLEADING ? c->kid_entity : c->subject, &k)))
+            return rc;
+        m->ski = k->kid;
+    }
+    if (c->aki != CP_KID_ABSENT) {
+        if ((rc = cert_key(m, c->aki == CP_KID_MISLEADING ? c->kid_entity : c->issuer, &k)))
+            return rc;
+        m->aki = k->kid;
+    }
+    return 0;
+}
+
+/* The signature AlgorithmIdentifier (complete DER) and digest of the current certificate. */
+static const unsigned char *cert_alg(const struct mint *m, mbedtls_md_type_t *md)
+{
+    const struct cp_cert *c = m->cert;
+    bool rsa = m->g->entities[c->issuer].alg == CP_KEY_RSA_2048;
+    *md = c->sig_alg == CP_SIG_SHA1 ? MBEDTLS_MD_SHA1 : MBEDTLS_MD_SHA256;
+    if (c->sig_alg == CP_SIG_UNKNOWN)
+        return alg_ml_dsa_65; /* signed with SHA-256 and the issuer's key: plausible bytes */
+    if (c->sig_alg == CP_SIG_SHA1)
+        return rsa ? alg_rsa_sha1 : alg_ecdsa_sha1;
+    return rsa ? alg_rsa_sha256 : alg_ecdsa_sha256;
+}
+
+/* Our TBSCertificate in m->tbs: the writer's, with alg as its signature algorithm. */
+static int build_tbs(struct mint *m, const unsigned char *alg, size_t *tbs_len)
+{
+    struct span head, tail;
+    size_t alg_len = (size_t)alg[1] + 2, content;
+    unsigned char *q;
+    int n = mbedtls_x509write_crt_der(&m->crt, m->raw, sizeof(m->raw), mbedtls_hmac_drbg_random,
+                                      &m->drbg);
+    if (n < 0)
+        return cert_crypto(m, "writing the TBSCertificate", n);
+    if ((n = split_tbs(m->raw + sizeof(m->raw) - n, (size_t)n, &head, &tail)))
+        return cert_crypto(m, "reading back mbedTLS's certificate", n);
+    content = head.len + alg_len + tail.len;
+    *tbs_len = der_header_len(content) + content;
+    if (*tbs_len > sizeof(m->tbs))
+        return cert_error(m, CP_E_LIMIT, "the TBSCertificate exceeds %zu bytes", sizeof(m->tbs));
+    q = m->tbs + der_header(m->tbs, SEQ, content);
+    memcpy(q, head.p, head.len);
+    memcpy(q + head.len, alg, alg_len);
+    memcpy(q + head.len + alg_len, tail.p, tail.len);
+    return 0;
+}
+
+/* Certificate idx of the graph, as a fresh allocation in *der. */
+static int mint_cert(struct mint *m, int idx, unsigned char **der, size_t *der_len)
+{
+    struct cp_pool_key *issuer_key, *subject_key;
+    const unsigned char *alg;
+    size_t alg_len, tbs_len = 0, sig_len = 0, cert_len, total;
+    unsigned char material[32], idx_be[4], *q, *out = NULL;
+    const void *parts[] = {m->graph_seed, idx_be};
+    const size_t lens[] = {sizeof(m->graph_seed), sizeof(idx_be)};
+    mbedtls_md_type_t md;
+    int rc, ret;
+
+    m->cert = &m->g->certs[idx];
+    mbedtls_hmac_drbg_init(&m->drbg);
+    if ((rc = check_cert(m)) || (rc = cert_keys(m, &issuer_key, &subject_key)) ||
+        (rc = set_fields(m, subject_key)))
+        goto out;
+    put_be32(idx_be, (uint32_t)idx);
+    if ((ret = sha256_parts(parts, lens, 2, material)) || (ret = drbg_seed(&m->drbg, material))) {
+        rc = cert_crypto(m, "seeding the DRBG", ret);
+        goto out;
+    }
+    alg = cert_alg(m, &md);
+    alg_len = (size_t)alg[1] + 2;
+    if ((rc = build_tbs(m, alg, &tbs_len)))
+        goto out;
+    if ((ret = sign_tbs(m, issuer_key, md, tbs_len, &sig_len))) {
+        rc = cert_crypto(m, "signing", ret);
+        goto out;
+    }
+    if (m->cert->sig_corrupt && sig_len > 0) /* the DER stays valid; verification fails */
+        m->sig[sig_len - 1] ^= 0x01;
+
+    cert_len = tbs_len + alg_len + der_header_len(sig_len + 1) + sig_len + 1;
+    total = der_header_len(cert_len) + cert_len;
+    if (total > CP_CERT_DER_MAX) {
+        rc = cert_error(m, CP_E_LIMIT, "the certificate exceeds %d bytes", CP_CERT_DER_MAX);
+        goto out;
+    }
+    if (!(out = malloc(total))) {
+        rc = cert_error(m, CP_E_NOMEM, "out of memory");
+        goto out;
+    }
+    q = out + der_header(out, SEQ, cert_len);
+    memcpy(q, m->tbs, tbs_len);
+    q += tbs_len;
+    memcpy(q, alg, alg_len);
+    q += alg_len;
+    q += der_header(q, MBEDTLS_ASN1_BIT_STRING, sig_len + 1);
+    *q++ = 0; /* no unused bits */
+    memcpy(q, m->sig, sig_len);
+    *der = out;
+    *der_len = total;
+    out = NULL;
+    rc = 0;
+out:
+    mbedtls_hmac_drbg_free(&m->drbg);
+    free(out);
+    return rc;
+}
+
+int cp_mint_graph(const struct cp_keypool *kp, const struct cp_graph *g, uint64_t seed,
+                  int64_t vtime, struct cp_minted *out)
+{
+    static const char domain[] = "certpath-mint";
+    unsigned char seed_be[8];
+    const void *parts[] = {domain, seed_be, g->tag};
+    const size_t lens[] = {sizeof(domain) - 1, sizeof(seed_be), strlen(g->tag)};
+    struct cp_minted res;
+    struct mint *m = calloc(1, sizeof(*m));
+    size_t n = g->ncerts > 0 ? (size_t)g->ncerts : 1;
+    int rc = CP_E_NOMEM, ret;
+
+    cp_minted_init(&res);
+    if (m)
+        mbedtls_x509write_crt_init(&m->crt);
+    if (!m || !(res.der = calloc(n, sizeof(*res.der))) ||
+        !(res.len = calloc(n, sizeof(*res.len)))) {
+        rc = cp_error_set(rc, "graph %s (%s): out of memory minting %d certificates", g->tag,
+                          g->name, g->ncerts);
+        goto out;
+    }
+    res.n = g->ncerts;
+    m->kp = kp;
+    m->g = g;
+    m->seed = seed;
+    m->vtime = vtime;
+    put_be64(seed_be, seed);
+    if ((ret = sha256_parts(parts, lens, 3, m->graph_seed))) {
+        char text[CP_ERR_TEXT_MAX + 16];
+        crypto_text(ret, text, sizeof(text));
+        rc = cp_error_set(crypto_code(ret), "graph %s (%s): seeding: %s", g->tag, g->name, text);
+        goto out;
+    }
+    for (int i = 0; i < g->ncerts; i++) {
+        if ((rc = mint_cert(m, i, &res.der[i], &res.len[i])))
+            goto out;
+    }
+    cp_minted_free(out);
+    *out = res;
+    cp_minted_init(&res);
+    rc = 0;
+out:
+    if (m)
+        mbedtls_x509write_crt_free(&m->crt);
+    free(m);
+    cp_minted_free(&res);
+    return rc;
+}

@@ -1,0 +1,165 @@
+/*
+ * cp_mbedtls_compat.h - the few places where mbedTLS 2.28 (Debian 12) and 3.x differ, in one
+ * header, so that the rest of certpath has no version #if at all.
+ *
+ * Every wrapper keeps the 3.x calling convention (output buffer sizes are always passed) and
+ * returns the mbedTLS error code unchanged; callers turn it into a CP_E_* with the text of
+ * mbedtls_strerror(). Tested with 2.28; written against the documented 3.6 API.
+ */
+#ifndef CP_MBEDTLS_COMPAT_H
+#define CP_MBEDTLS_COMPAT_H
+
+#include <mbedtls/version.h>
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#include <mbedtls/build_info.h> /* 3.x: the configuration comes through build_info.h */
+#elif defined(MBEDTLS_CONFIG_FILE)
+#include MBEDTLS_CONFIG_FILE
+#else
+#include <mbedtls/config.h>
+#endif
+
+#include <mbedtls/asn1write.h>
+#include <mbedtls/bignum.h>
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/x509_crt.h>
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if MBEDTLS_VERSION_NUMBER < 0x021C0000
+#error "certpath needs mbedTLS 2.28 or 3.x"
+#endif
+
+/* What minting needs from the library's configuration; all of it is on by default. */
+#if !defined(MBEDTLS_X509_CRT_WRITE_C) || !defined(MBEDTLS_PK_WRITE_C) ||                          \
+    !defined(MBEDTLS_PEM_WRITE_C) || !defined(MBEDTLS_HMAC_DRBG_C) || !defined(MBEDTLS_ECDSA_C) || \
+    !defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED) || !defined(MBEDTLS_GENPRIME) ||                    \
+    !defined(MBEDTLS_PK_RSA_ALT_SUPPORT)
+#error "certpath needs an mbedTLS built with X509_CRT_WRITE, PK_WRITE, PEM_WRITE, HMAC_DRBG, \
+ECDSA, SECP256R1, GENPRIME and PK_RSA_ALT_SUPPORT (the default configuration has them all)"
+#endif
+#if !defined(MBEDTLS_SHA1_C) && !defined(MBEDTLS_MD_CAN_SHA1)
+#error "certpath needs SHA-1 in mbedTLS: the suite mints SHA-1 signatures on purpose"
+#endif
+#if defined(MBEDTLS_PK_USE_PSA_EC_DATA)
+/* 3.6 with MBEDTLS_USE_PSA_CRYPTO keeps EC keys inside PSA; mbedtls_pk_ec() is then gone. */
+#error "certpath needs mbedTLS without MBEDTLS_USE_PSA_CRYPTO (EC keys as mbedtls_ecp_keypair)"
+#endif
+
+/* 3.x makes struct members private; MBEDTLS_PRIVATE(m) names them. 2.28 has no such macro. */
+#if !defined(MBEDTLS_PRIVATE)
+#define MBEDTLS_PRIVATE(member) member
+#endif
+
+/* The `mode` parameter that 3.0 removed from the RSA-alt callbacks. Use it in the parameter
+ * list of a callback: `int f(void *ctx, CP_MBEDTLS_RSA_ALT_MODE size_t *olen, ...)`. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define CP_MBEDTLS_RSA_ALT_MODE
+#else
+#define CP_MBEDTLS_RSA_ALT_MODE __attribute__((unused)) int mode,
+#endif
+
+/* Characters of a distinguished-name value that mbedtls_x509_string_to_names() needs escaped
+ * with a backslash, and those it cannot take at all (2.28 accepts only "\,"). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define CP_MBEDTLS_DN_ESCAPE ",=+<>#;\"\\"
+#define CP_MBEDTLS_DN_UNWRITABLE ""
+#else
+#define CP_MBEDTLS_DN_ESCAPE ","
+#define CP_MBEDTLS_DN_UNWRITABLE "\\"
+#endif
+
+/* Library-wide set-up: 3.x routes some operations through PSA, which must be initialised. */
+static inline int cp_mbedtls_init(void)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+    return psa_crypto_init() == PSA_SUCCESS ? 0 : MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+#else
+    return 0;
+#endif
+}
+
+/* The certificate's serial number from a 64-bit value (3.4 replaced the MPI setter by a raw
+ * big-endian one). */
+static inline int cp_mbedtls_crt_set_serial(mbedtls_x509write_cert *crt, uint64_t serial)
+{
+    unsigned char be[8];
+    size_t skip = 0;
+    for (int i = 0; i < 8; i++)
+        be[i] = (unsigned char)(serial >> (56 - 8 * i));
+    while (skip < 7 && be[skip] == 0)
+        skip++;
+#if MBEDTLS_VERSION_NUMBER >= 0x03040000
+    return mbedtls_x509write_crt_set_serial_raw(crt, be + skip, 8 - skip);
+#else
+    mbedtls_mpi mpi;
+    mbedtls_mpi_init(&mpi);
+    int ret = mbedtls_mpi_read_binary(&mpi, be + skip, 8 - skip);
+    if (!ret)
+        ret = mbedtls_x509write_crt_set_serial(crt, &mpi);
+    mbedtls_mpi_free(&mpi);
+    return ret;
+#endif
+}
+
+/* Drops every extension set on the writer, so one writer serves many certificates. */
+static inline void cp_mbedtls_crt_clear_extensions(mbedtls_x509write_cert *crt)
+{
+    mbedtls_asn1_free_named_data_list(&crt->MBEDTLS_PRIVATE(extensions));
+}
+
+/* mbedtls_pk_sign(); 3.0 added the signature buffer's size. */
+static inline int cp_mbedtls_pk_sign(mbedtls_pk_context *pk, mbedtls_md_type_t md,
+                                     const unsigned char *hash, size_t hash_len, unsigned char *sig,
+                                     size_t sig_size, size_t *sig_len,
+                                     int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_pk_sign(pk, md, hash, hash_len, sig, sig_size, sig_len, f_rng, p_rng);
+#else
+    if (sig_size < MBEDTLS_PK_SIGNATURE_MAX_SIZE) /* 2.28 assumes the maximum */
+        return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+    return mbedtls_pk_sign(pk, md, hash, hash_len, sig, sig_len, f_rng, p_rng);
+#endif
+}
+
+/* ECDSA straight on a key pair (DER Ecdsa-Sig-Value); 3.0 added the buffer's size. Faster
+ * than mbedtls_pk_sign() in 2.28, which copies the curve (and recomputes its tables) per call;
+ * the key pair keeps them, so calls on one key must not overlap. */
+static inline int cp_mbedtls_ecdsa_sign(mbedtls_ecp_keypair *key, mbedtls_md_type_t md,
+                                        const unsigned char *hash, size_t hash_len,
+                                        unsigned char *sig, size_t sig_size, size_t *sig_len,
+                                        int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_ecdsa_write_signature(key, md, hash, hash_len, sig, sig_size, sig_len, f_rng,
+                                         p_rng);
+#else
+    if (sig_size < MBEDTLS_ECDSA_MAX_LEN) /* 2.28 assumes the maximum */
+        return MBEDTLS_ERR_ECP_BUFFER_TOO_SMALL;
+    return mbedtls_ecdsa_write_signature(key, md, hash, hash_len, sig, sig_len, f_rng, p_rng);
+#endif
+}
+
+/* mbedtls_pk_parse_key(); 3.0 added an RNG (for blinding) that 2.28 does not take. */
+static inline int cp_mbedtls_pk_parse_key(mbedtls_pk_context *pk, const unsigned char *key,
+                                          size_t key_len,
+                                          int (*f_rng)(void *, unsigned char *, size_t),
+                                          void *p_rng)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_pk_parse_key(pk, key, key_len, NULL, 0, f_rng, p_rng);
+#else
+    (void)f_rng;
+    (void)p_rng;
+    return mbedtls_pk_parse_key(pk, key, key_len, NULL, 0);
+#endif
+}
+
+#endif
