@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Large enough for a path plus a sentence; longer messages are truncated, never overflowed. */
 #define CP_ERROR_MSG_MAX 1024
@@ -10,11 +11,15 @@ static _Thread_local char cp_errmsg[CP_ERROR_MSG_MAX];
 
 int cp_error_set(int rc, const char *fmt, ...)
 {
+    /* Format into a local buffer first: callers often pass cp_error_msg() itself as an
+     * argument, to prefix the message that is already there. */
+    char buf[CP_ERROR_MSG_MAX];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(cp_errmsg, sizeof(cp_errmsg), fmt, ap);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
+    memcpy(cp_errmsg, buf, sizeof(buf));
     return rc;
 }
 

@@ -43,7 +43,7 @@ struct cp_keypool;
 int cp_keypool_new(uint64_t seed, int threads, struct cp_keypool **out);
 void cp_keypool_free(struct cp_keypool *kp);
 
-/* The private key of an entity as PEM (PKCS#8 or SEC1), NUL-terminated in buf. */
+/* The private key of an entity as PEM (SEC1 for ECDSA, PKCS#1 for RSA), NUL-terminated. */
 int cp_keypool_key_pem(const struct cp_keypool *kp, const struct cp_entity *e, char *buf,
                        size_t cap);
 

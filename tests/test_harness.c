@@ -39,7 +39,7 @@ static void teardown(void)
     cp_fs_rmtree(tmpdir);
 }
 
-TestSuite(harness, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(harness, .init = setup, .fini = teardown);
 
 static cJSON *load_json(const char *path)
 {

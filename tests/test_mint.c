@@ -24,7 +24,7 @@
 #define TEST_TIME INT64_C(1795000000)
 #define TEST_SEED UINT64_C(0x1234abcd5678ef01)
 #define ML_DSA_65 "2.16.840.1.101.3.4.3.18"
-#define UNKNOWN_EXT_OID "2.25.147692193096151075037386774708903381553"
+#define UNKNOWN_EXT_OID "2.25.1869504340"
 #define PEM_KEY_MAX 4096
 
 /* ---- building and minting small graphs ---- */
