@@ -32,7 +32,7 @@
  */
 #include "cp_adapter_util.h"
 /* By path: the adapter modules do not get common/ as an include directory. */
-#include "../common/cp_mbedtls_compat.h"
+#include "cp_mbedtls_compat.h"
 
 #include <mbedtls/error.h>
 #include <mbedtls/oid.h>
