@@ -35,8 +35,8 @@
 #define CP_MAX_SAN 8       /* DNS names in one SAN: family names plus the hostnames of its cases */
 #define CP_MAX_NC 4        /* DNS subtrees per permitted/excluded list */
 #define CP_MAX_ANCHORS 8   /* trust anchors of one case (the bridge has four) */
-#define CP_MAX_SENT 160    /* certificates one case sends (pathological pools send ~130) */
-#define CP_MAX_DEPTH 48    /* longest path the oracle follows: deep chains are 32 */
+#define CP_MAX_SENT 160    /* certificates one case sends (the largest pool sends 65) */
+#define CP_MAX_DEPTH 48    /* longest path the oracle follows: deep chains reach 40 */
 #define CP_MAX_PATHS 16    /* valid paths recorded per case and profile; more are counted */
 #define CP_MAX_REJECTED 16 /* rejected candidates recorded per case and profile */
 

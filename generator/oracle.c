@@ -19,11 +19,11 @@
  *            accepted.
  *   webpki:  an anchor certificate outside its validity is unusable and its name constraints
  *            apply, and so does its pathLenConstraint (Mozilla's verifier and OpenSSL check the
- *            dates and pathLen; Mozilla and rustls apply the name constraints); a CA's EKU without serverAuth or anyExtendedKeyUsage excludes TLS
- *            servers below it (as in Chrome and Go); SHA-1 signatures are rejected.
- * Cycles are cut by entity (name and key): a path never visits the same CA twice (RFC 4158
- * 5.2). A path stops at the first usable trust anchor; when an anchor is unusable under the
- * profile, the builder goes on through the certificates issued to that entity, as a real
+ *            dates and pathLen; Mozilla and rustls apply the name constraints); a CA's EKU without
+ * serverAuth or anyExtendedKeyUsage excludes TLS servers below it (as in Chrome and Go); SHA-1
+ * signatures are rejected. Cycles are cut by entity (name and key): a path never visits the same CA
+ * twice (RFC 4158 5.2). A path stops at the first usable trust anchor; when an anchor is unusable
+ * under the profile, the builder goes on through the certificates issued to that entity, as a real
  * builder would.
  */
 #include "cp_generator_internal.h"
@@ -32,9 +32,9 @@
 #include <string.h>
 #include <strings.h>
 
-/* Work budget per case and profile, in search steps. The largest pathological graph needs
- * about a tenth of it; a family that exceeds it has built a graph the oracle cannot vouch for,
- * and generation fails loudly instead of writing a guess. */
+/* Work budget per case and profile, in search steps. The costliest pathological graph (a
+ * 16-level ladder) needs about 3% of it; a family that exceeds it has built a graph the oracle
+ * cannot vouch for, and generation fails loudly instead of writing a guess. */
 #define CP_ORACLE_MAX_STEPS 2000000L
 
 struct search {
