@@ -8,7 +8,11 @@ packages=(
   libmbedtls-dev   # minting (and later the TLS server)
   libcjson-dev     # manifest and results JSON
   libcriterion-dev # tests
-  libssl-dev       # tests: an independent parser for what we mint
+  libssl-dev       # the openssl adapter; tests: an independent parser for what we mint
+  libgnutls28-dev  # the gnutls adapter
+  libnss3-dev      # the nss adapter
+  libbotan-2-dev   # the botan adapter
+  android-libboringssl-dev # the boringssl adapter (Debian's copy for Android tools)
   openssl          # tests: openssl verify on generated cases
   time             # bench/: wall time and peak memory
   python3-jsonschema # tests: results against their JSON Schema
