@@ -37,12 +37,12 @@
 /* Capabilities: what an adapter can do. A case needing a capability the adapter lacks is
  * `skip`, never pass or fail. */
 #define CP_CAPS(X)                                                                                 \
-    X(CP_CAP_INPROC, 0, "in-process")   /* verifies through the library's API */                  \
-    X(CP_CAP_WIRE, 1, "wire")           /* connects to the built-in TLS server */                 \
-    X(CP_CAP_SET_TIME, 2, "set-time")   /* takes the case's validation time */                    \
-    X(CP_CAP_HOSTNAME, 3, "hostname")   /* checks the leaf against the hostname */                \
-    X(CP_CAP_PURPOSE, 4, "purpose")     /* checks serverAuth (leaf EKU, CA EKU) */                \
-    X(CP_CAP_IP, 5, "ip")               /* checks IP addresses */                                 \
+    X(CP_CAP_INPROC, 0, "in-process")     /* verifies through the library's API */                 \
+    X(CP_CAP_WIRE, 1, "wire")             /* connects to the built-in TLS server */                \
+    X(CP_CAP_SET_TIME, 2, "set-time")     /* takes the case's validation time */                   \
+    X(CP_CAP_HOSTNAME, 3, "hostname")     /* checks the leaf against the hostname */               \
+    X(CP_CAP_PURPOSE, 4, "purpose")       /* checks serverAuth (leaf EKU, CA EKU) */               \
+    X(CP_CAP_IP, 5, "ip")                 /* checks IP addresses */                                \
     X(CP_CAP_CLOCK_SHIM, 6, "clock-shim") /* takes the time only through the clock shim */
 
 enum cp_cap_bit {
@@ -59,14 +59,14 @@ struct cp_der {
 
 struct cp_verify_input {
     const char *case_id;
-    const char *case_dir;    /* holds chain.pem, roots.pem, leaf.key for adapters that want files */
+    const char *case_dir; /* holds chain.pem, roots.pem, leaf.key for adapters that want files */
     const struct cp_der *chain; /* as the server sends it: leaf first, duplicates kept */
     int nchain;
     const struct cp_der *roots; /* the trust anchors' certificates */
     int nroots;
     const char *hostname;
-    int64_t vtime;           /* validation time, Unix seconds */
-    const char *host;        /* wire mode: where the built-in server listens */
+    int64_t vtime;    /* validation time, Unix seconds */
+    const char *host; /* wire mode: where the built-in server listens */
     int port;
 };
 
@@ -88,7 +88,7 @@ struct cp_verify_result {
 };
 
 struct cp_adapter {
-    unsigned abi; /* CP_ADAPTER_ABI */
+    unsigned abi;         /* CP_ADAPTER_ABI */
     const char *name;     /* "openssl": what --stack takes */
     const char *library;  /* "OpenSSL": what people call it */
     unsigned caps;        /* CP_CAP_* */

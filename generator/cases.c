@@ -46,33 +46,36 @@ static int check_spec(const struct cp_graph *g, const struct cp_case_spec *s)
     if (!s->id || !*s->id || strlen(s->id) >= CP_ID_MAX)
         return cp_error_set(CP_E_ARG, "graph %s: a case id is empty or too long", g->name);
     if (s->leaf < 0 || s->leaf >= g->ncerts || !g->certs[s->leaf].is_leaf)
-        return cp_error_set(CP_E_ARG, "case %s: leaf %d is not a leaf certificate", s->id,
-                            s->leaf);
+        return cp_error_set(CP_E_ARG, "case %s: leaf %d is not a leaf certificate", s->id, s->leaf);
     if (s->nanchors < 1 || s->nanchors > CP_MAX_ANCHORS)
         return cp_error_set(CP_E_ARG, "case %s: %d anchors (1..%d allowed)", s->id, s->nanchors,
                             CP_MAX_ANCHORS);
     for (int i = 0; i < s->nanchors; i++) {
         if (s->anchors[i] < 0 || s->anchors[i] >= g->nentities)
-            return cp_error_set(CP_E_ARG, "case %s: anchor %d is no entity", s->id,
-                                s->anchors[i]);
+            return cp_error_set(CP_E_ARG, "case %s: anchor %d is no entity", s->id, s->anchors[i]);
     }
     if (s->nsent < 1 || s->nsent > CP_MAX_SENT || s->sent[0] != s->leaf)
-        return cp_error_set(CP_E_ARG, "case %s: the sent list must start with the leaf and "
-                                      "hold 1..%d certificates", s->id, CP_MAX_SENT);
+        return cp_error_set(CP_E_ARG,
+                            "case %s: the sent list must start with the leaf and "
+                            "hold 1..%d certificates",
+                            s->id, CP_MAX_SENT);
     for (int i = 0; i < s->nsent; i++) {
         if (s->sent[i] < 0 || s->sent[i] >= g->ncerts)
             return cp_error_set(CP_E_ARG, "case %s: sent certificate %d does not exist", s->id,
                                 s->sent[i]);
     }
     if (g->ncases > 0 && !same_anchor_set(g, s->anchors, s->nanchors))
-        return cp_error_set(CP_E_ARG, "case %s: graph %s already has cases with other anchors; "
-                                      "use a graph of its own", s->id, g->name);
+        return cp_error_set(CP_E_ARG,
+                            "case %s: graph %s already has cases with other anchors; "
+                            "use a graph of its own",
+                            s->id, g->name);
     return 0;
 }
 
 /* Appends printf-style text to a fixed buffer, truncating (with "...") rather than failing:
  * descriptions are for people, and a cut one is still useful. */
-static void append(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void append(char *buf, size_t cap, const char *fmt, ...)
 {
     size_t len = strlen(buf);
@@ -103,8 +106,8 @@ static void describe(struct cp_case *c, const struct cp_graph *g, const char *su
     for (int i = 0; i < g->ncerts; i++) {
         char one[256];
         if (cp_cert_describe_defects(g, &g->certs[i], one, sizeof(one)) > 0)
-            append(defects, sizeof(defects), "%s%s: %s", defects[0] ? "; " : "",
-                   g->certs[i].label, one);
+            append(defects, sizeof(defects), "%s%s: %s", defects[0] ? "; " : "", g->certs[i].label,
+                   one);
     }
     if (defects[0])
         append(d, cap, "; %s", defects);
@@ -159,9 +162,10 @@ static int add_san(struct cp_graph *g, struct cp_cert *leaf, const char *name)
             return 0;
     }
     if (leaf->nsan >= CP_MAX_SAN)
-        return cp_error_set(CP_E_LIMIT, "graph %s: leaf %s would need more than %d SAN names; "
-                                        "split its cases over more graphs", g->name, leaf->label,
-                            CP_MAX_SAN);
+        return cp_error_set(CP_E_LIMIT,
+                            "graph %s: leaf %s would need more than %d SAN names; "
+                            "split its cases over more graphs",
+                            g->name, leaf->label, CP_MAX_SAN);
     snprintf(leaf->san[leaf->nsan++], CP_HOST_MAX, "%s", name);
     return 0;
 }

@@ -27,10 +27,10 @@
 #define CP_DEFAULT_SEED 1
 
 struct cp_gen_opts {
-    const char *out_dir;           /* default "suite" */
-    uint64_t seed;                 /* default CP_DEFAULT_SEED */
-    int64_t vtime;                 /* validation time, Unix seconds; default now, hour-rounded */
-    const char *const *families;   /* NULL: every family */
+    const char *out_dir;         /* default "suite" */
+    uint64_t seed;               /* default CP_DEFAULT_SEED */
+    int64_t vtime;               /* validation time, Unix seconds; default now, hour-rounded */
+    const char *const *families; /* NULL: every family */
     int nfamilies;
     int threads;                   /* minting threads; 0: one per core */
     const char *expectations_path; /* also write the expectations file here (NULL: don't) */

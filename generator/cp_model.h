@@ -46,9 +46,9 @@
 enum cp_key_alg { CP_KEY_EC_P256 = 0, CP_KEY_RSA_2048 };
 
 enum cp_bc {
-    CP_BC_CA = 0,  /* basicConstraints cA=TRUE */
-    CP_BC_NOT_CA,  /* basicConstraints present, cA=FALSE */
-    CP_BC_ABSENT,  /* no basicConstraints extension */
+    CP_BC_CA = 0, /* basicConstraints cA=TRUE */
+    CP_BC_NOT_CA, /* basicConstraints present, cA=FALSE */
+    CP_BC_ABSENT, /* no basicConstraints extension */
 };
 
 enum cp_kid {
@@ -177,9 +177,9 @@ struct cp_cert {
     int version;                   /* 3, or 1 (no extensions at all) */
     int64_t not_before, not_after; /* seconds relative to the validation time */
     enum cp_bc bc;
-    int path_len; /* -1: no pathLenConstraint */
-    unsigned key_usage;   /* CP_KU_* bits; 0: extension absent */
-    unsigned eku;         /* CP_EKU_* bits; 0: extension absent */
+    int path_len;                      /* -1: no pathLenConstraint */
+    unsigned key_usage;                /* CP_KU_* bits; 0: extension absent */
+    unsigned eku;                      /* CP_EKU_* bits; 0: extension absent */
     char san[CP_MAX_SAN][CP_HOST_MAX]; /* DNS names; the model appends its cases' hostnames */
     int nsan;
     int nsan_own; /* set by cp_model_finalise(): how many SAN names the family chose */
@@ -191,9 +191,9 @@ struct cp_cert {
     enum cp_kid aki, ski;
     int kid_entity; /* whose key identifier a misleading AKI/SKI carries */
     enum cp_sig_alg sig_alg;
-    bool sig_corrupt;           /* a bit of the signature value flipped */
-    bool unknown_critical_ext;  /* an extension with an unregistered OID, marked critical */
-    uint64_t serial;            /* set by the model: unique within the graph */
+    bool sig_corrupt;          /* a bit of the signature value flipped */
+    bool unknown_critical_ext; /* an extension with an unregistered OID, marked critical */
+    uint64_t serial;           /* set by the model: unique within the graph */
 };
 
 struct cp_graph {
@@ -218,8 +218,8 @@ struct cp_case_spec {
     int nanchors;
     const int *sent; /* certificate indexes as the server sends them, leaf first */
     int nsent;
-    uint64_t features; /* CP_F_* the case needs */
-    bool probe;        /* a simple probe of its features (DESIGN: feature support) */
+    uint64_t features;      /* CP_F_* the case needs */
+    bool probe;             /* a simple probe of its features (DESIGN: feature support) */
     bool hostname_mismatch; /* the hostname is deliberately not in the leaf's SAN */
 };
 

@@ -26,8 +26,10 @@ static void eku_text(unsigned eku, char *buf, size_t cap)
     static const struct {
         unsigned bit;
         const char *name;
-    } names[] = {{CP_EKU_SERVER_AUTH, "serverAuth"}, {CP_EKU_CLIENT_AUTH, "clientAuth"},
-                 {CP_EKU_EMAIL, "emailProtection"},  {CP_EKU_CODE_SIGNING, "codeSigning"},
+    } names[] = {{CP_EKU_SERVER_AUTH, "serverAuth"},
+                 {CP_EKU_CLIENT_AUTH, "clientAuth"},
+                 {CP_EKU_EMAIL, "emailProtection"},
+                 {CP_EKU_CODE_SIGNING, "codeSigning"},
                  {CP_EKU_ANY, "anyExtendedKeyUsage"}};
     buf[0] = '\0';
     for (size_t i = 0; i < CP_ARRAY_LEN(names); i++) {
@@ -66,9 +68,10 @@ static int extensions(const struct cp_graph *g, const struct cp_cert *c, char *o
     unsigned ku_default = c->is_leaf ? CP_KU_DIGITAL_SIGNATURE : CP_KU_KEY_CERT_SIGN;
     enum cp_bc bc_default = c->is_leaf ? CP_BC_NOT_CA : CP_BC_CA;
     if (c->bc != bc_default)
-        n += add(out, cap, "%s", c->bc == CP_BC_ABSENT ? "no basicConstraints"
-                                 : c->bc == CP_BC_CA   ? "basicConstraints cA=TRUE"
-                                                       : "basicConstraints cA=FALSE");
+        n += add(out, cap, "%s",
+                 c->bc == CP_BC_ABSENT ? "no basicConstraints"
+                 : c->bc == CP_BC_CA   ? "basicConstraints cA=TRUE"
+                                       : "basicConstraints cA=FALSE");
     if (c->path_len >= 0)
         n += add(out, cap, "pathLen %d", c->path_len);
     if (c->key_usage != ku_default)

@@ -37,11 +37,25 @@ static void mix_str(struct fnv *f, const char *s)
 static void mix_cert(struct fnv *f, const struct cp_graph *g, const struct cp_cert *c,
                      const char *hostname)
 {
-    int64_t fields[] = {c->issuer, c->subject, c->is_leaf, c->version, c->not_before,
-                        c->not_after, c->bc, c->path_len, c->key_usage, c->eku,
-                        c->nc_noncritical, c->aki, c->ski, c->kid_entity, c->sig_alg,
-                        c->sig_corrupt, c->unknown_critical_ext,
-                        g->entities[c->subject].alg, g->entities[c->subject].name_of};
+    int64_t fields[] = {c->issuer,
+                        c->subject,
+                        c->is_leaf,
+                        c->version,
+                        c->not_before,
+                        c->not_after,
+                        c->bc,
+                        c->path_len,
+                        c->key_usage,
+                        c->eku,
+                        c->nc_noncritical,
+                        c->aki,
+                        c->ski,
+                        c->kid_entity,
+                        c->sig_alg,
+                        c->sig_corrupt,
+                        c->unknown_critical_ext,
+                        g->entities[c->subject].alg,
+                        g->entities[c->subject].name_of};
     for (size_t i = 0; i < CP_ARRAY_LEN(fields); i++)
         mix_int(f, fields[i]);
     for (int i = 0; i < c->npermitted; i++)

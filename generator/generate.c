@@ -55,8 +55,10 @@ int cp_time_parse(const char *s, int64_t *out)
         rest = NULL;
     }
     if (!rest)
-        return cp_error_set(CP_E_ARG, "bad time \"%s\": expected RFC 3339 like "
-                                      "2026-11-29T05:00:00Z", s);
+        return cp_error_set(CP_E_ARG,
+                            "bad time \"%s\": expected RFC 3339 like "
+                            "2026-11-29T05:00:00Z",
+                            s);
     *out = (int64_t)timegm(&tm) - offset;
     return 0;
 }
@@ -64,8 +66,8 @@ int cp_time_parse(const char *s, int64_t *out)
 static uint64_t suite_id(const struct cp_gen_opts *o)
 {
     char buf[512];
-    int n = snprintf(buf, sizeof(buf), "certpath %s|%" PRIu64 "|%" PRId64 "|", CP_VERSION,
-                     o->seed, o->vtime);
+    int n = snprintf(buf, sizeof(buf), "certpath %s|%" PRIu64 "|%" PRId64 "|", CP_VERSION, o->seed,
+                     o->vtime);
     for (int i = 0; i < o->nfamilies && n > 0 && (size_t)n < sizeof(buf); i++)
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s,", o->families[i]);
     return cp_hash64(buf);
@@ -116,8 +118,10 @@ static int check_target(const char *dir)
         return 0;
     if (rmdir(dir) == 0) /* an empty directory may go */
         return 0;
-    return cp_error_set(CP_E_ARG, "refusing to replace %s: it is not a certpath suite (it has "
-                                  "no manifest.json)", dir);
+    return cp_error_set(CP_E_ARG,
+                        "refusing to replace %s: it is not a certpath suite (it has "
+                        "no manifest.json)",
+                        dir);
 }
 
 /* Makes DIR.tmp.XXXXXX beside the target (same file system, so the final rename is atomic). */

@@ -20,8 +20,10 @@ int cp_generator_build(struct cp_model *m, const char *const *families, int n)
     int rc;
     for (int i = 0; i < n; i++) {
         if (!cp_family_find(families[i]))
-            return cp_error_set(CP_E_NOTFOUND, "unknown family \"%s\" (see `certpath list "
-                                               "--families`)", families[i]);
+            return cp_error_set(CP_E_NOTFOUND,
+                                "unknown family \"%s\" (see `certpath list "
+                                "--families`)",
+                                families[i]);
     }
     for (int i = 0; i < cp_nfamilies; i++) {
         bool wanted = n == 0;

@@ -98,8 +98,8 @@ static int add_entity(struct cp_graph *g, const char *label, enum cp_key_alg alg
         return sticky(g, CP_E_NOMEM);
     for (int i = 0; i < g->nentities; i++) {
         if (strcmp(g->entities[i].label, label) == 0)
-            return sticky(g, cp_error_set(CP_E_ARG, "graph %s: entity \"%s\" added twice",
-                                          g->name, label));
+            return sticky(
+                g, cp_error_set(CP_E_ARG, "graph %s: entity \"%s\" added twice", g->name, label));
     }
     struct cp_entity *e = &g->entities[g->nentities];
     if (copy_str(e->label, sizeof(e->label), label, "entity label"))
@@ -125,8 +125,8 @@ int cp_graph_rekey(struct cp_graph *g, int entity, const char *label)
     if (g->err)
         return -1;
     if (entity < 0 || entity >= g->nentities)
-        return sticky(g, cp_error_set(CP_E_ARG, "graph %s: rekey of unknown entity %d", g->name,
-                                      entity));
+        return sticky(
+            g, cp_error_set(CP_E_ARG, "graph %s: rekey of unknown entity %d", g->name, entity));
     return add_entity(g, label, g->entities[entity].alg, g->entities[entity].name_of);
 }
 
@@ -149,8 +149,10 @@ static int make_label(const struct cp_graph *g, int issuer, int subject, char *o
         n = issuer == subject ? snprintf(out, cap, "%s#%d", su, k)
                               : snprintf(out, cap, "%s->%s#%d", is, su, k);
     if (n < 0 || (size_t)n >= cap)
-        return cp_error_set(CP_E_LIMIT, "graph %s: certificate label for %s -> %s is longer "
-                                        "than %zu characters", g->name, is, su, cap - 1);
+        return cp_error_set(CP_E_LIMIT,
+                            "graph %s: certificate label for %s -> %s is longer "
+                            "than %zu characters",
+                            g->name, is, su, cap - 1);
     return 0;
 }
 
@@ -159,8 +161,10 @@ static int add_cert(struct cp_graph *g, int issuer, int subject, bool leaf)
     if (g->err)
         return -1;
     if (issuer < 0 || issuer >= g->nentities || subject < 0 || subject >= g->nentities)
-        return sticky(g, cp_error_set(CP_E_ARG, "graph %s: certificate %d -> %d names an "
-                                                "unknown entity", g->name, issuer, subject));
+        return sticky(g, cp_error_set(CP_E_ARG,
+                                      "graph %s: certificate %d -> %d names an "
+                                      "unknown entity",
+                                      g->name, issuer, subject));
     if (grow((void **)&g->certs, &g->cap_certs, g->ncerts + 1, sizeof(*g->certs)))
         return sticky(g, CP_E_NOMEM);
     struct cp_cert *c = &g->certs[g->ncerts];

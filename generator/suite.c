@@ -40,15 +40,15 @@ struct job {
     int **graph_cases;        /* per graph: its case indexes, -1 terminated */
     atomic_int next;
     atomic_int failed;
-    int rc;                   /* the first failure, with its message in msg */
+    int rc; /* the first failure, with its message in msg */
     char msg[1024];
     pthread_mutex_t lock;
 };
 
 static int pem_cert(const unsigned char *der, size_t len, char *buf, size_t cap, size_t *olen)
 {
-    int ret = mbedtls_pem_write_buffer(PEM_CERT_BEGIN, PEM_CERT_END, der, len,
-                                       (unsigned char *)buf, cap, olen);
+    int ret = mbedtls_pem_write_buffer(PEM_CERT_BEGIN, PEM_CERT_END, der, len, (unsigned char *)buf,
+                                       cap, olen);
     if (ret)
         return cp_error_set(CP_E_LIMIT, "a %zu-byte certificate does not fit in %zu bytes of PEM",
                             len, cap);
@@ -86,8 +86,7 @@ static int write_cert_files(struct job *j, const struct cp_graph *g, const struc
 }
 
 /* Concatenated PEM of the given certificates, in order (duplicates kept). */
-static int write_pem_list(const char *path, const struct cp_minted *mt, const int16_t *certs,
-                          int n)
+static int write_pem_list(const char *path, const struct cp_minted *mt, const int16_t *certs, int n)
 {
     int rc = CP_E_NOMEM;
     size_t cap = (size_t)n * CP_PEM_CERT_MAX + 1, used = 0, len;
@@ -232,8 +231,7 @@ int cp_suite_mint_all(const struct cp_model *m, const struct cp_gen_opts *o, con
     j.kp = kp;
     for (; started < nthreads; started++) {
         if (pthread_create(&tid[started], NULL, worker, &j)) {
-            rc = cp_error_set(CP_E_INTERNAL, "cannot start a minting thread: %s",
-                              strerror(errno));
+            rc = cp_error_set(CP_E_INTERNAL, "cannot start a minting thread: %s", strerror(errno));
             atomic_store(&j.failed, 1);
             break;
         }

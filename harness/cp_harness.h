@@ -9,16 +9,16 @@
 #include <stdio.h>
 
 struct cp_run_opts {
-    const char *stack;       /* a registry name, "name:arg", a module path, or "all" */
-    const char *suite_dir;   /* default "suite"; generated when missing or older than a day */
-    bool no_regenerate;      /* use the suite as it is, however old */
-    int jobs;                /* workers; 0: one per core */
-    double timeout;          /* seconds per case */
-    const char *filter;      /* shell glob over case ids (NULL: every case) */
-    const char *profile;     /* the profile the summary shows (default webpki) */
-    const char *output;      /* results file (default results/<stack>.json) */
-    bool resume;             /* continue from the journal */
-    bool progress;           /* a progress line (on a terminal) */
+    const char *stack;     /* a registry name, "name:arg", a module path, or "all" */
+    const char *suite_dir; /* default "suite"; generated when missing or older than a day */
+    bool no_regenerate;    /* use the suite as it is, however old */
+    int jobs;              /* workers; 0: one per core */
+    double timeout;        /* seconds per case */
+    const char *filter;    /* shell glob over case ids (NULL: every case) */
+    const char *profile;   /* the profile the summary shows (default webpki) */
+    const char *output;    /* results file (default results/<stack>.json) */
+    bool resume;           /* continue from the journal */
+    bool progress;         /* a progress line (on a terminal) */
     volatile sig_atomic_t *stop;
 };
 

@@ -41,8 +41,8 @@ static int header_matches(const cJSON *h, const struct cp_results *r)
     const char *sid = cJSON_GetStringValue(cJSON_GetObjectItem(h, "suite_id"));
     const char *stack = cJSON_GetStringValue(cJSON_GetObjectItem(h, "stack"));
     const char *mode = cJSON_GetStringValue(cJSON_GetObjectItem(h, "mode"));
-    return sid && stack && mode && strcmp(sid, r->suite_id) == 0 &&
-           strcmp(stack, r->stack) == 0 && strcmp(mode, r->mode) == 0;
+    return sid && stack && mode && strcmp(sid, r->suite_id) == 0 && strcmp(stack, r->stack) == 0 &&
+           strcmp(mode, r->mode) == 0;
 }
 
 static int find_case(const struct cp_results *r, const char *id)
@@ -78,8 +78,8 @@ static int read_back(const char *path, struct cp_results *r, int *resumed)
     int rc = 0, n = 0;
     if (!f) {
         free(line);
-        return errno == ENOENT ? 0 : cp_error_set(CP_E_IO, "cannot read %s: %s", path,
-                                                  strerror(errno));
+        return errno == ENOENT ? 0
+                               : cp_error_set(CP_E_IO, "cannot read %s: %s", path, strerror(errno));
     }
     if (!line) {
         fclose(f);
@@ -88,8 +88,10 @@ static int read_back(const char *path, struct cp_results *r, int *resumed)
     while (!rc && fgets(line, CP_JOURNAL_LINE_MAX, f)) {
         cJSON *o = cJSON_Parse(line);
         if (n++ == 0 && !(o && header_matches(o, r)))
-            rc = cp_error_set(CP_E_FORMAT, "%s is the journal of another suite, stack or mode; "
-                                           "run without --resume to start over", path);
+            rc = cp_error_set(CP_E_FORMAT,
+                              "%s is the journal of another suite, stack or mode; "
+                              "run without --resume to start over",
+                              path);
         else if (o && n > 1)
             apply_line(r, o, resumed);
         cJSON_Delete(o);

@@ -46,8 +46,10 @@ int cp_module_path(const char *stack, char *buf, size_t cap)
     snprintf(buf, cap, "%s/../lib/certpath/%s", exe, file);
     if (access(buf, R_OK) == 0)
         return 0;
-    return cp_error_set(CP_E_NOTFOUND, "module %s not found beside %s (set "
-                                       "CERTPATH_ADAPTER_DIR)", file, exe);
+    return cp_error_set(CP_E_NOTFOUND,
+                        "module %s not found beside %s (set "
+                        "CERTPATH_ADAPTER_DIR)",
+                        file, exe);
 }
 
 static void print_caps(FILE *out, unsigned caps)

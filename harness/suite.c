@@ -33,8 +33,10 @@ static int load_names(const cJSON *root, const char *key, char **names, int max,
     cJSON_ArrayForEach(it, a)
     {
         if (!cJSON_IsString(it) || *n >= max)
-            return cp_error_set(CP_E_FORMAT, "%s: \"%s\" holds a non-string or more than %d "
-                                             "entries", path, key, max);
+            return cp_error_set(CP_E_FORMAT,
+                                "%s: \"%s\" holds a non-string or more than %d "
+                                "entries",
+                                path, key, max);
         if (!(names[(*n)++] = strdup(it->valuestring)))
             return cp_error_set(CP_E_NOMEM, "out of memory reading %s", path);
     }
@@ -73,8 +75,8 @@ static int load_case(struct cp_suite *s, const cJSON *jc, int i, const char *pat
     }
     const cJSON *expect = cJSON_GetObjectItemCaseSensitive(jc, "expect");
     for (int p = 0; p < s->nprofiles; p++) {
-        const char *o = get_str(cJSON_GetObjectItemCaseSensitive(expect, s->profiles[p]),
-                                "outcome");
+        const char *o =
+            get_str(cJSON_GetObjectItemCaseSensitive(expect, s->profiles[p]), "outcome");
         if (!o || (strcmp(o, "accept") && strcmp(o, "reject")))
             return cp_error_set(CP_E_FORMAT, "%s: case %s has no %s expectation", path, id,
                                 s->profiles[p]);
@@ -90,9 +92,10 @@ static int load_header(struct cp_suite *s, const cJSON *root, const char *path)
     if (!format || strcmp(format, CP_SUITE_FORMAT) != 0)
         return cp_error_set(CP_E_FORMAT, "%s is not a certpath suite manifest", path);
     if (!cJSON_IsNumber(version) || version->valueint != CP_SUITE_FORMAT_VERSION)
-        return cp_error_set(CP_E_FORMAT, "%s: suite format version %d, this certpath reads %d; "
-                                         "regenerate the suite", path,
-                            cJSON_IsNumber(version) ? version->valueint : -1,
+        return cp_error_set(CP_E_FORMAT,
+                            "%s: suite format version %d, this certpath reads %d; "
+                            "regenerate the suite",
+                            path, cJSON_IsNumber(version) ? version->valueint : -1,
                             CP_SUITE_FORMAT_VERSION);
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "validation_time_unix");
     s->suite_id = dup_str(get_str(root, "suite_id"));
@@ -101,11 +104,11 @@ static int load_header(struct cp_suite *s, const cJSON *root, const char *path)
     if (!s->suite_id || !s->seed || !s->validation_time || !cJSON_IsNumber(t))
         return cp_error_set(CP_E_FORMAT, "%s lacks suite_id, seed or validation time", path);
     s->vtime = (int64_t)t->valuedouble;
-    int rc = load_names(root, "profiles", s->profiles, CP_RESULTS_MAX_PROFILES, &s->nprofiles,
-                        path);
+    int rc =
+        load_names(root, "profiles", s->profiles, CP_RESULTS_MAX_PROFILES, &s->nprofiles, path);
     if (!rc)
-        rc = load_names(root, "features", s->features, CP_RESULTS_MAX_FEATURES, &s->nfeatures,
-                        path);
+        rc =
+            load_names(root, "features", s->features, CP_RESULTS_MAX_FEATURES, &s->nfeatures, path);
     return rc;
 }
 
@@ -120,9 +123,10 @@ int cp_suite_load(const char *dir, struct cp_suite *s)
     if ((rc = cp_fs_read(path, CP_MANIFEST_MAX, &text, NULL)))
         return rc;
     if (!(root = cJSON_Parse(text))) {
-        rc = cp_error_set(CP_E_FORMAT, "%s is not valid JSON (truncated or corrupt?) near: "
-                                       "%.40s", path, cJSON_GetErrorPtr() ? cJSON_GetErrorPtr()
-                                                                          : "?");
+        rc = cp_error_set(CP_E_FORMAT,
+                          "%s is not valid JSON (truncated or corrupt?) near: "
+                          "%.40s",
+                          path, cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
         goto out;
     }
     if (!(s->dir = strdup(dir))) {

@@ -46,8 +46,8 @@ static cJSON *case_json(const struct cp_results *r, const struct cp_result_case 
     CHECK(ex = cJSON_AddObjectToObject(o, "expected"));
     CHECK(v = cJSON_AddObjectToObject(o, "verdict"));
     for (int p = 0; p < r->nprofiles; p++) {
-        CHECK(cJSON_AddStringToObject(ex, r->profiles[p], c->expect_accept[p] ? "accept"
-                                                                              : "reject"));
+        CHECK(
+            cJSON_AddStringToObject(ex, r->profiles[p], c->expect_accept[p] ? "accept" : "reject"));
         CHECK(cJSON_AddStringToObject(v, r->profiles[p], cp_verdict_name(c->verdict[p])));
     }
     CHECK(cJSON_AddStringToObject(o, "outcome", cp_outcome_kind_name(c->outcome)));
@@ -123,9 +123,9 @@ static cJSON *results_json(const struct cp_results *r)
     CHECK(cJSON_AddStringToObject(suite, "id", or_empty(r->suite_id)));
     CHECK(cJSON_AddStringToObject(suite, "seed", or_empty(r->seed)));
     CHECK(cJSON_AddStringToObject(suite, "validation_time", or_empty(r->validation_time)));
-    CHECK(cJSON_AddItemToObject(suite, "profiles",
-                                cJSON_CreateStringArray((const char *const *)r->profiles,
-                                                        r->nprofiles)));
+    CHECK(cJSON_AddItemToObject(
+        suite, "profiles",
+        cJSON_CreateStringArray((const char *const *)r->profiles, r->nprofiles)));
     CHECK(stack = cJSON_AddObjectToObject(o, "stack"));
     CHECK(cJSON_AddStringToObject(stack, "name", or_empty(r->stack)));
     CHECK(cJSON_AddStringToObject(stack, "library", or_empty(r->library)));

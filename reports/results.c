@@ -24,9 +24,9 @@ void cp_results_free(struct cp_results *r)
 {
     if (!r)
         return;
-    char **strings[] = {&r->suite_id, &r->suite_dir, &r->seed, &r->validation_time, &r->stack,
-                        &r->library, &r->library_version, &r->mode, &r->settings,
-                        &r->broken_reason};
+    char **strings[] = {
+        &r->suite_id, &r->suite_dir,       &r->seed, &r->validation_time, &r->stack,
+        &r->library,  &r->library_version, &r->mode, &r->settings,        &r->broken_reason};
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
         free(*strings[i]);
     for (int i = 0; i < r->nprofiles; i++)
@@ -184,8 +184,9 @@ void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
         errors += r->cases[i].outcome == CP_OUT_ERROR;
     }
     const int *n = r->counts[p];
-    fprintf(out, "  cases: %d pass, %d wrongly accepted, %d wrongly rejected, %d skip, "
-                 "%d error, %d timeout, %d crash (of %d) in %.1f s\n",
+    fprintf(out,
+            "  cases: %d pass, %d wrongly accepted, %d wrongly rejected, %d skip, "
+            "%d error, %d timeout, %d crash (of %d) in %.1f s\n",
             n[CP_V_PASS], n[CP_V_WRONG_ACCEPT], n[CP_V_WRONG_REJECT], n[CP_V_SKIP], errors,
             timeouts, crashes, r->ncases, r->seconds);
 }

@@ -109,8 +109,8 @@ Test(harness, every_misbehaviour_gets_its_own_outcome_and_the_run_completes)
 {
     char ids[5][192], env[2048], *log = NULL;
     cr_assert_eq(pick_cases(ids, 5), 5, "the suite has too few cases");
-    snprintf(env, sizeof(env), "CP_FAKE_PLAN='%s=hang,%s=segv,%s=abort,%s=exit,%s=garbage'",
-             ids[0], ids[1], ids[2], ids[3], ids[4]);
+    snprintf(env, sizeof(env), "CP_FAKE_PLAN='%s=hang,%s=segv,%s=abort,%s=exit,%s=garbage'", ids[0],
+             ids[1], ids[2], ids[3], ids[4]);
     int rc = run_certpath(env, "", &log);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
     cJSON *res = load_json(results);
@@ -127,8 +127,7 @@ Test(harness, every_misbehaviour_gets_its_own_outcome_and_the_run_completes)
     cr_expect(strstr(field(c, "reason"), "signal 6") != NULL, "%s", field(c, "reason"));
     c = result_of(res, ids[3]);
     cr_expect_str_eq(field(c, "outcome"), "error", "%s", ids[3]);
-    cr_expect(strstr(field(c, "reason"), "exited with status 3") != NULL, "%s",
-              field(c, "reason"));
+    cr_expect(strstr(field(c, "reason"), "exited with status 3") != NULL, "%s", field(c, "reason"));
     c = result_of(res, ids[4]);
     cr_expect_str_eq(field(c, "outcome"), "error", "%s", ids[4]);
     cr_expect(strstr(field(c, "reason"), "invalid status 99") != NULL, "%s", field(c, "reason"));

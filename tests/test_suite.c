@@ -154,8 +154,8 @@ static void check_case_against_model(cJSON *jc, cJSON *certs, const struct cp_mo
         const char *outcome = cJSON_GetStringValue(cJSON_GetObjectItem(e, "outcome"));
         cr_expect_str_eq(outcome, c->expect[p].outcome == CP_OUTCOME_ACCEPT ? "accept" : "reject",
                          "%s: %s outcome", id, cp_profile_name((enum cp_profile)p));
-        cr_expect_eq(cJSON_GetObjectItem(e, "npaths")->valuedouble,
-                     (double)c->expect[p].paths_all, "%s: npaths", id);
+        cr_expect_eq(cJSON_GetObjectItem(e, "npaths")->valuedouble, (double)c->expect[p].paths_all,
+                     "%s: npaths", id);
     }
     char path[1024];
     X509 *leaf = NULL;
@@ -184,8 +184,7 @@ Test(suite, manifest_round_trips_to_the_model, .init = make_tmpdir, .fini = remo
     cr_assert_eq(cp_generator_build(&m, one_family, 1), 0, "%s", cp_error_msg(-1));
     cJSON *root = load_manifest(dir);
     cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(root, "format")), CP_SUITE_FORMAT);
-    cr_expect_eq(cJSON_GetObjectItem(root, "format_version")->valuedouble,
-                 CP_SUITE_FORMAT_VERSION);
+    cr_expect_eq(cJSON_GetObjectItem(root, "format_version")->valuedouble, CP_SUITE_FORMAT_VERSION);
     cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(root, "seed")), "1");
     char t[32];
     cp_time_format(TEST_TIME, t, sizeof(t));
@@ -284,9 +283,9 @@ Test(suite, expectations_match_the_checked_in_file)
     cr_assert_not_null(f);
     cr_assert_eq(cp_generator_write_expectations(&m, f), 0);
     fclose(f);
-    cr_assert_eq(cp_fs_read(CP_SOURCE_DIR "/expected/expectations.jsonl", MANIFEST_MAX, &want,
-                            NULL),
-                 0, "%s", cp_error_msg(-1));
+    cr_assert_eq(
+        cp_fs_read(CP_SOURCE_DIR "/expected/expectations.jsonl", MANIFEST_MAX, &want, NULL), 0,
+        "%s", cp_error_msg(-1));
     /* Report the first differing line: that is the case whose expectation flipped. */
     const char *a = now, *b = want, *line_a = now, *line_b = want;
     int line = 1;

@@ -287,8 +287,8 @@ static int emit_branch(struct cp_model *m, int level, const struct va_window *w)
             .anchors = b.anchors,
             .nanchors = b.nanchors,
             .sent = &slots[i].sent,
-            .features = CP_F_BRANCHING | CP_F_EXPIRY | va_branch_levels[level].features |
-                        w->features,
+            .features =
+                CP_F_BRANCHING | CP_F_EXPIRY | va_branch_levels[level].features | w->features,
         };
     }
     if (rc)

@@ -24,8 +24,8 @@ static int add_case(struct cp_fixture *f, const char *name, int64_t vtime)
     int c_ica = cp_graph_ca(g, root, ica), c_ee = cp_graph_leaf(g, ica, ee);
     int c_root = cp_graph_root(g, root);
     int sent[3] = {c_ee, c_ica, c_root}, nsent = 2, anchor = root;
-    struct cp_case_spec s = {.id = gname, .leaf = c_ee, .anchors = &anchor, .nanchors = 1,
-                             .sent = sent};
+    struct cp_case_spec s = {
+        .id = gname, .leaf = c_ee, .anchors = &anchor, .nanchors = 1, .sent = sent};
     if (strcmp(name, "reversed") == 0) {
         sent[1] = c_root, sent[2] = c_ica, nsent = 3;
     } else if (strcmp(name, "untrusted-root") == 0) {
@@ -61,9 +61,13 @@ static void fill_input(struct cp_fixture *f, int i, int64_t vtime)
                 fc->roots[k] = (struct cp_der){mt->der[x], mt->len[x]};
         }
     }
-    fc->in = (struct cp_verify_input){.case_id = c->id, .chain = fc->chain, .nchain = c->nsent,
-                                      .roots = fc->roots, .nroots = c->nanchors,
-                                      .hostname = c->hostname, .vtime = vtime};
+    fc->in = (struct cp_verify_input){.case_id = c->id,
+                                      .chain = fc->chain,
+                                      .nchain = c->nsent,
+                                      .roots = fc->roots,
+                                      .nroots = c->nanchors,
+                                      .hostname = c->hostname,
+                                      .vtime = vtime};
     fc->name = strchr(c->id, '/') + 1;
     fc->expect_accept = c->expect[CP_PROFILE_WEBPKI].outcome == CP_OUTCOME_ACCEPT;
 }
