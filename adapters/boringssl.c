@@ -26,32 +26,19 @@
  * runner that links it, say), this module's calls would silently land in OpenSSL. init()
  * checks where X509_verify_cert() really resolved and refuses to run elsewhere.
  */
-#include "cp_adapter_util.h"
+
+/* The store, parameters and verdict are shared with the other X509_verify_cert() adapter;
+ * this file adds how BoringSSL's client parses a certificate (x509_store_common.h). */
+#define XST_LIBRARY "BoringSSL"
+#include "x509_store_common.h"
 
 #include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/pool.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
-#include <arpa/inet.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
-
-/* BoringSSL's text for the most recent error in the queue, which is then emptied. */
-static void bssl_error_text(char *buf, size_t cap, uint32_t *code)
-{
-    uint32_t e = ERR_peek_last_error();
-    if (code)
-        *code = e;
-    if (e)
-        ERR_error_string_n(e, buf, cap);
-    else
-        cp_copy_text(buf, cap, "no BoringSSL error recorded");
-    ERR_clear_error();
-}
 
 /* The file a function's address belongs to, or "?" */
 static const char *bssl_object_of(const void *fn)
@@ -93,14 +80,14 @@ static void bssl_version(void *vctx, char *buf, size_t cap)
              OpenSSL_version(OPENSSL_VERSION));
 }
 
-/* Parses one certificate as the TLS client does. Returns it, or NULL with out filled: a reject
- * when BoringSSL refused the bytes, an error when it ran out of memory. */
-static X509 *bssl_parse(const struct cp_der *d, int index, struct cp_verify_result *out)
+/* X509_parse_from_buffer() on a CRYPTO_BUFFER, as the TLS client parses what the server sent;
+ * it refuses trailing bytes too. */
+static X509 *xst_parse_cert(const struct cp_der *d, int index, struct cp_verify_result *out)
 {
     CRYPTO_BUFFER *buf = CRYPTO_BUFFER_new(d->der, d->len, NULL);
     X509 *x = NULL;
     char text[CP_REASON_TEXT_MAX];
-    uint32_t e;
+    unsigned long e;
     if (!buf) {
         cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
         goto out;
@@ -113,7 +100,7 @@ static X509 *bssl_parse(const struct cp_der *d, int index, struct cp_verify_resu
                       ERR_error_string_n(e, text, sizeof(text)));
             goto out;
         }
-        bssl_error_text(text, sizeof(text), &e);
+        xst_error_text(text, sizeof(text), &e);
         cp_result(out,
                   ERR_GET_REASON(e) == ERR_GET_REASON(ERR_R_MALLOC_FAILURE) ? CP_VERIFY_ERROR
                                                                             : CP_VERIFY_REJECT,
@@ -124,145 +111,10 @@ out:
     return x;
 }
 
-/* Parses the certificates the server sent into a new stack, leaf first. Returns 0, or -1 with
- * out filled. */
-static int bssl_parse_chain(const struct cp_verify_input *in, STACK_OF(X509) * *chain,
-                            struct cp_verify_result *out)
+/* BoringSSL has no security levels: nothing stands for OpenSSL's auth level. */
+static void xst_client_params(const void *vctx, X509_VERIFY_PARAM *param)
 {
-    STACK_OF(X509) *sk = sk_X509_new_null();
-    X509 *x = NULL;
-    int rc = -1;
-    if (!sk) {
-        cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < in->nchain; i++) {
-        if (!(x = bssl_parse(&in->chain[i], i, out)))
-            goto out;
-        if (!sk_X509_push(sk, x)) {
-            cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
-            goto out;
-        }
-        x = NULL;
-    }
-    *chain = sk;
-    sk = NULL;
-    rc = 0;
-out:
-    X509_free(x);
-    sk_X509_pop_free(sk, X509_free);
-    return rc;
-}
-
-/* A store with the case's roots. Returns 0, or -1 with out filled: a root BoringSSL cannot load
- * is a client that cannot be set up, never a verdict. */
-static int bssl_make_store(const struct cp_verify_input *in, X509_STORE **store,
-                           struct cp_verify_result *out)
-{
-    X509_STORE *st = X509_STORE_new();
-    X509 *x = NULL;
-    int rc = -1;
-    char text[CP_REASON_TEXT_MAX];
-    if (!st) {
-        cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < in->nroots; i++) {
-        const unsigned char *p = in->roots[i].der;
-        if (!(x = d2i_X509(NULL, &p, (long)in->roots[i].len)) || !X509_STORE_add_cert(st, x)) {
-            bssl_error_text(text, sizeof(text), NULL);
-            cp_result(out, CP_VERIFY_ERROR, 0, "root %d cannot be loaded: %s", i, text);
-            goto out;
-        }
-        X509_free(x);
-        x = NULL;
-    }
-    *store = st;
-    st = NULL;
-    rc = 0;
-out:
-    X509_free(x);
-    X509_STORE_free(st);
-    return rc;
-}
-
-/* Whether the name is an IPv4 or IPv6 literal. */
-static int bssl_is_ip(const char *name)
-{
-    unsigned char addr[16];
-    return inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1;
-}
-
-/* What the client sets: the "ssl_server" defaults, then the SSL handle's parameters. Returns 0,
- * or -1 with out filled. */
-static int bssl_configure(X509_STORE_CTX *sctx, const struct cp_verify_input *in,
-                          struct cp_verify_result *out)
-{
-    X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(sctx);
-    char text[CP_REASON_TEXT_MAX];
-    int ok = X509_STORE_CTX_set_default(sctx, "ssl_server");
-    X509_VERIFY_PARAM_set_time(param, (time_t)in->vtime);
-    if (ok && in->hostname && in->hostname[0]) {
-        if (bssl_is_ip(in->hostname)) {
-            ok = X509_VERIFY_PARAM_set1_ip_asc(param, in->hostname);
-        } else {
-            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-            ok = X509_VERIFY_PARAM_set1_host(param, in->hostname, strlen(in->hostname));
-        }
-    }
-    if (!ok) {
-        bssl_error_text(text, sizeof(text), NULL);
-        cp_result(out, CP_VERIFY_ERROR, 0, "verify parameters: %s", text);
-        return -1;
-    }
-    return 0;
-}
-
-static int bssl_verify(void *vctx, const struct cp_verify_input *in, struct cp_verify_result *out)
-{
-    STACK_OF(X509) *chain = NULL;
-    X509_STORE *store = NULL;
-    X509_STORE_CTX *sctx = NULL;
-    char text[CP_REASON_TEXT_MAX];
-    int ret;
-    long err;
-    (void)vctx;
-
-    ERR_clear_error();
-    if (in->nchain < 1) {
-        cp_result(out, CP_VERIFY_ERROR, 0, "the case sends no certificate");
-        goto out;
-    }
-    if (bssl_parse_chain(in, &chain, out) || bssl_make_store(in, &store, out))
-        goto out;
-    if (!(sctx = X509_STORE_CTX_new()) ||
-        !X509_STORE_CTX_init(sctx, store, sk_X509_value(chain, 0), chain)) {
-        bssl_error_text(text, sizeof(text), NULL);
-        cp_result(out, CP_VERIFY_ERROR, 0, "store context: %s", text);
-        goto out;
-    }
-    if (bssl_configure(sctx, in, out))
-        goto out;
-    ret = X509_verify_cert(sctx);
-    err = X509_STORE_CTX_get_error(sctx);
-    if (ret == 1) {
-        cp_result(out, CP_VERIFY_ACCEPT, 0, "%s", X509_verify_cert_error_string(X509_V_OK));
-    } else if (err == X509_V_ERR_OUT_OF_MEM) {
-        cp_result(out, CP_VERIFY_ERROR, err, "%s", X509_verify_cert_error_string(err));
-    } else if (ret < 0) {
-        /* An exceptional failure inside X509_verify_cert(); the client fails the handshake on
-         * any result other than 1, so it is still the library's rejection. */
-        cp_result(out, CP_VERIFY_REJECT, err, "%s (X509_verify_cert returned %d)",
-                  X509_verify_cert_error_string(err), ret);
-    } else {
-        cp_result(out, CP_VERIFY_REJECT, err, "%s", X509_verify_cert_error_string(err));
-    }
-out:
-    X509_STORE_CTX_free(sctx);
-    X509_STORE_free(store);
-    sk_X509_pop_free(chain, X509_free);
-    ERR_clear_error();
-    return 0;
+    (void)vctx, (void)param;
 }
 
 static const struct cp_adapter bssl_adapter = {
@@ -285,7 +137,7 @@ static const struct cp_adapter bssl_adapter = {
     .ctx_size = 0, /* no private state */
     .init = bssl_init,
     .version = bssl_version,
-    .verify = bssl_verify,
+    .verify = xst_verify,
     .cleanup = cp_adapter_cleanup_none,
 };
 

@@ -3,16 +3,13 @@
  * minted for a fixed past time, each with OpenSSL's own verify error, driven through the module
  * exactly as the harness drives it (cp_adapter.h).
  */
-#include "cp_fixture.h"
+#include "cp_adapter_test.h"
 
 #include <criterion/criterion.h>
-#include <dlfcn.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
-#include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,269 +17,130 @@
  * this test today passes only if the adapter really verifies at the case's time. */
 #define TEST_TIME INT64_C(1700000000)
 
-static struct {
-    void *handle;
-    const struct cp_adapter *ad;
-    void *ctx;
-    bool inited;
-    struct cp_fixture f;
-    bool built;
-} T;
-
-/* Loads the module, inits it and mints the fixture; skips when the module is not built. */
-static void open_adapter(void)
+/* OpenSSL's reason is its own text for the verify error. */
+static void ossl_check_reject(const char *name, const struct cp_verify_result *r, long code)
 {
-    const char *why = "";
-    char err[256] = "";
-    T.ad = cp_fixture_adapter("openssl", &T.handle, &why);
-    if (!T.ad)
-        cr_skip_test("the openssl adapter is not built: %s", why);
-    cr_assert_eq(T.ad->abi, CP_ADAPTER_ABI);
-    T.ctx = calloc(1, T.ad->ctx_size ? T.ad->ctx_size : 1);
-    cr_assert_not_null(T.ctx);
-    cr_assert_eq(T.ad->init(T.ctx, NULL, err, sizeof(err)), 0, "init: %s", err);
-    T.inited = true;
-    cr_assert_eq(cp_fixture_build(&T.f, TEST_TIME), 0, "fixture");
-    T.built = true;
+    cr_expect_str_eq(r->reason, X509_verify_cert_error_string(code), "%s", name);
 }
 
-static void close_adapter(void)
-{
-    if (T.inited)
-        T.ad->cleanup(T.ctx);
-    free(T.ctx);
-    if (T.built)
-        cp_fixture_free(&T.f);
-    if (T.handle)
-        dlclose(T.handle);
-    memset(&T, 0, sizeof(T));
-}
+static const struct cp_adapter_test_spec ossl_test = {
+    .name = "openssl", .vtime = TEST_TIME, .check_reject = ossl_check_reject};
 
-TestSuite(adapter_openssl, .fini = close_adapter, .timeout = 120);
-
-static const struct cp_fixture_case *fixture_case(const char *name)
-{
-    const struct cp_fixture_case *fc = cp_fixture_get(&T.f, name);
-    cr_assert_not_null(fc, "fixture case %s", name);
-    return fc;
-}
-
-static struct cp_verify_result run(const struct cp_verify_input *in)
-{
-    struct cp_verify_result out;
-    memset(&out, 0, sizeof(out));
-    cr_assert_eq(T.ad->verify(T.ctx, in, &out), 0, "verify(%s) failed", in->case_id);
-    return out;
-}
-
-static void expect_accept(const char *name)
-{
-    const struct cp_fixture_case *fc = fixture_case(name);
-    cr_assert(fc->expect_accept, "the oracle should accept %s", name);
-    struct cp_verify_result r = run(&fc->in);
-    cr_expect_eq(r.status, CP_VERIFY_ACCEPT, "%s: status %d code %ld (%s)", name, r.status, r.code,
-                 r.reason);
-    cr_expect_eq(r.code, 0, "%s: code %ld", name, r.code);
-}
-
-static void expect_reject_in(const char *name, const struct cp_verify_input *in, long code)
-{
-    struct cp_verify_result r = run(in);
-    cr_log_info("%s: code %ld: %s", name, r.code, r.reason);
-    cr_expect_eq(r.status, CP_VERIFY_REJECT, "%s: status %d code %ld (%s)", name, r.status, r.code,
-                 r.reason);
-    cr_expect_eq(r.code, code, "%s: code %ld, expected %ld (%s)", name, r.code, code, r.reason);
-    cr_expect_str_eq(r.reason, X509_verify_cert_error_string(code), "%s", name);
-}
-
-static void expect_reject(const char *name, long code)
-{
-    const struct cp_fixture_case *fc = fixture_case(name);
-    cr_assert_not(fc->expect_accept, "the oracle should reject %s", name);
-    expect_reject_in(name, &fc->in, code);
-}
-
-/* The "good" chain (leaf, ICA; trusting Root) minted for TEST_TIME with the leaf's usage
- * extensions changed. */
-struct variant {
-    struct cp_model m;
-    struct cp_minted mt;
-    bool minted;
-    struct cp_der chain[2], root;
-    struct cp_verify_input in;
-};
-
-static void variant_build(struct variant *v, unsigned ku, unsigned eku)
-{
-    memset(v, 0, sizeof(*v));
-    cp_model_init(&v->m);
-    struct cp_graph *g = cp_model_graph(&v->m, "adapter-openssl/variant");
-    cr_assert_not_null(g);
-    int root = cp_graph_entity(g, "Root"), ica = cp_graph_entity(g, "ICA");
-    int ee = cp_graph_entity(g, "EE");
-    int c_ica = cp_graph_ca(g, root, ica), c_ee = cp_graph_leaf(g, ica, ee);
-    int c_root = cp_graph_root(g, root);
-    struct cp_cert *leaf = cp_graph_cert_at(g, c_ee);
-    cr_assert_not_null(leaf);
-    leaf->key_usage = ku, leaf->eku = eku;
-    int sent[2] = {c_ee, c_ica};
-    struct cp_case_spec s = {.id = "adapter-openssl/variant",
-                             .leaf = c_ee,
-                             .anchors = &root,
-                             .nanchors = 1,
-                             .sent = sent,
-                             .nsent = 2};
-    cr_assert_eq(cp_model_case(&v->m, g, &s), 0);
-    cr_assert_eq(cp_model_finalise(&v->m), 0);
-    cp_minted_init(&v->mt);
-    v->minted = true;
-    cr_assert_eq(cp_mint_graph(T.f.kp, &v->m.graphs[0], 42, TEST_TIME, &v->mt), 0, "mint");
-    v->chain[0] = (struct cp_der){v->mt.der[c_ee], v->mt.len[c_ee]};
-    v->chain[1] = (struct cp_der){v->mt.der[c_ica], v->mt.len[c_ica]};
-    v->root = (struct cp_der){v->mt.der[c_root], v->mt.len[c_root]};
-    v->in = (struct cp_verify_input){.case_id = v->m.cases[0].id,
-                                     .chain = v->chain,
-                                     .nchain = 2,
-                                     .roots = &v->root,
-                                     .nroots = 1,
-                                     .hostname = v->m.cases[0].hostname,
-                                     .vtime = TEST_TIME};
-}
-
-static void variant_free(struct variant *v)
-{
-    if (v->minted)
-        cp_minted_free(&v->mt);
-    cp_model_free(&v->m);
-    memset(v, 0, sizeof(*v));
-}
+TestSuite(adapter_openssl, .fini = cp_adapter_test_close);
 
 Test(adapter_openssl, describes_itself)
 {
-    open_adapter();
-    cr_expect_str_eq(T.ad->name, "openssl");
-    cr_expect_str_eq(T.ad->library, "OpenSSL");
-    cr_expect_eq(T.ad->caps,
+    const struct cp_adapter *ad = cp_adapter_test_open(&ossl_test)->ad;
+    cr_expect_str_eq(ad->name, "openssl");
+    cr_expect_str_eq(ad->library, "OpenSSL");
+    cr_expect_eq(ad->caps,
                  CP_CAP_INPROC | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE | CP_CAP_IP);
-    cr_expect(T.ad->settings && strstr(T.ad->settings, "X509_VERIFY_PARAM_set_auth_level") &&
-              strstr(T.ad->settings, "X509_PURPOSE_SSL_SERVER") &&
-              strstr(T.ad->settings, "X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS"));
-    cr_expect(T.ad->init && T.ad->version && T.ad->verify && T.ad->cleanup);
+    cr_expect(ad->settings && strstr(ad->settings, "X509_VERIFY_PARAM_set_auth_level") &&
+              strstr(ad->settings, "X509_PURPOSE_SSL_SERVER") &&
+              strstr(ad->settings, "X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS"));
+    cr_expect(ad->init && ad->version && ad->verify && ad->cleanup);
 }
 
 Test(adapter_openssl, version_is_the_running_library)
 {
-    open_adapter();
+    struct cp_adapter_test *t = cp_adapter_test_open(&ossl_test);
     char buf[CP_VERSION_TEXT_MAX] = "";
-    T.ad->version(T.ctx, buf, sizeof(buf));
+    t->ad->version(t->ctx, buf, sizeof(buf));
     cr_expect_str_eq(buf, OpenSSL_version(OPENSSL_VERSION));
     cr_expect_eq(strncmp(buf, "OpenSSL 3", 9), 0, "OpenSSL 3 expected, got %s", buf);
 }
 
 Test(adapter_openssl, good_accepts_at_the_case_time)
 {
-    open_adapter();
+    cp_adapter_test_open(&ossl_test);
     /* The certificates expired long before today: only the case's time makes them valid. */
     cr_assert_gt((int64_t)time(NULL), TEST_TIME + 366 * CP_DAY);
-    expect_accept("good");
+    cp_adapter_test_accept("good");
 }
 
 Test(adapter_openssl, reversed_accepts)
 {
-    open_adapter();
-    expect_accept("reversed");
+    cp_adapter_test_open(&ossl_test);
+    cp_adapter_test_accept("reversed");
 }
 
 Test(adapter_openssl, untrusted_root_rejects)
 {
-    open_adapter();
-    expect_reject("untrusted-root", X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+    cp_adapter_test_open(&ossl_test);
+    cp_adapter_test_reject("untrusted-root", X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 }
 
 Test(adapter_openssl, expired_leaf_rejects)
 {
-    open_adapter();
-    expect_reject("expired-leaf", X509_V_ERR_CERT_HAS_EXPIRED);
+    cp_adapter_test_open(&ossl_test);
+    cp_adapter_test_reject("expired-leaf", X509_V_ERR_CERT_HAS_EXPIRED);
 }
 
 Test(adapter_openssl, wrong_hostname_rejects)
 {
-    open_adapter();
-    expect_reject("wrong-hostname", X509_V_ERR_HOSTNAME_MISMATCH);
+    cp_adapter_test_open(&ossl_test);
+    cp_adapter_test_reject("wrong-hostname", X509_V_ERR_HOSTNAME_MISMATCH);
 }
 
 Test(adapter_openssl, missing_ica_rejects)
 {
-    open_adapter();
-    expect_reject("missing-ica", X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+    cp_adapter_test_open(&ossl_test);
+    cp_adapter_test_reject("missing-ica", X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 }
 
 Test(adapter_openssl, not_yet_valid_rejects)
 {
-    open_adapter();
+    cp_adapter_test_open(&ossl_test);
     /* Two days before the case's time: every certificate starts one day before it. */
-    struct cp_verify_input in = fixture_case("good")->in;
+    struct cp_verify_input in = cp_adapter_test_case("good")->in;
     in.vtime = TEST_TIME - 2 * CP_DAY;
-    expect_reject_in("not yet valid", &in, X509_V_ERR_CERT_NOT_YET_VALID);
+    cp_adapter_test_reject_in("not yet valid", &in, X509_V_ERR_CERT_NOT_YET_VALID);
 }
 
 Test(adapter_openssl, server_purpose_is_checked)
 {
-    open_adapter();
-    struct variant v;
+    cp_adapter_test_open(&ossl_test);
+    struct cp_adapter_test_variant v;
     /* A leaf for TLS clients only: the "ssl_server" purpose refuses it. */
-    variant_build(&v, CP_KU_DIGITAL_SIGNATURE, CP_EKU_CLIENT_AUTH);
-    expect_reject_in("clientAuth only", &v.in, X509_V_ERR_INVALID_PURPOSE);
-    variant_free(&v);
+    cp_adapter_test_variant_build(&v, TEST_TIME, CP_KU_DIGITAL_SIGNATURE, CP_EKU_CLIENT_AUTH,
+                                  CP_SIG_SHA256);
+    cp_adapter_test_reject_in("clientAuth only", &v.in, X509_V_ERR_INVALID_PURPOSE);
+    cp_adapter_test_variant_free(&v);
     /* keyEncipherment is one of the TLS key usages the purpose allows; keyCertSign is not. */
-    variant_build(&v, CP_KU_KEY_ENCIPHERMENT, CP_EKU_SERVER_AUTH);
-    struct cp_verify_result r = run(&v.in);
+    cp_adapter_test_variant_build(&v, TEST_TIME, CP_KU_KEY_ENCIPHERMENT, CP_EKU_SERVER_AUTH,
+                                  CP_SIG_SHA256);
+    struct cp_verify_result r = cp_adapter_test_run(&v.in);
     cr_expect_eq(r.status, CP_VERIFY_ACCEPT, "keyEncipherment: status %d (%s)", r.status, r.reason);
-    variant_free(&v);
-    variant_build(&v, CP_KU_KEY_CERT_SIGN, CP_EKU_SERVER_AUTH);
-    expect_reject_in("keyCertSign only", &v.in, X509_V_ERR_INVALID_PURPOSE);
-    variant_free(&v);
+    cp_adapter_test_variant_free(&v);
+    cp_adapter_test_variant_build(&v, TEST_TIME, CP_KU_KEY_CERT_SIGN, CP_EKU_SERVER_AUTH,
+                                  CP_SIG_SHA256);
+    cp_adapter_test_reject_in("keyCertSign only", &v.in, X509_V_ERR_INVALID_PURPOSE);
+    cp_adapter_test_variant_free(&v);
 }
 
 Test(adapter_openssl, ip_literal_is_checked_as_an_address)
 {
-    open_adapter();
+    cp_adapter_test_open(&ossl_test);
     /* The leaf names DNS hosts only: an IP literal must be compared with iPAddress SANs. */
-    struct cp_verify_input in = fixture_case("good")->in;
+    struct cp_verify_input in = cp_adapter_test_case("good")->in;
     in.hostname = "192.0.2.1";
-    expect_reject_in("IPv4", &in, X509_V_ERR_IP_ADDRESS_MISMATCH);
+    cp_adapter_test_reject_in("IPv4", &in, X509_V_ERR_IP_ADDRESS_MISMATCH);
     in.hostname = "2001:db8::1";
-    expect_reject_in("IPv6", &in, X509_V_ERR_IP_ADDRESS_MISMATCH);
+    cp_adapter_test_reject_in("IPv6", &in, X509_V_ERR_IP_ADDRESS_MISMATCH);
 }
 
 Test(adapter_openssl, unparsable_certificate_rejects)
 {
-    open_adapter();
-    static const unsigned char junk[] = {0x30, 0x03, 0x02, 0x01, 0x00};
-    struct cp_der chain[2] = {fixture_case("good")->chain[0], {junk, sizeof(junk)}};
-    struct cp_verify_input in = fixture_case("good")->in;
-    in.chain = chain;
-    struct cp_verify_result r = run(&in);
-    cr_log_info("junk: code %ld: %s", r.code, r.reason);
-    cr_expect_eq(r.status, CP_VERIFY_REJECT, "status %d (%s)", r.status, r.reason);
+    cp_adapter_test_open(&ossl_test);
+    struct cp_verify_result r = cp_adapter_test_run_unparsable();
     cr_expect_neq(r.code, 0, "an OpenSSL error code expected");
     cr_expect(strstr(r.reason, "certificate 1: error:") != NULL, "reason: %s", r.reason);
 }
 
 Test(adapter_openssl, trailing_bytes_reject_as_the_client_does)
 {
-    open_adapter();
-    const struct cp_fixture_case *fc = fixture_case("good");
-    unsigned char *ica = malloc(fc->chain[1].len + 2);
-    cr_assert_not_null(ica);
-    memcpy(ica, fc->chain[1].der, fc->chain[1].len);
-    ica[fc->chain[1].len] = 0x05, ica[fc->chain[1].len + 1] = 0x00;
-    struct cp_der chain[2] = {fc->chain[0], {ica, fc->chain[1].len + 2}};
-    struct cp_verify_input in = fc->in;
-    in.chain = chain;
-    struct cp_verify_result r = run(&in);
-    free(ica);
-    cr_expect_eq(r.status, CP_VERIFY_REJECT, "status %d (%s)", r.status, r.reason);
+    cp_adapter_test_open(&ossl_test);
+    struct cp_verify_result r = cp_adapter_test_run_trailing_bytes();
     cr_expect_eq(ERR_GET_LIB((unsigned long)r.code), ERR_LIB_SSL, "code %lx", r.code);
     cr_expect_eq(ERR_GET_REASON((unsigned long)r.code), SSL_R_CERT_LENGTH_MISMATCH, "code %lx",
                  r.code);
@@ -291,26 +149,12 @@ Test(adapter_openssl, trailing_bytes_reject_as_the_client_does)
 
 Test(adapter_openssl, unloadable_root_is_an_error)
 {
-    open_adapter();
-    static const unsigned char junk[] = {0x30, 0x00};
-    struct cp_der roots[1] = {{junk, sizeof(junk)}};
-    struct cp_verify_input in = fixture_case("good")->in;
-    in.roots = roots;
-    struct cp_verify_result r = run(&in);
-    cr_expect_eq(r.status, CP_VERIFY_ERROR, "status %d (%s)", r.status, r.reason);
-    cr_expect_neq(r.reason[0], '\0');
+    cp_adapter_test_open(&ossl_test);
+    cp_adapter_test_unloadable_root_is_an_error();
 }
 
 Test(adapter_openssl, every_case_in_one_process_twice)
 {
-    open_adapter();
-    /* One worker runs many cases: nothing may carry over from one to the next. */
-    for (int round = 0; round < 2; round++) {
-        for (int i = 0; i < T.f.ncases; i++) {
-            const struct cp_fixture_case *fc = &T.f.cases[i];
-            struct cp_verify_result r = run(&fc->in);
-            cr_expect_eq(r.status, fc->expect_accept ? CP_VERIFY_ACCEPT : CP_VERIFY_REJECT,
-                         "round %d, %s: status %d (%s)", round, fc->name, r.status, r.reason);
-        }
-    }
+    cp_adapter_test_open(&ossl_test);
+    cp_adapter_test_every_case_twice();
 }
