@@ -154,9 +154,10 @@ static cJSON *cert_json(const struct cp_graph *g, int i, const struct cp_minted 
 {
     const struct cp_cert *c = &g->certs[i];
     cJSON *o = cJSON_CreateObject();
-    char file[64], digest_hex[65];
+    char file[64], digest_hex[65], defects[256];
     unsigned char digest[32];
     CHECK(o);
+    cp_cert_describe_defects(g, c, defects, sizeof(defects));
     snprintf(file, sizeof(file), "certs/%s/%d.pem", g->tag, i);
     cp_sha256(mt->der[i], mt->len[i], digest);
     hex(digest, sizeof(digest), digest_hex);
@@ -168,6 +169,9 @@ static cJSON *cert_json(const struct cp_graph *g, int i, const struct cp_minted 
                                   g->entities[g->entities[c->subject].name_of].label));
     CHECK(cJSON_AddStringToObject(o, "file", file));
     CHECK(cJSON_AddStringToObject(o, "sha256", digest_hex));
+    /* How the certificate differs from its role's default profile ("" when it does not), so
+     * reports can mark the bad edges of a graph. */
+    CHECK(cJSON_AddStringToObject(o, "defects", defects));
     return o;
 nomem:
     cJSON_Delete(o);

@@ -6,6 +6,7 @@
 #include "cp_common.h"
 #include "cp_generator.h"
 #include "cp_harness.h"
+#include "cp_results.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +47,7 @@ static const char usage_text[] =
     "  generate   mint the suite into a directory (default ./suite)\n"
     "  list       list the cases the families make, with expected outcomes\n"
     "  run        run the suite against a stack (see `certpath help run`)\n"
+    "  report     matrix, HTML, JUnit, Markdown or LimboResult from results files\n"
     "  stacks     the adapters built here, their libraries' versions and capabilities\n"
     "  help       show this text, or `certpath help <command>`\n"
     "  version    print the version\n"
@@ -81,6 +83,20 @@ static const char run_usage[] =
     "  -o, --output F    results file (default: results/<stack>.json)\n"
     "  --resume          continue an interrupted run from its journal\n"
     "  --no-regenerate   use the suite however old it is\n";
+
+static const char report_usage[] =
+    "usage: certpath report RESULTS.json... [--matrix] [--html FILE] [--junit FILE]\n"
+    "                       [--markdown FILE] [--limbo FILE] [--profile P] [--suite DIR]\n"
+    "  --matrix          the text matrix on stdout (the default when no other report is asked)\n"
+    "  --html FILE       one self-contained page: the matrix, filters, each case's graph\n"
+    "  --junit FILE      JUnit XML: a test case per (stack, case)\n"
+    "  --markdown FILE   the matrix and the wrongly accepted cases, for a pull request\n"
+    "  --limbo FILE      x509-limbo's LimboResult JSON; with several results files, one file\n"
+    "                    per stack (limbo.json: limbo-gnutls.json, limbo-nss.json, ...)\n"
+    "  --profile P       whose verdicts are shown: webpki (default) or rfc5280\n"
+    "  --suite DIR       the suite the results come from, for the HTML graphs (default: suite)\n"
+    "  FILE may be - (stdout). A results file that cannot be read is named on stderr, the\n"
+    "  others are still reported, and the exit status is 1.\n";
 
 static int usage_error(const char *cmd_usage, const char *what, const char *arg)
 {
@@ -312,6 +328,60 @@ static int cmd_run(int argc, char **argv)
     return 0;
 }
 
+static int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"matrix", no_argument, NULL, 'M'},      {"html", required_argument, NULL, 'H'},
+        {"junit", required_argument, NULL, 'J'}, {"markdown", required_argument, NULL, 'D'},
+        {"limbo", required_argument, NULL, 'L'}, {"profile", required_argument, NULL, 'P'},
+        {"suite", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    struct cp_report_opts o;
+    int c;
+    cp_report_opts_init(&o);
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'M':
+            o.matrix = true;
+            break;
+        case 'H':
+            o.html = optarg;
+            break;
+        case 'J':
+            o.junit = optarg;
+            break;
+        case 'D':
+            o.markdown = optarg;
+            break;
+        case 'L':
+            o.limbo = optarg;
+            break;
+        case 'P':
+            o.profile = optarg;
+            break;
+        case 'd':
+            o.suite_dir = optarg;
+            break;
+        case 'h':
+            fputs(report_usage, stdout);
+            return 0;
+        default:
+            fputs(report_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc)
+        return usage_error(report_usage, "no results file given", "");
+    o.files = (const char *const *)(argv + optind);
+    o.nfiles = argc - optind;
+    int rc = cp_report_run(&o);
+    if (rc) {
+        fprintf(stderr, "certpath report: %s\n", cp_error_msg(rc));
+        return rc == CP_E_ARG ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    return 0;
+}
+
 static int cmd_stacks(void)
 {
     int rc = cp_stacks_print(stdout);
@@ -328,6 +398,8 @@ static int cmd_help(int argc, char **argv)
         fputs(list_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "run") == 0)
         fputs(run_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "report") == 0)
+        fputs(report_usage, stdout);
     else
         fputs(usage_text, stdout);
     return 0;
@@ -346,6 +418,8 @@ int main(int argc, char **argv)
         return cmd_list(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "stacks") == 0)
         return cmd_stacks();
     if (strcmp(cmd, "__worker") == 0)

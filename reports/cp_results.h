@@ -125,4 +125,65 @@ void cp_results_print_summary(const struct cp_results *r, int profile, FILE *out
 /* Index of a profile by name, or -1. */
 int cp_results_profile(const struct cp_results *r, const char *name);
 
+/* Reads a results file written by cp_results_write_json() into r (initialised here; the caller
+ * frees it with cp_results_free(), also after a failure). Verdicts and feature support are
+ * taken as written (support needs the probe flags, which the file does not hold); the verdict
+ * counts are recomputed from the cases. A file that is unreadable, not JSON, truncated, of
+ * another format or format_version, or inconsistent fails with CP_E_FORMAT (CP_E_IO, ...) and a
+ * message that names the file. */
+int cp_results_read_json(const char *path, struct cp_results *r);
+
+/*
+ * Report writers. Each takes results already read (r[0..n), one per stack run), the profile
+ * whose verdicts it shows (every r must have it: CP_E_ARG otherwise) and the stream to write;
+ * it returns 0, or CP_E_IO when the stream failed, with a message. Everything written is
+ * escaped for its format; invalid UTF-8 in a library's text is replaced.
+ */
+
+/* The text matrix: one row per stack (library and version, mode), one column per headline
+ * feature (branching, distrusts SHA-1, EKU on CAs, basic constraints, name constraints, expiry,
+ * cycles, ordering, other errors), then the pass / wrongly accepted / wrongly rejected / skip /
+ * error counts. */
+int cp_report_write_matrix(const struct cp_results *r, int n, const char *profile, FILE *out);
+
+/* Markdown for a pull-request comment or job summary: the matrix and the wrongly accepted
+ * cases, lists capped so the whole stays well under a comment's size limit. */
+int cp_report_write_markdown(const struct cp_results *r, int n, const char *profile, FILE *out);
+
+/* JUnit XML: a testsuite per results file, a testcase per (stack, case) with classname = stack
+ * and name = case id; <failure> (expected, actual, reason) for wrong verdicts, <skipped> for
+ * skips, <error> for error, timeout and crash. */
+int cp_report_write_junit(const struct cp_results *r, int n, const char *profile, FILE *out);
+
+/* x509-limbo's LimboResult JSON for one results file: harness "certpath:<stack> <version>",
+ * per case a limbo-shaped id, SUCCESS / FAILURE / SKIPPED (the format has no hang: a timeout is
+ * SKIPPED with context "hang: ...") and context. */
+int cp_report_write_limbo(const struct cp_results *r, const char *profile, FILE *out);
+
+/* One self-contained HTML file (no external resource): the matrix, filters (family, feature,
+ * verdict, stack), and a panel per case with its graph as inline SVG, the certificates sent,
+ * expectations and valid paths per profile, each stack's outcome and reason, and the commands
+ * that reproduce it. Graphs and commands need the suite's manifest.json in suite_dir; without
+ * it (NULL, missing, or another suite) the page still works, with a note instead of graphs. */
+int cp_report_write_html(const struct cp_results *r, int n, const char *profile,
+                         const char *suite_dir, FILE *out);
+
+/* `certpath report`: reads every file (a bad one is reported on err, naming it, and the others
+ * are still reported), then writes each report asked for. A path of "-" is stdout. */
+struct cp_report_opts {
+    const char *const *files;
+    int nfiles;
+    bool matrix; /* the text matrix on out (the default when nothing else is asked) */
+    const char *html, *junit, *markdown, *limbo; /* output paths, or NULL */
+    const char *profile;                         /* default "webpki" */
+    const char *suite_dir;                       /* for the HTML graphs; default "suite" */
+    FILE *out, *err;
+};
+
+void cp_report_opts_init(struct cp_report_opts *o);
+
+/* Returns 0 when every file was read and every report written; CP_E_FORMAT when a file was bad
+ * (the others are reported all the same); another CP_E_* when a report could not be written. */
+int cp_report_run(const struct cp_report_opts *o);
+
 #endif

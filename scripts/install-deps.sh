@@ -16,6 +16,8 @@ packages=(
   openssl          # tests: openssl verify on generated cases
   time             # bench/: wall time and peak memory
   python3-jsonschema # tests: results against their JSON Schema
+  python3-junitparser # tests: the JUnit report read back by a real JUnit consumer
+  chromium         # tests: the HTML report rendered headless, offline
 )
 
 missing=()

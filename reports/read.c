@@ -1,0 +1,465 @@
+/* read.c - a results file (reports/schema/results.schema.json) back into a cp_results. */
+#include "cp_adapter.h"
+#include "cp_common.h"
+#include "cp_fs.h"
+#include "cp_report_internal.h"
+#include "cp_results.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A run of every family is a few megabytes; a file far larger is not one of ours. */
+#define CP_RESULTS_READ_MAX (256u << 20)
+
+static int bad(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(const char *path, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return cp_error_set(CP_E_FORMAT, "%s: %s", path, msg);
+}
+
+static int nomem(const char *path)
+{
+    return cp_error_set(CP_E_NOMEM, "out of memory reading %s", path);
+}
+
+/* Copies obj[key], which must be a string, into *out. */
+static int take_string(const char *path, const cJSON *obj, const char *key, const char *where,
+                       char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsString(v))
+        return bad(path, "%s%s is %s, want a string", where, key, v ? "not a string" : "missing");
+    if (!(*out = strdup(v->valuestring)))
+        return nomem(path);
+    return 0;
+}
+
+static int take_number(const char *path, const cJSON *obj, const char *key, const char *where,
+                       double min, double max, double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v))
+        return bad(path, "%s%s is %s, want a number", where, key, v ? "not a number" : "missing");
+    if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+        return bad(path, "%s%s is %g, out of range", where, key, v->valuedouble);
+    *out = v->valuedouble;
+    return 0;
+}
+
+static int take_bool(const char *path, const cJSON *obj, const char *key, bool *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsBool(v))
+        return bad(path, "%s is %s, want true or false", key, v ? "not a boolean" : "missing");
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+static const cJSON *need_object(const char *path, const cJSON *obj, const char *key,
+                                const char *where, int *rc)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsObject(v)) {
+        *rc = bad(path, "%s%s is %s, want an object", where, key, v ? "not an object" : "missing");
+        return NULL;
+    }
+    return v;
+}
+
+/* Whether text reads as the beginning of a JSON document that was cut short: every bracket
+ * that closes matches, and a string or a bracket is still open at the end. */
+static bool cut_short(const char *text, size_t len)
+{
+    char stack[256];
+    size_t depth = 0;
+    bool in_string = false, escaped = false, deep = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (depth < sizeof(stack))
+                stack[depth] = c;
+            else
+                deep = true; /* too deep to check matching; the counts still tell */
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0 || (!deep && stack[depth - 1] != (c == '}' ? '{' : '[')))
+                return false;
+            depth--;
+        }
+    }
+    return in_string || depth > 0;
+}
+
+/* Why a document failed to parse: a file cut short reads as "truncated", anything else with
+ * the line and column where the parser stopped. */
+static int parse_error(const char *path, const char *text, size_t len, const char *at)
+{
+    size_t pos = at && at >= text && at <= text + len ? (size_t)(at - text) : len;
+    if (cut_short(text, len))
+        return bad(path, "truncated: the JSON document ends early (after %zu bytes)", len);
+    int line = 1, col = 1;
+    for (size_t i = 0; i < pos; i++) {
+        if (text[i] == '\n')
+            line++, col = 1;
+        else
+            col++;
+    }
+    return bad(path, "not JSON: syntax error at line %d, column %d", line, col);
+}
+
+static int check_format(const char *path, const cJSON *root)
+{
+    if (!cJSON_IsObject(root))
+        return bad(path, "not a certpath results file (the JSON is not an object)");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(root, "format");
+    if (!cJSON_IsString(f))
+        return bad(path, "not a certpath results file (no \"format\" field)");
+    if (strcmp(f->valuestring, CP_RESULTS_FORMAT) != 0)
+        return bad(path, "not a certpath results file: its format is \"%.64s\", want \"%s\"",
+                   f->valuestring, CP_RESULTS_FORMAT);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format_version");
+    if (!cJSON_IsNumber(v))
+        return bad(path, "format_version is missing or not a number");
+    if (v->valuedouble != CP_RESULTS_FORMAT_VERSION)
+        return bad(path, "%s format_version %g; this certpath (%s) reads format_version %d only",
+                   CP_RESULTS_FORMAT, v->valuedouble, CP_VERSION, CP_RESULTS_FORMAT_VERSION);
+    return 0;
+}
+
+static int read_suite(const char *path, const cJSON *root, struct cp_results *r)
+{
+    int rc = 0;
+    const cJSON *s = need_object(path, root, "suite", "", &rc), *profiles, *p;
+    if (!s)
+        return rc;
+    if ((rc = take_string(path, s, "id", "suite.", &r->suite_id)) ||
+        (rc = take_string(path, s, "seed", "suite.", &r->seed)) ||
+        (rc = take_string(path, s, "validation_time", "suite.", &r->validation_time)))
+        return rc;
+    profiles = cJSON_GetObjectItemCaseSensitive(s, "profiles");
+    if (!cJSON_IsArray(profiles) || cJSON_GetArraySize(profiles) < 1)
+        return bad(path, "suite.profiles is missing or empty");
+    if (cJSON_GetArraySize(profiles) > CP_RESULTS_MAX_PROFILES)
+        return bad(path, "suite.profiles lists %d profiles, more than the %d allowed",
+                   cJSON_GetArraySize(profiles), CP_RESULTS_MAX_PROFILES);
+    cJSON_ArrayForEach(p, profiles)
+    {
+        if (!cJSON_IsString(p) || !*p->valuestring)
+            return bad(path, "suite.profiles holds something other than a profile name");
+        if (cp_results_profile(r, p->valuestring) >= 0)
+            return bad(path, "suite.profiles lists \"%.64s\" twice", p->valuestring);
+        if (!(r->profiles[r->nprofiles] = strdup(p->valuestring)))
+            return nomem(path);
+        r->nprofiles++;
+    }
+    return 0;
+}
+
+static int read_stack(const char *path, const cJSON *root, struct cp_results *r)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } caps[] = {
+#define CP_X_NAME(code, bit, name) {code, name},
+        CP_CAPS(CP_X_NAME)
+#undef CP_X_NAME
+    };
+    int rc = 0;
+    const cJSON *s = need_object(path, root, "stack", "", &rc), *a, *c;
+    if (!s)
+        return rc;
+    if ((rc = take_string(path, s, "name", "stack.", &r->stack)) ||
+        (rc = take_string(path, s, "library", "stack.", &r->library)) ||
+        (rc = take_string(path, s, "version", "stack.", &r->library_version)) ||
+        (rc = take_string(path, s, "mode", "stack.", &r->mode)) ||
+        (rc = take_string(path, s, "settings", "stack.", &r->settings)))
+        return rc;
+    if (!*r->stack)
+        return bad(path, "stack.name is empty");
+    a = cJSON_GetObjectItemCaseSensitive(s, "capabilities");
+    if (!cJSON_IsArray(a))
+        return bad(path, "stack.capabilities is missing or not an array");
+    /* A capability this certpath does not know changes nothing a report shows. */
+    cJSON_ArrayForEach(c, a)
+    {
+        for (size_t i = 0; cJSON_IsString(c) && i < CP_ARRAY_LEN(caps); i++) {
+            if (strcmp(c->valuestring, caps[i].name) == 0)
+                r->caps |= caps[i].bit;
+        }
+    }
+    return 0;
+}
+
+static int feature_index(const char *path, struct cp_results *r, const char *name)
+{
+    for (int f = 0; f < r->nfeatures; f++) {
+        if (strcmp(r->features[f], name) == 0)
+            return f;
+    }
+    if (r->nfeatures >= CP_RESULTS_MAX_FEATURES)
+        return bad(path, "more than %d features", CP_RESULTS_MAX_FEATURES);
+    if (!(r->features[r->nfeatures] = strdup(name)))
+        return nomem(path);
+    return r->nfeatures++;
+}
+
+static int verdict_lookup(const char *name)
+{
+    for (int v = 0; v < CP_V_COUNT; v++) {
+        if (strcmp(cp_verdict_name((enum cp_verdict)v), name) == 0)
+            return v;
+    }
+    return -1;
+}
+
+static int read_case_profiles(const char *path, const cJSON *o, const char *where,
+                              struct cp_results *r, struct cp_result_case *c)
+{
+    int rc = 0;
+    const cJSON *ex = need_object(path, o, "expected", where, &rc), *vd;
+    if (!ex || !(vd = need_object(path, o, "verdict", where, &rc)))
+        return rc;
+    for (int p = 0; p < r->nprofiles; p++) {
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(ex, r->profiles[p]);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(vd, r->profiles[p]);
+        if (!cJSON_IsString(e) ||
+            (strcmp(e->valuestring, "accept") && strcmp(e->valuestring, "reject")))
+            return bad(path, "case %.160s: expected.%s is not \"accept\" or \"reject\"", c->id,
+                       r->profiles[p]);
+        c->expect_accept[p] = strcmp(e->valuestring, "accept") == 0;
+        int k = cJSON_IsString(v) ? verdict_lookup(v->valuestring) : -1;
+        if (k < 0 || k == CP_V_NONE)
+            return bad(path, "case %.160s: verdict.%s is not a verdict", c->id, r->profiles[p]);
+        c->verdict[p] = (enum cp_verdict)k;
+        /* A verdict that does not follow from the outcome and the expectation means the file
+         * was edited or damaged: counts built on it would lie. */
+        if (c->verdict[p] != cp_verdict_of(c->outcome, c->expect_accept[p]))
+            return bad(path, "case %.160s: verdict.%s \"%s\" does not follow from outcome \"%s\"",
+                       c->id, r->profiles[p], cp_verdict_name(c->verdict[p]),
+                       cp_outcome_kind_name(c->outcome));
+    }
+    return 0;
+}
+
+static int read_case(const char *path, const cJSON *o, int i, struct cp_results *r,
+                     struct cp_result_case *c)
+{
+    int rc;
+    char where[48];
+    double num;
+    const cJSON *a, *f;
+    snprintf(where, sizeof(where), "cases[%d].", i);
+    if (!cJSON_IsObject(o))
+        return bad(path, "cases[%d] is not an object", i);
+    if ((rc = take_string(path, o, "id", where, &c->id)))
+        return rc;
+    if (!*c->id)
+        return bad(path, "cases[%d].id is empty", i);
+    if ((rc = take_string(path, o, "family", where, &c->family)) ||
+        (rc = take_string(path, o, "reason", where, &c->reason)))
+        return rc;
+    a = cJSON_GetObjectItemCaseSensitive(o, "features");
+    if (!cJSON_IsArray(a))
+        return bad(path, "case %.160s: features is missing or not an array", c->id);
+    cJSON_ArrayForEach(f, a)
+    {
+        if (!cJSON_IsString(f))
+            return bad(path, "case %.160s: features holds a non-string", c->id);
+        int k = feature_index(path, r, f->valuestring);
+        if (k < 0)
+            return k;
+        c->features |= UINT64_C(1) << k;
+    }
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "outcome");
+    int k = cJSON_IsString(out) ? cp_outcome_kind_lookup(out->valuestring) : -1;
+    if (k < 0 || k == CP_OUT_NONE)
+        return bad(path, "case %.160s: outcome is %s", c->id,
+                   out ? "not accept, reject, error, timeout, crash or skip" : "missing");
+    c->outcome = (enum cp_outcome_kind)k;
+    if ((rc = take_number(path, o, "code", where, -9.2e18, 9.2e18, &num)))
+        return rc;
+    c->code = (long)num;
+    if ((rc = take_number(path, o, "microseconds", where, 0, 9.2e18, &num)))
+        return rc;
+    c->usec = (long)num;
+    return read_case_profiles(path, o, where, r, c);
+}
+
+static int read_cases(const char *path, const cJSON *root, struct cp_results *r)
+{
+    int rc = 0, i = 0;
+    struct cp_rep_map seen = {0};
+    const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases"), *o;
+    if (!cJSON_IsArray(cases)) {
+        rc = bad(path, "cases is %s, want an array", cases ? "not an array" : "missing");
+        goto out;
+    }
+    int n = cJSON_GetArraySize(cases);
+    if (n > 0 && !(r->cases = calloc((size_t)n, sizeof(*r->cases)))) {
+        rc = nomem(path);
+        goto out;
+    }
+    r->ncases = n;
+    if ((rc = cp_rep_map_init(&seen, (size_t)n)))
+        goto out;
+    cJSON_ArrayForEach(o, cases)
+    {
+        if ((rc = read_case(path, o, i, r, &r->cases[i])))
+            goto out;
+        if (cp_rep_map_get(&seen, r->cases[i].id) >= 0) {
+            rc = bad(path, "case %.160s appears twice", r->cases[i].id);
+            goto out;
+        }
+        if ((rc = cp_rep_map_put(&seen, r->cases[i].id, i)))
+            goto out;
+        i++;
+    }
+out:
+    cp_rep_map_free(&seen);
+    return rc;
+}
+
+static enum cp_support support_lookup(const char *name)
+{
+    for (int s = CP_SUPPORT_NONE; s <= CP_UNSUPPORTED; s++) {
+        if (strcmp(cp_support_name((enum cp_support)s), name) == 0)
+            return (enum cp_support)s;
+    }
+    return CP_SUPPORT_NONE;
+}
+
+/* Feature names in the summary's order (the suite's), before the cases add any others. */
+static int summary_features(const char *path, const cJSON *root, struct cp_results *r)
+{
+    int rc = 0;
+    const cJSON *sum = need_object(path, root, "summary", "", &rc), *prof, *feats, *f;
+    if (!sum)
+        return rc;
+    if (!(prof = cJSON_GetObjectItemCaseSensitive(sum, r->profiles[0])) ||
+        !(feats = cJSON_GetObjectItemCaseSensitive(prof, "features")))
+        return 0;
+    cJSON_ArrayForEach(f, feats)
+    {
+        if (f->string && (rc = feature_index(path, r, f->string)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int summary_int(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e9 ? (int)v->valuedouble
+                                                                            : 0;
+}
+
+/* Support needs each case's probe flag, which results files do not hold: it is taken as written.
+ * A feature the summary lacks gets counts from the cases and support from those counts. */
+static void read_summary(const cJSON *root, struct cp_results *r)
+{
+    const cJSON *sum = cJSON_GetObjectItemCaseSensitive(root, "summary");
+    for (int p = 0; p < r->nprofiles; p++) {
+        const cJSON *prof = cJSON_GetObjectItemCaseSensitive(sum, r->profiles[p]);
+        const cJSON *feats = cJSON_GetObjectItemCaseSensitive(prof, "features");
+        for (int f = 0; f < r->nfeatures; f++) {
+            struct cp_feature_summary *s = &r->summary[p][f];
+            const cJSON *o = cJSON_GetObjectItemCaseSensitive(feats, r->features[f]);
+            const cJSON *sup = cJSON_GetObjectItemCaseSensitive(o, "support");
+            memset(s, 0, sizeof(*s));
+            if (cJSON_IsObject(o) && cJSON_IsString(sup)) {
+                s->support = support_lookup(sup->valuestring);
+                s->pass = summary_int(o, "pass");
+                s->fail = summary_int(o, "fail");
+                s->skip = summary_int(o, "skip");
+                s->error = summary_int(o, "error");
+                s->probe_pass = summary_int(o, "probe_pass");
+                s->probe_fail = summary_int(o, "probe_fail");
+                continue;
+            }
+            for (int i = 0; i < r->ncases; i++) {
+                const struct cp_result_case *c = &r->cases[i];
+                if (!(c->features & (UINT64_C(1) << f)))
+                    continue;
+                s->pass += c->verdict[p] == CP_V_PASS;
+                s->fail += c->verdict[p] == CP_V_WRONG_ACCEPT || c->verdict[p] == CP_V_WRONG_REJECT;
+                s->skip += c->verdict[p] == CP_V_SKIP;
+                s->error += c->verdict[p] == CP_V_ERROR;
+            }
+            s->support = s->pass + s->fail == 0 ? CP_SUPPORT_NONE
+                         : s->fail == 0         ? CP_SUPPORTED
+                         : s->pass == 0         ? CP_UNSUPPORTED
+                                                : CP_SUPPORT_PARTIAL;
+        }
+    }
+}
+
+static int read_run(const char *path, const cJSON *root, struct cp_results *r)
+{
+    int rc;
+    double seconds;
+    const cJSON *why;
+    if ((rc = take_bool(path, root, "complete", &r->complete)) ||
+        (rc = take_bool(path, root, "broken", &r->broken)) ||
+        (rc = take_number(path, root, "seconds", "", 0, 1e9, &seconds)))
+        return rc;
+    r->seconds = seconds;
+    why = cJSON_GetObjectItemCaseSensitive(root, "broken_reason");
+    if (cJSON_IsString(why) && !(r->broken_reason = strdup(why->valuestring)))
+        return nomem(path);
+    return 0;
+}
+
+int cp_results_read_json(const char *path, struct cp_results *r)
+{
+    int rc;
+    char *text = NULL;
+    size_t len = 0;
+    const char *end = NULL;
+    cJSON *root = NULL;
+
+    cp_results_init(r);
+    if ((rc = cp_fs_read(path, CP_RESULTS_READ_MAX, &text, &len)))
+        goto out;
+    if (len == 0) {
+        rc = bad(path, "empty file, not a results file");
+        goto out;
+    }
+    /* cJSON wants the terminating NUL inside the length to check that nothing follows the
+     * document; cp_fs_read() put one there. */
+    if (!(root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1))) {
+        rc = parse_error(path, text, len, end);
+        goto out;
+    }
+    if ((rc = check_format(path, root)) || (rc = read_suite(path, root, r)) ||
+        (rc = read_stack(path, root, r)) || (rc = read_run(path, root, r)) ||
+        (rc = summary_features(path, root, r)) || (rc = read_cases(path, root, r)))
+        goto out;
+    read_summary(root, r);
+    memset(r->counts, 0, sizeof(r->counts));
+    for (int p = 0; p < r->nprofiles; p++) {
+        for (int i = 0; i < r->ncases; i++)
+            r->counts[p][r->cases[i].verdict[p]]++;
+    }
+out:
+    cJSON_Delete(root);
+    free(text);
+    return rc < 0 ? rc : 0;
+}
