@@ -6,6 +6,9 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_ADAPTER_OPENSSL
     {"openssl", "OpenSSL"},
 #endif
+#ifdef CP_HAVE_ADAPTER_OPENSSL_WIRE
+    {"openssl-wire", "OpenSSL"},
+#endif
 #ifdef CP_HAVE_ADAPTER_MBEDTLS
     {"mbedtls", "Mbed TLS"},
 #endif

@@ -28,6 +28,9 @@
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
+#if defined(MBEDTLS_SSL_TLS_C)
+#include <mbedtls/ssl.h>
+#endif
 
 #include <stddef.h>
 #include <stdint.h>
@@ -161,5 +164,73 @@ static inline int cp_mbedtls_pk_parse_key(mbedtls_pk_context *pk, const unsigned
     return mbedtls_pk_parse_key(pk, key, key_len, NULL, 0);
 #endif
 }
+
+#if defined(MBEDTLS_SSL_TLS_C)
+/* TLS 1.2 as the lowest version a configuration negotiates (3.0 replaced the major/minor pair by
+ * one version number); the highest stays the library's own (1.3 where it is built in). */
+static inline void cp_mbedtls_ssl_conf_min_tls12(mbedtls_ssl_config *conf)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+/* The (EC)DHE groups a server prefers, fastest first: X25519, then the NIST curves by size.
+ * mbedTLS 2.28's default order puts secp521r1 first and a server picks by its own order, which
+ * makes every handshake pay for P-521 (3.0 replaced the curve list by TLS group ids). */
+static inline void cp_mbedtls_ssl_conf_fast_groups(mbedtls_ssl_config *conf)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    static const uint16_t groups[] = {
+#if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
+        MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
+#endif
+        MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+        MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+        MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1,
+        MBEDTLS_SSL_IANA_TLS_GROUP_NONE
+    };
+    mbedtls_ssl_conf_groups(conf, groups);
+#else
+    static const mbedtls_ecp_group_id groups[] = {
+#if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
+        MBEDTLS_ECP_DP_CURVE25519,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+        MBEDTLS_ECP_DP_SECP256R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+        MBEDTLS_ECP_DP_SECP384R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
+        MBEDTLS_ECP_DP_SECP521R1,
+#endif
+        MBEDTLS_ECP_DP_NONE
+    };
+    mbedtls_ssl_conf_curves(conf, groups);
+#endif
+}
+
+/* The bytes a server's Certificate message takes for certificates of these sizes, and the most
+ * mbedTLS can send: it writes the whole message into one output record of
+ * MBEDTLS_SSL_OUT_CONTENT_LEN bytes and never splits a TLS handshake message over records. TLS
+ * 1.2: a 4-byte header, a 3-byte list length, a 3-byte length per certificate; TLS 1.3 adds a
+ * 1-byte request context and 2 bytes of (empty) extensions per certificate, so where 1.3 is
+ * built in, its larger size is the one that must fit. */
+static inline size_t cp_mbedtls_certificate_msg_len(const size_t *lens, int n)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    size_t total = 4 + 1 + 3, per = 3 + 2;
+#else
+    size_t total = 4 + 3, per = 3;
+#endif
+    for (int i = 0; i < n; i++)
+        total += per + lens[i];
+    return total;
+}
+#define CP_MBEDTLS_CERTIFICATE_MSG_MAX ((size_t)MBEDTLS_SSL_OUT_CONTENT_LEN)
+#endif
 
 #endif

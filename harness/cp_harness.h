@@ -8,7 +8,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* How a run reaches the library: its verify call in the worker, or its TLS client connecting
+ * to the built-in server (cp_server.h). */
+enum cp_run_mode {
+    CP_RUN_INPROC = 0,
+    CP_RUN_WIRE = 1,
+};
+
 struct cp_run_opts {
+    enum cp_run_mode mode; /* default CP_RUN_INPROC */
     const char *stack;     /* a registry name, "name:arg", a module path, or "all" */
     const char *suite_dir; /* default "suite"; generated when missing or older than a day */
     bool no_regenerate;    /* use the suite as it is, however old */
@@ -32,6 +40,16 @@ int cp_run(const struct cp_run_opts *o);
 /* Lists every adapter built here with its library's run-time version and capabilities (each
  * probed in a worker of its own). */
 int cp_stacks_print(FILE *out);
+
+/* `certpath serve`: the built-in TLS server on the suite's cases until *stop is set; prints
+ * how to point a client at a case. */
+struct cp_serve_opts {
+    const char *suite_dir; /* default "suite" */
+    int port;              /* 0: any free port */
+    volatile sig_atomic_t *stop;
+};
+
+int cp_serve(const struct cp_serve_opts *o);
 
 /* `certpath __worker ...` (internal). */
 int cp_harness_worker_main(int argc, char **argv);

@@ -56,6 +56,8 @@ struct cp_wire_request {
     char id[192];
     char hostname[128];
     char dir[PATH_MAX];
+    char host[64]; /* wire mode: the built-in server's numeric address ("" in-process) */
+    int32_t port;
 };
 
 /* One finished case; index -1 is the worker's hello after init. */
@@ -113,6 +115,8 @@ struct cp_pool {
     int64_t vtime;
     double timeout;
     int nworkers;
+    char wire_host[64]; /* wire mode: where cases are sent to the workers' clients */
+    int wire_port;
     struct cp_worker w[CP_MAX_JOBS];
     struct cp_wire_hello hello;
 };

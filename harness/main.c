@@ -47,6 +47,7 @@ static const char usage_text[] =
     "  generate   mint the suite into a directory (default ./suite)\n"
     "  list       list the cases the families make, with expected outcomes\n"
     "  run        run the suite against a stack (see `certpath help run`)\n"
+    "  serve      the built-in TLS server on a suite's cases, for any TLS client\n"
     "  report     matrix, HTML, JUnit, Markdown or LimboResult from results files\n"
     "  stacks     the adapters built here, their libraries' versions and capabilities\n"
     "  help       show this text, or `certpath help <command>`\n"
@@ -74,7 +75,10 @@ static const char list_usage[] =
 static const char run_usage[] =
     "usage: certpath run --stack NAME [--suite DIR] [-j N] [--timeout S] [--filter GLOB]\n"
     "                    [--profile P] [-o FILE] [--resume] [--no-regenerate]\n"
+    "                    [--mode inproc|wire]\n"
     "  --stack NAME      a stack from `certpath stacks`, NAME:ARG, a module path, or all\n"
+    "  --mode M          inproc (default): the library's verify call in the worker; wire: its\n"
+    "                    TLS client against the built-in server (see `certpath help serve`)\n"
     "  --suite DIR       the suite (default: suite; generated when missing or a day old)\n"
     "  -j, --jobs N      worker processes (default: one per core)\n"
     "  --timeout S       seconds a case may take before it counts as a timeout (default 10)\n"
@@ -83,6 +87,13 @@ static const char run_usage[] =
     "  -o, --output F    results file (default: results/<stack>.json)\n"
     "  --resume          continue an interrupted run from its journal\n"
     "  --no-regenerate   use the suite however old it is\n";
+
+static const char serve_usage[] =
+    "usage: certpath serve [--suite DIR] [--port P]\n"
+    "  --suite DIR   the suite whose cases are served (default: suite)\n"
+    "  --port P      TCP port on 127.0.0.1 (default 0: any free port, printed at start)\n"
+    "  A client picks a case by sending the case's hostname as SNI; the server sends that\n"
+    "  case's chain.pem exactly as listed. Runs until Ctrl-C.\n";
 
 static const char report_usage[] =
     "usage: certpath report RESULTS.json... [--matrix] [--html FILE] [--junit FILE]\n"
@@ -268,7 +279,7 @@ static int cmd_run(int argc, char **argv)
         {"filter", required_argument, NULL, 'F'},  {"profile", required_argument, NULL, 'P'},
         {"output", required_argument, NULL, 'o'},  {"resume", no_argument, NULL, 'R'},
         {"no-regenerate", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"mode", required_argument, NULL, 'm'},    {NULL, 0, NULL, 0}};
     struct cp_run_opts o;
     int c;
     cp_run_opts_init(&o);
@@ -302,6 +313,14 @@ static int cmd_run(int argc, char **argv)
             break;
         case 'N':
             o.no_regenerate = true;
+            break;
+        case 'm':
+            if (strcmp(optarg, "inproc") == 0 || strcmp(optarg, "in-process") == 0)
+                o.mode = CP_RUN_INPROC;
+            else if (strcmp(optarg, "wire") == 0)
+                o.mode = CP_RUN_WIRE;
+            else
+                return usage_error(run_usage, "bad --mode (want inproc or wire)", optarg);
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -382,6 +401,45 @@ static int cmd_report(int argc, char **argv)
     return 0;
 }
 
+static int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {{"suite", required_argument, NULL, 'd'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct cp_serve_opts o = {.suite_dir = "suite"};
+    uint64_t port;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o.suite_dir = optarg;
+            break;
+        case 'p':
+            if (parse_u64(optarg, &port) || port > 65535)
+                return usage_error(serve_usage, "bad --port (want 0..65535)", optarg);
+            o.port = (int)port;
+            break;
+        case 'h':
+            fputs(serve_usage, stdout);
+            return 0;
+        default:
+            fputs(serve_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        return usage_error(serve_usage, "unexpected argument", argv[optind]);
+    catch_interrupts();
+    o.stop = &stop_requested;
+    int rc = cp_serve(&o);
+    if (rc) {
+        fprintf(stderr, "certpath serve: %s\n", cp_error_msg(rc));
+        return rc == CP_E_NOTFOUND || rc == CP_E_ARG ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    return 0;
+}
+
 static int cmd_stacks(void)
 {
     int rc = cp_stacks_print(stdout);
@@ -398,6 +456,8 @@ static int cmd_help(int argc, char **argv)
         fputs(list_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "run") == 0)
         fputs(run_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "serve") == 0)
+        fputs(serve_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "report") == 0)
         fputs(report_usage, stdout);
     else
@@ -420,6 +480,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "stacks") == 0)
         return cmd_stacks();
     if (strcmp(cmd, "__worker") == 0)

@@ -199,6 +199,8 @@ static int dispatch(struct run_state *st, struct cp_worker *w, int index)
     snprintf(rq.id, sizeof(rq.id), "%s", c->id);
     snprintf(rq.hostname, sizeof(rq.hostname), "%s", c->hostname);
     snprintf(rq.dir, sizeof(rq.dir), "%s", c->dir);
+    snprintf(rq.host, sizeof(rq.host), "%s", st->p->wire_host);
+    rq.port = st->p->wire_port;
     w->busy = index;
     w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
     const char *p = (const char *)&rq;

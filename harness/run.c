@@ -8,6 +8,7 @@
 #include "cp_generator.h"
 #include "cp_harness.h"
 #include "cp_registry.h"
+#include "cp_server.h"
 #include "harness_internal.h"
 
 #include <errno.h>
@@ -139,6 +140,7 @@ static const char *cap_name(unsigned cap)
 struct stack_run {
     const struct cp_run_opts *o;
     const struct cp_suite *s;
+    struct cp_server *srv; /* wire mode: the built-in server; NULL in-process */
     struct cp_results r;
     struct cp_journal *journal;
     int journal_rc;
@@ -222,6 +224,11 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
         if (c->outcome != CP_OUT_NONE || (st->o->filter && fnmatch(st->o->filter, c->id, 0)))
             continue;
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
+        /* Over the wire, a list longer than the server can send is not the stack's failure. */
+        if (st->srv && cp_server_check_case(s->cases[i].dir) == CP_E_LIMIT) {
+            record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0);
+            continue;
+        }
         if (missing || needs_exact_time(s, &s->cases[i], pool->hello.caps)) {
             char why[128];
             snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
@@ -288,12 +295,31 @@ static int output_paths(const struct cp_run_opts *o, const char *name, char *out
     return 0;
 }
 
-static int set_stack_info(struct cp_results *r, const char *name, const struct cp_pool *pool)
+/* Whether the adapter can run in the chosen mode: an in-process adapter has no TLS client to
+ * connect with, a wire client has no verify call. Returns 0 or CP_E_ARG. */
+static int check_mode(const struct cp_run_opts *o, const struct cp_pool *pool, const char *name)
+{
+    if (o->mode == CP_RUN_WIRE && !(pool->hello.caps & CP_CAP_WIRE))
+        return cp_error_set(CP_E_ARG,
+                            "%s has no TLS client for wire mode (it lacks the wire "
+                            "capability; see `certpath stacks`); run it without "
+                            "--mode wire",
+                            name);
+    if (o->mode == CP_RUN_INPROC && !(pool->hello.caps & CP_CAP_INPROC))
+        return cp_error_set(CP_E_ARG,
+                            "%s is a wire client only (it lacks the in-process "
+                            "capability); run it with --mode wire",
+                            name);
+    return 0;
+}
+
+static int set_stack_info(struct cp_results *r, const char *name, const struct cp_pool *pool,
+                          enum cp_run_mode mode)
 {
     r->stack = strdup(name);
     r->library = strdup(pool->hello.library);
     r->library_version = strdup(pool->hello.version);
-    r->mode = strdup("in-process");
+    r->mode = strdup(mode == CP_RUN_WIRE ? "wire" : "in-process");
     r->settings = strdup(pool->hello.settings);
     r->caps = pool->hello.caps;
     if (!r->stack || !r->library || !r->library_version || !r->mode || !r->settings)
@@ -301,9 +327,12 @@ static int set_stack_info(struct cp_results *r, const char *name, const struct c
     return 0;
 }
 
-static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec)
+/* With all set (--stack all), a stack that cannot run in the chosen mode is passed over with a
+ * note rather than failing the run. */
+static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
+                     struct cp_server *srv, bool all)
 {
-    struct stack_run st = {.o = o, .s = s};
+    struct stack_run st = {.o = o, .s = s, .srv = srv};
     struct cp_pool pool;
     char module[PATH_MAX], out[PATH_MAX], journal[PATH_MAX];
     const char *arg;
@@ -312,8 +341,20 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     cp_results_init(&st.r);
     if ((rc = resolve(spec, module, sizeof(module), st.name, sizeof(st.name), &arg)) ||
         (rc = output_paths(o, st.name, out, sizeof(out), journal, sizeof(journal))) ||
-        (rc = layout(s, &st.r)) || (rc = start_pool(&pool, module, arg, o, s)) ||
-        (rc = set_stack_info(&st.r, st.name, &pool)) ||
+        (rc = layout(s, &st.r)) || (rc = start_pool(&pool, module, arg, o, s)))
+        goto out;
+    if ((rc = check_mode(o, &pool, st.name))) {
+        if (all) {
+            fprintf(stderr, "certpath run: %s: passed over: %s\n", st.name, cp_error_msg(rc));
+            rc = 0;
+        }
+        goto out;
+    }
+    if (srv) {
+        snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv));
+        pool.wire_port = cp_server_port(srv);
+    }
+    if ((rc = set_stack_info(&st.r, st.name, &pool, o->mode)) ||
         (rc = cp_journal_open(journal, &st.r, o->resume, &resumed, &st.journal)))
         goto out;
     if (resumed)
@@ -341,9 +382,26 @@ out:
     return rc;
 }
 
+/* Wire mode: the built-in server on 127.0.0.1, any free port, serving every case. */
+static int start_server(const struct cp_suite *s, struct cp_server **srv)
+{
+    struct cp_server_opts so;
+    struct cp_server_case *cases = calloc((size_t)s->ncases, sizeof(*cases));
+    if (!cases)
+        return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
+    for (int i = 0; i < s->ncases; i++)
+        cases[i] = (struct cp_server_case){
+            .id = s->cases[i].id, .hostname = s->cases[i].hostname, .dir = s->cases[i].dir};
+    cp_server_opts_init(&so);
+    int rc = cp_server_start(&so, cases, s->ncases, srv);
+    free(cases);
+    return rc;
+}
+
 int cp_run(const struct cp_run_opts *o)
 {
     struct cp_suite s;
+    struct cp_server *srv = NULL;
     int rc, first = 0;
     if (!o->stack)
         return cp_error_set(CP_E_ARG, "no --stack given (see `certpath stacks`)");
@@ -354,11 +412,13 @@ int cp_run(const struct cp_run_opts *o)
                                       "stack into results/");
     if ((rc = ensure_suite(o, &s)))
         return rc;
+    if (o->mode == CP_RUN_WIRE && (rc = start_server(&s, &srv)))
+        goto out;
     if (strcmp(o->stack, "all") != 0) {
-        rc = run_stack(o, &s, o->stack);
+        rc = run_stack(o, &s, o->stack, srv, false);
     } else {
         for (int i = 0; i < cp_stack_count && !(o->stop && *o->stop); i++) {
-            int one = run_stack(o, &s, cp_stack_registry[i].name);
+            int one = run_stack(o, &s, cp_stack_registry[i].name, srv, true);
             if (one) {
                 fprintf(stderr, "certpath run: %s: %s\n", cp_stack_registry[i].name,
                         cp_error_msg(one));
@@ -367,6 +427,8 @@ int cp_run(const struct cp_run_opts *o)
         }
         rc = first;
     }
+out:
+    cp_server_stop(srv, NULL);
     cp_suite_free(&s);
     return rc;
 }

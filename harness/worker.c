@@ -129,6 +129,8 @@ static void run_case(const struct cp_adapter *a, void *ctx, const struct cp_wire
     struct cp_verify_input in = {.case_id = rq->id, .case_dir = rq->dir, .chain = chain.certs,
                                  .nchain = chain.n, .roots = roots.certs, .nroots = roots.n,
                                  .hostname = rq->hostname, .vtime = rq->vtime};
+    in.host = rq->host[0] ? rq->host : NULL; /* wire mode: where the built-in server listens */
+    in.port = rq->port;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     a->verify(ctx, &in, &res);
@@ -217,6 +219,7 @@ int cp_worker_main(int argc, char **argv)
         rq.id[sizeof(rq.id) - 1] = '\0';
         rq.hostname[sizeof(rq.hostname) - 1] = '\0';
         rq.dir[sizeof(rq.dir) - 1] = '\0';
+        rq.host[sizeof(rq.host) - 1] = '\0';
         run_case(a, ctx, &rq, &rs);
         if (write_all(CP_WORKER_RESP_FD, &rs, sizeof(rs)))
             goto out;

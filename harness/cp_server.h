@@ -1,0 +1,70 @@
+/*
+ * cp_server.h - the built-in TLS server that wire mode connects to (harness/server.c).
+ *
+ * An mbedTLS TLS server on a loopback address that serves every case of a suite at once: the
+ * client names the case by its hostname in SNI, and the server answers with that case's
+ * certificate list exactly as the case's chain.pem holds it (order, duplicates, unrelated
+ * extras and certificates mbedTLS itself could not parse, byte for byte), signing the handshake
+ * with the case's leaf.key. TLS 1.2 (and TLS 1.3 where the mbedTLS build has it); an unknown
+ * name gets an unrecognized_name alert.
+ *
+ * Connections are served concurrently, one thread each up to opts.max_conns; a client that
+ * stalls, hangs up or sends garbage holds only its own thread, and only until its read timeout.
+ * Each case's files are read when a client asks for it and dropped when the connection ends, so
+ * memory is bounded by the number of open connections, not by the suite.
+ *
+ * The server copies what it is given: the caller may free the case list after start. Every
+ * function returns 0 or a negative CP_E_* whose message (cp_error_msg) names what failed.
+ */
+#ifndef CP_SERVER_H
+#define CP_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct cp_server;
+
+/* One case the server can send: picked by hostname, served from dir. */
+struct cp_server_case {
+    const char *id;       /* shown in the log */
+    const char *hostname; /* the SNI name that selects it (compared case-insensitively) */
+    const char *dir;      /* holds chain.pem and leaf.key */
+};
+
+struct cp_server_opts {
+    const char *host;    /* numeric address to listen on; default "127.0.0.1" */
+    int port;            /* 0 (default): any free port, see cp_server_port() */
+    int read_timeout_ms; /* a read that waits longer ends the connection */
+    int conn_timeout_ms; /* no connection lives longer than this */
+    int max_conns;       /* connections served at once; more wait in the listen queue */
+    FILE *log;           /* one line per connection (NULL: none) */
+};
+
+struct cp_server_stats {
+    uint64_t connections, handshakes, failures;
+};
+
+void cp_server_opts_init(struct cp_server_opts *o);
+
+/* Listens and starts serving the n cases; *out is the running server. */
+int cp_server_start(const struct cp_server_opts *o, const struct cp_server_case *cases, int n,
+                    struct cp_server **out);
+
+/* The address and port it listens on. */
+const char *cp_server_host(const struct cp_server *srv);
+int cp_server_port(const struct cp_server *srv);
+
+/* The counts so far (connections still open are counted as connections only). */
+void cp_server_stats(struct cp_server *srv, struct cp_server_stats *st);
+
+/* Whether the server can send the certificate list in dir/chain.pem: CP_E_LIMIT when the
+ * Certificate message would exceed what mbedTLS can send in one handshake message (the message
+ * says by how much), another CP_E_* when the file cannot be read. */
+int cp_server_check_case(const char *dir);
+
+/* Stops listening, ends every open connection, waits for their threads and frees the server;
+ * takes NULL. When final is not NULL it receives the counts with every connection finished. */
+void cp_server_stop(struct cp_server *srv, struct cp_server_stats *final);
+
+#endif

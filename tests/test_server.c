@@ -1,0 +1,733 @@
+/*
+ * test_server.c - the built-in TLS server (harness/server.c) and wire mode, against real
+ * clients: OpenSSL's TLS client records the raw Certificate message the server sends and compares
+ * it, certificate by certificate, with the case's chain.pem (duplicates, unrelated extras,
+ * reversed orders, and certificates mbedTLS itself refuses to parse); the server survives
+ * garbage, a truncated ClientHello, clients that hang up and clients that say nothing, and still
+ * serves real handshakes meanwhile; `certpath serve` runs standalone; and a -j2 wire run with
+ * the openssl-wire adapter completes, its controls passing, its verdicts equal to in-process
+ * OpenSSL's.
+ */
+#include "cp_common.h"
+#include "cp_fs.h"
+#include "cp_generator.h"
+#include "cp_server.h"
+#include "harness_internal.h"
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mbedtls/x509_crt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* More certificates than any case the tests pick sends. */
+#define T_MAX_CERTS 128
+
+static char tmpdir[256], suite[300];
+
+static void make_suite(const char *const *families, int n)
+{
+    struct cp_gen_opts o;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-server.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    snprintf(suite, sizeof(suite), "%s/suite", tmpdir);
+    cp_gen_opts_init(&o);
+    o.out_dir = suite;
+    o.families = families;
+    o.nfamilies = n;
+    cr_assert_eq(cp_generator_generate(&o, NULL), 0, "%s", cp_error_msg(-1));
+}
+
+static void teardown(void)
+{
+    if (tmpdir[0])
+        cp_fs_rmtree(tmpdir);
+}
+
+TestSuite(server, .fini = teardown);
+
+/* ---- the suite and the server ---- */
+
+struct fixture {
+    struct cp_suite s;
+    struct cp_server *srv;
+};
+
+static void start(struct fixture *f, int read_timeout_ms)
+{
+    struct cp_server_opts o;
+    struct cp_server_case *cases;
+    cr_assert_eq(cp_suite_load(suite, &f->s), 0, "%s", cp_error_msg(-1));
+    cases = calloc((size_t)f->s.ncases, sizeof(*cases));
+    cr_assert_not_null(cases);
+    for (int i = 0; i < f->s.ncases; i++)
+        cases[i] = (struct cp_server_case){
+            .id = f->s.cases[i].id, .hostname = f->s.cases[i].hostname, .dir = f->s.cases[i].dir};
+    cp_server_opts_init(&o);
+    if (read_timeout_ms)
+        o.read_timeout_ms = read_timeout_ms;
+    cr_assert_eq(cp_server_start(&o, cases, f->s.ncases, &f->srv), 0, "%s", cp_error_msg(-1));
+    free(cases);
+    cr_assert_gt(cp_server_port(f->srv), 0);
+}
+
+static void stop(struct fixture *f)
+{
+    cp_server_stop(f->srv, NULL);
+    cp_suite_free(&f->s);
+}
+
+static const struct cp_suite_case *case_with(const struct fixture *f, const char *feature,
+                                             const char *id_part)
+{
+    int bit = feature ? cp_suite_feature(&f->s, feature) : -1;
+    for (int i = 0; i < f->s.ncases; i++) {
+        const struct cp_suite_case *c = &f->s.cases[i];
+        if ((!feature || (bit >= 0 && (c->features & (UINT64_C(1) << bit)))) &&
+            (!id_part || strstr(c->id, id_part)))
+            return c;
+    }
+    cr_assert_fail("the suite has no case with feature %s and id part %s", feature ? feature : "-",
+                   id_part ? id_part : "-");
+    return NULL;
+}
+
+/* ---- certificates as files and as sent ---- */
+
+struct der_list {
+    unsigned char *der[T_MAX_CERTS];
+    long len[T_MAX_CERTS];
+    int n;
+};
+
+static void der_list_free(struct der_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        OPENSSL_free(l->der[i]);
+    l->n = 0;
+}
+
+/* Every certificate of a PEM file as its bytes: PEM_read_bio decodes base64 and parses
+ * nothing. */
+static void read_pem(const char *path, struct der_list *l)
+{
+    BIO *b = BIO_new_file(path, "r");
+    char *name = NULL, *header = NULL;
+    unsigned char *data = NULL;
+    long len = 0;
+    cr_assert_not_null(b, "%s", path);
+    l->n = 0;
+    while (PEM_read_bio(b, &name, &header, &data, &len) == 1) {
+        cr_assert_lt(l->n, T_MAX_CERTS);
+        cr_assert_str_eq(name, "CERTIFICATE");
+        l->der[l->n] = data;
+        l->len[l->n++] = len;
+        OPENSSL_free(name);
+        OPENSSL_free(header);
+    }
+    ERR_clear_error();
+    BIO_free(b);
+}
+
+/* What an OpenSSL client saw of one handshake. */
+struct capture {
+    unsigned char *cert_msg; /* the Certificate handshake message, header included */
+    size_t cert_len;
+    int recv_alert, sent_alert;
+};
+
+static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *ssl, void *arg)
+{
+    struct capture *c = arg;
+    const unsigned char *p = buf;
+    (void)version, (void)ssl;
+    if (content_type == SSL3_RT_HANDSHAKE && !write_p && len > 0 && p[0] == SSL3_MT_CERTIFICATE &&
+        !c->cert_msg) {
+        c->cert_msg = malloc(len);
+        if (c->cert_msg) {
+            memcpy(c->cert_msg, buf, len);
+            c->cert_len = len;
+        }
+    }
+    if (content_type == SSL3_RT_ALERT && len >= 2 && p[0] == SSL3_AL_FATAL) {
+        if (write_p)
+            c->sent_alert = p[1];
+        else
+            c->recv_alert = p[1];
+    }
+}
+
+static int connect_tcp(int port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "connect: %s",
+                 strerror(errno));
+    return fd;
+}
+
+/* One handshake offering sni. With roots, verifies as a client would (the case's roots, the
+ * hostname, the suite's time); without, verification is off and the certificates are only
+ * recorded. Returns 1 when the handshake completed. */
+static int handshake(int port, const char *sni, const char *roots, int64_t vtime,
+                     struct capture *cap)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl;
+    int fd = connect_tcp(port), ok;
+    memset(cap, 0, sizeof(*cap));
+    cap->recv_alert = cap->sent_alert = -1;
+    cr_assert_not_null(ctx);
+    if (roots) {
+        cr_assert_eq(SSL_CTX_load_verify_locations(ctx, roots, NULL), 1, "%s", roots);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    }
+    ssl = SSL_new(ctx);
+    cr_assert_not_null(ssl);
+    SSL_set_tlsext_host_name(ssl, sni);
+    if (roots) {
+        SSL_set1_host(ssl, sni);
+        X509_VERIFY_PARAM_set_time(SSL_get0_param(ssl), (time_t)vtime);
+    }
+    SSL_set_msg_callback(ssl, on_msg);
+    SSL_set_msg_callback_arg(ssl, cap);
+    SSL_set_fd(ssl, fd);
+    ok = SSL_connect(ssl) == 1;
+    if (ok)
+        SSL_shutdown(ssl);
+    ERR_clear_error();
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    close(fd);
+    return ok;
+}
+
+static unsigned long get24(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 16 | (unsigned long)p[1] << 8 | p[2];
+}
+
+/* The certificates of a TLS 1.2 Certificate message (TLS 1.3 adds a request context and
+ * per-certificate extensions). */
+static void split_certificate_msg(const struct capture *cap, int tls13, struct der_list *l)
+{
+    const unsigned char *p = cap->cert_msg, *end;
+    cr_assert_not_null(p, "no Certificate message was received");
+    cr_assert_geq(cap->cert_len, 7);
+    cr_assert_eq(get24(p + 1), cap->cert_len - 4, "handshake length");
+    p += 4;
+    if (tls13)
+        p += 1 + p[0];
+    unsigned long total = get24(p);
+    p += 3;
+    end = p + total;
+    cr_assert_eq(end, cap->cert_msg + cap->cert_len, "certificate_list length");
+    l->n = 0;
+    while (p < end) {
+        cr_assert_lt(l->n, T_MAX_CERTS);
+        unsigned long len = get24(p);
+        p += 3;
+        cr_assert_leq(p + len, end);
+        l->der[l->n] = OPENSSL_malloc(len ? len : 1);
+        memcpy(l->der[l->n], p, len);
+        l->len[l->n++] = (long)len;
+        p += len;
+        if (tls13)
+            p += 2 + (p[0] << 8 | p[1]);
+    }
+}
+
+/* Whether mbedTLS's own parser takes a certificate. */
+static bool mbedtls_parses(const unsigned char *der, long len)
+{
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    int ret = mbedtls_x509_crt_parse_der(&crt, der, (size_t)len);
+    mbedtls_x509_crt_free(&crt);
+    return ret == 0;
+}
+
+/* ---- tests ---- */
+
+Test(server, sends_exactly_the_listed_certificates)
+{
+    static const char *const families[] = {"controls", "ordering", "constraints", "algorithms"};
+    static const struct {
+        const char *feature, *id_part;
+    } picks[] = {
+        {NULL, "controls/accept"},
+        {"duplicates", "/declared"},
+        {"duplicates", "/reversed"},
+        {"unrelated-extras", "/declared"},
+        {"unrelated-extras", "/shuffled"},
+        {NULL, "ordering/depth3/plain/reversed"},
+        {"unknown-critical-extension", "unknown-critical/intermediate/"},
+        {"unknown-critical-extension", "unknown-critical/leaf/"},
+        {"unknown-algorithm", "unknown-alg/intermediate/"},
+        {"unknown-algorithm", "unknown-alg/leaf/"},
+        {"v1-ca", NULL},
+        {"leaf-eku", NULL},
+    };
+    struct fixture f;
+    int refused_by_mbedtls = 0, duplicated = 0;
+    make_suite(families, 4);
+    start(&f, 0);
+    for (size_t k = 0; k < sizeof(picks) / sizeof(picks[0]); k++) {
+        const struct cp_suite_case *c = case_with(&f, picks[k].feature, picks[k].id_part);
+        struct der_list want = {0}, got = {0};
+        struct capture cap;
+        char path[PATH_MAX];
+        snprintf(path, sizeof(path), "%s/chain.pem", c->dir);
+        read_pem(path, &want);
+        handshake(cp_server_port(f.srv), c->hostname, NULL, 0, &cap);
+        split_certificate_msg(&cap, 0, &got);
+        cr_expect_eq(got.n, want.n, "%s: %d certificates sent, chain.pem lists %d", c->id, got.n,
+                     want.n);
+        for (int i = 0; i < want.n && i < got.n; i++) {
+            cr_expect(got.len[i] == want.len[i] &&
+                          memcmp(got.der[i], want.der[i], (size_t)want.len[i]) == 0,
+                      "%s: certificate %d differs from chain.pem", c->id, i);
+            refused_by_mbedtls += !mbedtls_parses(want.der[i], want.len[i]);
+            for (int j = 0; j < i; j++)
+                duplicated += want.len[j] == want.len[i] &&
+                              memcmp(want.der[j], want.der[i], (size_t)want.len[i]) == 0;
+        }
+        cr_log_info("%s: %d certificates, byte for byte", c->id, got.n);
+        der_list_free(&want);
+        der_list_free(&got);
+        free(cap.cert_msg);
+    }
+    /* The picks include what the server's own library would refuse, and duplicates. */
+    cr_expect_gt(refused_by_mbedtls, 0, "no picked certificate is one mbedTLS refuses to parse");
+    cr_expect_gt(duplicated, 0, "no picked case sends a certificate twice");
+    stop(&f);
+}
+
+Test(server, verifying_client_accepts_the_control_and_unknown_names_get_an_alert)
+{
+    static const char *const families[] = {"controls"};
+    struct fixture f;
+    struct capture cap;
+    char roots[PATH_MAX];
+    make_suite(families, 1);
+    start(&f, 0);
+    const struct cp_suite_case *ok = case_with(&f, NULL, "controls/accept");
+    const struct cp_suite_case *bad = case_with(&f, NULL, "controls/reject");
+    snprintf(roots, sizeof(roots), "%s/roots.pem", ok->dir);
+    cr_expect(handshake(cp_server_port(f.srv), ok->hostname, roots, f.s.vtime, &cap),
+              "controls/accept: handshake failed (alert %d)", cap.recv_alert);
+    free(cap.cert_msg);
+    snprintf(roots, sizeof(roots), "%s/roots.pem", bad->dir);
+    cr_expect_not(handshake(cp_server_port(f.srv), bad->hostname, roots, f.s.vtime, &cap));
+    cr_expect_neq(cap.sent_alert, -1, "controls/reject: the client should refuse the chain");
+    free(cap.cert_msg);
+    /* A name that is no case's, in another case: the server refuses it. */
+    cr_expect_not(handshake(cp_server_port(f.srv), "NO-SUCH-CASE.certpath.test", NULL, 0, &cap));
+    cr_expect_eq(cap.recv_alert, SSL_AD_UNRECOGNIZED_NAME, "alert %d", cap.recv_alert);
+    cr_expect_null(cap.cert_msg);
+    free(cap.cert_msg);
+    /* Names are matched case-insensitively, as DNS names are. */
+    char upper[256];
+    snprintf(upper, sizeof(upper), "%s", ok->hostname);
+    for (char *p = upper; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    cr_expect(handshake(cp_server_port(f.srv), upper, NULL, 0, &cap), "%s", upper);
+    free(cap.cert_msg);
+    stop(&f);
+}
+
+Test(server, a_list_longer_than_mbedtls_can_send_is_named_and_refused)
+{
+    static const char *const families[] = {"controls"};
+    struct cp_server_opts o;
+    struct cp_server *srv = NULL;
+    struct capture cap;
+    struct cp_suite s;
+    char *pem = NULL, *key = NULL, path[PATH_MAX + 32], dir[PATH_MAX];
+    size_t pem_len = 0, key_len = 0;
+    make_suite(families, 1);
+    cr_assert_eq(cp_suite_load(suite, &s), 0);
+    int i = cp_suite_find(&s, "controls/accept");
+    cr_assert_geq(i, 0);
+    /* The control's chain sent 24 times over: about 20 KB of certificates. */
+    snprintf(path, sizeof(path), "%s/chain.pem", s.cases[i].dir);
+    cr_assert_eq(cp_fs_read(path, 1u << 20, &pem, &pem_len), 0);
+    snprintf(path, sizeof(path), "%s/leaf.key", s.cases[i].dir);
+    cr_assert_eq(cp_fs_read(path, 1u << 20, &key, &key_len), 0);
+    snprintf(dir, sizeof(dir), "%s/big", tmpdir);
+    cr_assert_eq(cp_fs_mkdirs(dir), 0);
+    char *big = malloc(pem_len * 24 + 1);
+    cr_assert_not_null(big);
+    for (int k = 0; k < 24; k++)
+        memcpy(big + (size_t)k * pem_len, pem, pem_len);
+    snprintf(path, sizeof(path), "%s/chain.pem", dir);
+    cr_assert_eq(cp_fs_write(path, big, pem_len * 24), 0);
+    snprintf(path, sizeof(path), "%s/leaf.key", dir);
+    cr_assert_eq(cp_fs_write(path, key, key_len), 0);
+
+    cr_expect_eq(cp_server_check_case(s.cases[i].dir), 0, "%s", cp_error_msg(-1));
+    cr_expect_eq(cp_server_check_case(dir), CP_E_LIMIT);
+    cr_expect(strstr(cp_error_msg(CP_E_LIMIT), "48 certificates") != NULL, "%s",
+              cp_error_msg(CP_E_LIMIT));
+
+    struct cp_server_case cases[] = {{"big", "big.certpath.test", dir},
+                                     {"controls/accept", s.cases[i].hostname, s.cases[i].dir}};
+    cp_server_opts_init(&o);
+    cr_assert_eq(cp_server_start(&o, cases, 2, &srv), 0, "%s", cp_error_msg(-1));
+    cr_expect_not(handshake(cp_server_port(srv), "big.certpath.test", NULL, 0, &cap));
+    cr_expect_eq(cap.recv_alert, SSL_AD_INTERNAL_ERROR, "alert %d", cap.recv_alert);
+    free(cap.cert_msg);
+    /* and goes on serving */
+    cr_expect(handshake(cp_server_port(srv), s.cases[i].hostname, NULL, 0, &cap));
+    free(cap.cert_msg);
+    cp_server_stop(srv, NULL);
+    free(big);
+    free(pem);
+    free(key);
+    cp_suite_free(&s);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void send_all(int fd, const void *buf, size_t len)
+{
+    cr_assert_eq(send(fd, buf, len, MSG_NOSIGNAL), (ssize_t)len, "send: %s", strerror(errno));
+}
+
+/* Whether the server has closed fd within ms (reads and drops whatever it sent first). */
+static bool closed_within(int fd, int ms)
+{
+    int64_t deadline = now_ms() + ms;
+    char buf[256];
+    for (;;) {
+        int left = (int)(deadline - now_ms());
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&pfd, 1, left) <= 0)
+            return false;
+        ssize_t r = recv(fd, buf, sizeof(buf), 0);
+        if (r <= 0)
+            return true;
+    }
+}
+
+Test(server, survives_garbage_truncated_hellos_hangups_and_silence)
+{
+    static const char *const families[] = {"controls"};
+    /* A ClientHello record that promises 512 bytes and delivers 44. */
+    static const unsigned char truncated[] = {
+        0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, 0x11, 0x22,
+        0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+        0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc,
+        0xdd, 0xee, 0xff, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66};
+    unsigned char garbage[300];
+    struct fixture f;
+    struct capture cap;
+    char roots[PATH_MAX];
+    /* Reads time out after 3 s: a server that served one client at a time would keep the real
+     * handshake below waiting that long behind the stalled ones. */
+    const int timeout_ms = 3000;
+    make_suite(families, 1);
+    start(&f, timeout_ms);
+    int port = cp_server_port(f.srv);
+    const struct cp_suite_case *ok = case_with(&f, NULL, "controls/accept");
+    snprintf(roots, sizeof(roots), "%s/roots.pem", ok->dir);
+    for (size_t i = 0; i < sizeof(garbage); i++)
+        garbage[i] = (unsigned char)(i * 37 + 11);
+
+    int silent = connect_tcp(port);
+    int stalled = connect_tcp(port);
+    send_all(stalled, truncated, sizeof(truncated));
+    int junk = connect_tcp(port);
+    send_all(junk, garbage, sizeof(garbage));
+    int http = connect_tcp(port);
+    send_all(http, "GET / HTTP/1.0\r\n\r\n", 18);
+    close(connect_tcp(port)); /* hangs up at once */
+    int half = connect_tcp(port);
+    send_all(half, truncated, 20);
+    close(half); /* hangs up mid-ClientHello */
+
+    int64_t t0 = now_ms();
+    cr_expect(handshake(port, ok->hostname, roots, f.s.vtime, &cap),
+              "a real client was not served while others stall (alert %d)", cap.recv_alert);
+    free(cap.cert_msg);
+    cr_expect_lt(now_ms() - t0, timeout_ms - 500, "the real handshake waited %lld ms",
+                 (long long)(now_ms() - t0));
+    cr_expect(closed_within(junk, 2000), "the server kept a connection that sent garbage");
+    cr_expect(closed_within(http, 2000), "the server kept a connection that sent plain HTTP");
+    /* The stalled ones are let go after the read timeout. */
+    cr_expect(closed_within(silent, timeout_ms + 3000), "a silent client was never dropped");
+    cr_expect(closed_within(stalled, timeout_ms + 3000), "a truncated hello was never dropped");
+    close(silent);
+    close(stalled);
+    close(junk);
+    close(http);
+    /* and the server still serves */
+    cr_expect(handshake(port, ok->hostname, roots, f.s.vtime, &cap));
+    free(cap.cert_msg);
+    struct cp_server_stats st;
+    cp_server_stop(f.srv, &st);
+    f.srv = NULL;
+    cr_expect_eq(st.connections, 8);
+    cr_expect_eq(st.handshakes, 2);
+    cr_expect_eq(st.failures, 6);
+    stop(&f);
+}
+
+struct hammer {
+    int port;
+    const char *host, *roots;
+    int64_t vtime;
+    int ok;
+};
+
+static void *hammer_main(void *arg)
+{
+    struct hammer *h = arg;
+    struct capture cap;
+    for (int i = 0; i < 10; i++) {
+        h->ok += handshake(h->port, h->host, h->roots, h->vtime, &cap);
+        free(cap.cert_msg);
+    }
+    return NULL;
+}
+
+Test(server, concurrent_handshakes_all_complete)
+{
+    static const char *const families[] = {"controls", "ordering"};
+    enum { NTHREADS = 8 };
+    struct fixture f;
+    struct hammer h[NTHREADS];
+    pthread_t t[NTHREADS];
+    char roots[NTHREADS][PATH_MAX];
+    make_suite(families, 2);
+    start(&f, 0);
+    /* Cases that share leaf keys, so connections race for the server's key cache too. */
+    int accepting[NTHREADS], n = 0;
+    for (int i = 0; i < f.s.ncases && n < NTHREADS; i++) {
+        if (f.s.cases[i].expect_accept[0] && f.s.cases[i].expect_accept[1])
+            accepting[n++] = i;
+    }
+    cr_assert_eq(n, NTHREADS);
+    for (int k = 0; k < NTHREADS; k++) {
+        const struct cp_suite_case *c = &f.s.cases[accepting[k]];
+        snprintf(roots[k], sizeof(roots[k]), "%s/roots.pem", c->dir);
+        h[k] = (struct hammer){cp_server_port(f.srv), c->hostname, roots[k], f.s.vtime, 0};
+        cr_assert_eq(pthread_create(&t[k], NULL, hammer_main, &h[k]), 0);
+    }
+    for (int k = 0; k < NTHREADS; k++) {
+        pthread_join(t[k], NULL);
+        cr_expect_eq(h[k].ok, 10, "%s: %d of 10 handshakes completed", f.s.cases[accepting[k]].id,
+                     h[k].ok);
+    }
+    stop(&f);
+}
+
+/* ---- the command line ---- */
+
+static int run_certpath(const char *args, char **output)
+{
+    char cmd[4096], log[400];
+    snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
+    snprintf(cmd, sizeof(cmd), "%s %s >%s 2>&1", CP_CERTPATH_BIN, args, log);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "certpath did not exit normally");
+    if (output)
+        cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
+    return WEXITSTATUS(st);
+}
+
+static cJSON *load_json(const char *path)
+{
+    char *text = NULL;
+    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0, "%s", cp_error_msg(-1));
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert_not_null(j, "%s is not JSON", path);
+    return j;
+}
+
+static cJSON *case_result(cJSON *res, const char *id)
+{
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
+    {
+        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+Test(server, wire_run_j2_passes_its_controls_and_agrees_with_in_process_openssl)
+{
+    static const char *const families[] = {"controls", "ordering"};
+    char args[2048], wire[400], inproc[400], *log = NULL;
+    make_suite(families, 2);
+    snprintf(wire, sizeof(wire), "%s/wire.json", tmpdir);
+    snprintf(inproc, sizeof(inproc), "%s/inproc.json", tmpdir);
+    snprintf(args, sizeof(args),
+             "run --stack openssl-wire --mode wire -j2 --suite %s --no-regenerate -o %s", suite,
+             wire);
+    int rc = run_certpath(args, &log);
+    if (rc == 2 && strstr(log, "no adapter"))
+        cr_skip_test("the openssl-wire adapter is not built");
+    cr_assert_eq(rc, 0, "wire run: exit %d:\n%s", rc, log);
+    free(log);
+    snprintf(args, sizeof(args), "run --stack openssl -j2 --suite %s --no-regenerate -o %s", suite,
+             inproc);
+    rc = run_certpath(args, &log);
+    cr_assert_eq(rc, 0, "in-process run: exit %d:\n%s", rc, log);
+    free(log);
+
+    cJSON *w = load_json(wire), *in = load_json(inproc), *c;
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(w, "complete")));
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(w, "broken")));
+    cJSON *stack = cJSON_GetObjectItem(w, "stack");
+    cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(stack, "mode")), "wire");
+    cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(stack, "name")), "openssl-wire");
+    cr_expect_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(case_result(w, "controls/accept"), "outcome")),
+        "accept");
+    cr_expect_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(case_result(w, "controls/reject"), "outcome")),
+        "reject");
+    int n = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(w, "cases"))
+    {
+        const char *id = cJSON_GetObjectItem(c, "id")->valuestring;
+        const char *out = cJSON_GetStringValue(cJSON_GetObjectItem(c, "outcome"));
+        cJSON *other = case_result(in, id);
+        cr_assert_not_null(other, "%s missing from the in-process results", id);
+        cr_expect(strcmp(out, "accept") == 0 || strcmp(out, "reject") == 0, "%s: %s (%s)", id, out,
+                  cJSON_GetStringValue(cJSON_GetObjectItem(c, "reason")));
+        cr_expect_str_eq(out, cJSON_GetStringValue(cJSON_GetObjectItem(other, "outcome")),
+                         "%s: wire %s, in-process %s", id, out,
+                         cJSON_GetStringValue(cJSON_GetObjectItem(other, "outcome")));
+        cr_expect_eq(cJSON_GetObjectItem(c, "code")->valuedouble,
+                     cJSON_GetObjectItem(other, "code")->valuedouble, "%s: codes differ", id);
+        n++;
+    }
+    cr_expect_gt(n, 100);
+    cJSON_Delete(w);
+    cJSON_Delete(in);
+}
+
+Test(server, each_mode_refuses_adapters_without_it)
+{
+    static const char *const families[] = {"controls"};
+    char args[1024], *log = NULL;
+    make_suite(families, 1);
+    snprintf(args, sizeof(args),
+             "run --stack openssl --mode wire --suite %s --no-regenerate -o "
+             "%s/r.json",
+             suite, tmpdir);
+    cr_expect_eq(run_certpath(args, &log), 2);
+    cr_expect(strstr(log, "openssl has no TLS client for wire mode") != NULL, "%s", log);
+    free(log);
+    snprintf(args, sizeof(args), "run --stack openssl-wire --suite %s --no-regenerate -o %s/r.json",
+             suite, tmpdir);
+    cr_expect_eq(run_certpath(args, &log), 2);
+    cr_expect(strstr(log, "is a wire client only") != NULL, "%s", log);
+    free(log);
+    cr_expect_eq(run_certpath("run --stack openssl --mode sideways", &log), 2);
+    cr_expect(strstr(log, "bad --mode") != NULL, "%s", log);
+    free(log);
+}
+
+/* Reads the child's stdout until a line holds needle (or 20 s pass); returns what was read. */
+static char *read_until(int fd, const char *needle)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *buf = calloc(1, cap);
+    int64_t deadline = now_ms() + 20000;
+    cr_assert_not_null(buf);
+    while (!strstr(buf, needle) && len + 1 < cap) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int left = (int)(deadline - now_ms());
+        if (left <= 0 || poll(&pfd, 1, left) <= 0)
+            break;
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    return buf;
+}
+
+Test(server, serve_runs_standalone_until_interrupted)
+{
+    static const char *const families[] = {"controls"};
+    int out[2];
+    struct capture cap;
+    struct cp_suite s;
+    char roots[PATH_MAX], log[400];
+    make_suite(families, 1);
+    cr_assert_eq(cp_suite_load(suite, &s), 0);
+    int i = cp_suite_find(&s, "controls/accept");
+    cr_assert_geq(i, 0);
+    cr_assert_eq(pipe(out), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    snprintf(log, sizeof(log), "%s/serve.log", tmpdir);
+    if (pid == 0) {
+        int err = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        dup2(out[1], STDOUT_FILENO);
+        if (err >= 0)
+            dup2(err, STDERR_FILENO);
+        close(out[0]);
+        execl(CP_CERTPATH_BIN, "certpath", "serve", "--suite", suite, "--port", "0", (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    char *text = read_until(out[0], "Ctrl-C");
+    const char *at = strstr(text, "listening on 127.0.0.1:");
+    cr_assert_not_null(at, "no address in:\n%s", text);
+    int port = (int)strtol(at + strlen("listening on 127.0.0.1:"), NULL, 10);
+    cr_expect(strstr(text, s.cases[i].hostname) != NULL, "the example case is not named:\n%s",
+              text);
+    cr_expect(strstr(text, "openssl s_client") && strstr(text, "curl --resolve"), "%s", text);
+    free(text);
+    snprintf(roots, sizeof(roots), "%s/roots.pem", s.cases[i].dir);
+    cr_expect(handshake(port, s.cases[i].hostname, roots, s.vtime, &cap),
+              "controls/accept over `certpath serve`");
+    free(cap.cert_msg);
+    kill(pid, SIGINT);
+    text = read_until(out[0], "stopped after");
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "serve did not exit cleanly (status %d)", st);
+    cr_expect(strstr(text, "1 handshakes completed") != NULL, "%s", text);
+    free(text);
+    /* Each connection is logged on stderr. */
+    cr_assert_eq(cp_fs_read(log, 1u << 20, &text, NULL), 0);
+    cr_expect(strstr(text, "controls/accept: handshake completed (TLSv1.2") != NULL, "%s", text);
+    free(text);
+    close(out[0]);
+    cp_suite_free(&s);
+}
