@@ -81,7 +81,7 @@ static const char run_usage[] =
     "                    TLS client against the built-in server (see `certpath help serve`)\n"
     "  --suite DIR       the suite (default: suite; generated when missing or a day old)\n"
     "  -j, --jobs N      worker processes (default: one per core)\n"
-    "  --timeout S       seconds a case may take before it counts as a timeout (default 10)\n"
+    "  --timeout S       seconds a case may take before it counts as a timeout (default 5)\n"
     "  --filter GLOB     only cases whose id matches (e.g. 'bettertls/*')\n"
     "  --profile P       the profile the summary shows: webpki (default) or rfc5280\n"
     "  -o, --output F    results file (default: results/<stack>.json)\n"
