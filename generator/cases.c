@@ -244,3 +244,12 @@ int cp_model_finalise(struct cp_model *m)
     }
     return 0;
 }
+
+const struct cp_case *cp_model_find(const struct cp_model *m, const char *id)
+{
+    for (int i = 0; i < m->ncases; i++) {
+        if (strcmp(m->cases[i].id, id) == 0)
+            return &m->cases[i];
+    }
+    return NULL;
+}

@@ -305,6 +305,9 @@ int cp_graph_find(const struct cp_graph *g, const char *label);
  * hostname from the id and writes the description. Returns 0 or a negative CP_E_*. */
 int cp_model_case(struct cp_model *m, struct cp_graph *g, const struct cp_case_spec *spec);
 
+/* The case with this id, or NULL. */
+const struct cp_case *cp_model_find(const struct cp_model *m, const char *id);
+
 /* Fills every case's SAN hostnames into its leaf and assigns key slots and serials. Call once,
  * after all families ran and before the oracle or the minter. */
 int cp_model_finalise(struct cp_model *m);

@@ -35,12 +35,9 @@ TestSuite(families_a, .init = build, .fini = release);
 
 static const struct cp_case *find_case(const char *id)
 {
-    for (int i = 0; i < model.ncases; i++) {
-        if (strcmp(model.cases[i].id, id) == 0)
-            return &model.cases[i];
-    }
-    cr_assert_fail("no case %s", id);
-    return NULL;
+    const struct cp_case *c = cp_model_find(&model, id);
+    cr_assert_not_null(c, "no case %s", id);
+    return c;
 }
 
 static bool has_suffix(const char *s, const char *suffix)

@@ -6,6 +6,7 @@
  * (cp_generator_build). Every test runs in its own process, so each builds the model once.
  */
 #include "cp_generator_internal.h"
+#include "cp_model_test.h"
 #include "cp_suite_internal.h"
 
 #include <criterion/criterion.h>
@@ -40,41 +41,10 @@ static void release(void)
 
 TestSuite(families_b, .fini = release);
 
-static const struct cp_case *find_case(const struct cp_model *m, const char *id)
-{
-    for (int i = 0; i < m->ncases; i++) {
-        if (strcmp(m->cases[i].id, id) == 0)
-            return &m->cases[i];
-    }
-    return NULL;
-}
-
-static int count_family(const struct cp_model *m, const char *family)
-{
-    int n = 0;
-    for (int i = 0; i < m->ncases; i++)
-        n += strcmp(m->cases[i].family, family) == 0;
-    return n;
-}
-
-static bool id_has(const struct cp_case *c, const char *part)
-{
-    return strstr(c->id, part) != NULL;
-}
-
-static bool plain_label(const char *s)
-{
-    for (; *s; s++) {
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-", *s))
-            return false;
-    }
-    return true;
-}
-
 Test(families_b, case_counts)
 {
     const struct cp_model *m = families_b();
-    int nc = count_family(m, "constraints"), na = count_family(m, "algorithms");
+    int nc = cp_test_count_family(m, "constraints"), na = cp_test_count_family(m, "algorithms");
     cr_expect_geq(nc, MIN_CONSTRAINTS, "constraints has %d cases", nc);
     cr_expect_geq(na, MIN_ALGORITHMS, "algorithms has %d cases", na);
     cr_expect_eq(nc + na, m->ncases, "every case belongs to one of the two families");
@@ -90,7 +60,7 @@ Test(families_b, ids_unique_and_cases_distinct)
         size_t flen = strlen(c->family);
         cr_expect(strncmp(c->id, c->family, flen) == 0 && c->id[flen] == '/',
                   "%s does not start with its family", c->id);
-        cr_expect_eq(find_case(m, c->id), c, "%s is not unique", c->id);
+        cr_expect_eq(cp_model_find(m, c->id), c, "%s is not unique", c->id);
     }
     cr_expect_eq(cp_model_count_distinct(m), m->ncases, "some cases differ only by name");
 }
@@ -101,8 +71,8 @@ Test(families_b, labels_are_plain)
     for (int gi = 0; gi < m->ngraphs; gi++) {
         const struct cp_graph *g = &m->graphs[gi];
         for (int e = 0; e < g->nentities; e++)
-            cr_expect(plain_label(g->entities[e].label), "graph %s: entity label \"%s\"", g->name,
-                      g->entities[e].label);
+            cr_expect(cp_test_plain_label(g->entities[e].label), "graph %s: entity label \"%s\"",
+                      g->name, g->entities[e].label);
     }
 }
 
@@ -131,15 +101,15 @@ Test(families_b, features_follow_the_shape)
     const struct cp_model *m = families_b();
     for (int i = 0; i < m->ncases; i++) {
         const struct cp_case *c = &m->cases[i];
-        bool branching = id_has(c, "/bad-branch/") || id_has(c, "/bad-rekey/") ||
-                         id_has(c, "/two-roots/") || id_has(c, "/rekey/");
-        bool reordered = id_has(c, "/reversed") || id_has(c, "/shuffled");
+        bool branching = cp_test_id_has(c, "/bad-branch/") || cp_test_id_has(c, "/bad-rekey/") ||
+                         cp_test_id_has(c, "/two-roots/") || cp_test_id_has(c, "/rekey/");
+        bool reordered = cp_test_id_has(c, "/reversed") || cp_test_id_has(c, "/shuffled");
         cr_expect_neq(c->features & ~(CP_F_BRANCHING | CP_F_ORDERING | CP_F_KEY_ROLLOVER), 0,
                       "%s names no defect feature", c->id);
         cr_expect_eq((c->features & CP_F_BRANCHING) != 0, branching, "%s: branching", c->id);
         cr_expect_eq((c->features & CP_F_ORDERING) != 0, reordered, "%s: ordering", c->id);
         if (c->probe)
-            cr_expect(id_has(c, "/alone/depth2/declared"), "%s is no simple probe", c->id);
+            cr_expect(cp_test_id_has(c, "/alone/depth2/declared"), "%s is no simple probe", c->id);
     }
 }
 
@@ -148,9 +118,9 @@ Test(families_b, features_follow_the_shape)
  * alone, in every profile. */
 static bool saved_by_good_branch(const struct cp_case *c)
 {
-    bool one_bad = id_has(c, "/first/") || id_has(c, "/second/");
-    return one_bad &&
-           (id_has(c, "/bad-rekey/") || id_has(c, "/trust-both/") || id_has(c, "/trust-good/"));
+    bool one_bad = cp_test_id_has(c, "/first/") || cp_test_id_has(c, "/second/");
+    return one_bad && (cp_test_id_has(c, "/bad-rekey/") || cp_test_id_has(c, "/trust-both/") ||
+                       cp_test_id_has(c, "/trust-good/"));
 }
 
 /* The id of the same defect alone at the same depth, or false when c has none. */
@@ -158,7 +128,7 @@ static bool alone_twin(const struct cp_case *c, char *out, size_t cap)
 {
     const char *shape = strstr(c->id, "/bad-branch/");
     const char *depth = strstr(c->id, "/depth");
-    if (!shape || !depth || !(id_has(c, "/trust-bad/") || id_has(c, "/both/")))
+    if (!shape || !depth || !(cp_test_id_has(c, "/trust-bad/") || cp_test_id_has(c, "/both/")))
         return false;
     int n = snprintf(out, cap, "%.*s/alone%.7s/declared", (int)(shape - c->id), c->id, depth);
     return n > 0 && (size_t)n < cap;
@@ -177,9 +147,9 @@ Test(families_b, good_branch_saves_bad_branch_matches_alone)
                 saved += p == 0;
                 cr_expect_eq(e->outcome, CP_OUTCOME_ACCEPT,
                              "%s (%s) is not saved by its good branch", c->id, cp_profile_name(p));
-            } else if (alone_twin(c, twin_id, sizeof(twin_id)) && find_case(m, twin_id)) {
+            } else if (alone_twin(c, twin_id, sizeof(twin_id)) && cp_model_find(m, twin_id)) {
                 twins += p == 0;
-                cr_expect_eq(e->outcome, find_case(m, twin_id)->expect[p].outcome,
+                cr_expect_eq(e->outcome, cp_model_find(m, twin_id)->expect[p].outcome,
                              "%s (%s) differs from %s", c->id, cp_profile_name(p), twin_id);
             }
         }
@@ -306,7 +276,7 @@ static bool path_via(const struct cp_graph *g, const struct cp_path *p, const ch
 ParameterizedTest(struct explained *x, families_b, explained)
 {
     const struct cp_model *m = families_b();
-    const struct cp_case *c = find_case(m, x->id);
+    const struct cp_case *c = cp_model_find(m, x->id);
     cr_assert_not_null(c, "no case %s", x->id);
     const struct cp_graph *g = &m->graphs[c->graph];
     const struct cp_expect *rfc = &c->expect[CP_PROFILE_RFC5280];

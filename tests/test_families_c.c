@@ -7,6 +7,7 @@
  * explained cases build only the family they look at.
  */
 #include "cp_generator_internal.h"
+#include "cp_model_test.h"
 #include "cp_suite_internal.h"
 
 #include <criterion/criterion.h>
@@ -48,37 +49,6 @@ static void release(void)
 
 TestSuite(families_c, .fini = release);
 
-static const struct cp_case *find_case(const struct cp_model *m, const char *id)
-{
-    for (int i = 0; i < m->ncases; i++) {
-        if (strcmp(m->cases[i].id, id) == 0)
-            return &m->cases[i];
-    }
-    return NULL;
-}
-
-static int count_family(const struct cp_model *m, const char *family)
-{
-    int n = 0;
-    for (int i = 0; i < m->ncases; i++)
-        n += strcmp(m->cases[i].family, family) == 0;
-    return n;
-}
-
-static bool id_has(const struct cp_case *c, const char *part)
-{
-    return strstr(c->id, part) != NULL;
-}
-
-static bool plain_label(const char *s)
-{
-    for (; *s; s++) {
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-", *s))
-            return false;
-    }
-    return true;
-}
-
 static bool in_family(const struct cp_case *c, const char *family)
 {
     return strcmp(c->family, family) == 0;
@@ -87,7 +57,7 @@ static bool in_family(const struct cp_case *c, const char *family)
 Test(families_c, case_counts)
 {
     const struct cp_model *m = families_c();
-    int nc = count_family(m, "cycles"), np = count_family(m, "pathological");
+    int nc = cp_test_count_family(m, "cycles"), np = cp_test_count_family(m, "pathological");
     cr_expect_geq(nc, MIN_CYCLES, "cycles has %d cases", nc);
     cr_expect_geq(np, MIN_PATHOLOGICAL, "pathological has %d cases", np);
     cr_expect_eq(nc + np, m->ncases, "every case belongs to one of the two families");
@@ -103,8 +73,9 @@ Test(families_c, ids_unique_and_cases_distinct)
         size_t flen = strlen(c->family);
         cr_expect(strncmp(c->id, c->family, flen) == 0 && c->id[flen] == '/',
                   "%s does not start with its family", c->id);
-        cr_expect_eq(find_case(m, c->id), c, "%s is not unique", c->id);
-        cr_expect(id_has(c, "/declared") || id_has(c, "/reversed") || id_has(c, "/shuffled"),
+        cr_expect_eq(cp_model_find(m, c->id), c, "%s is not unique", c->id);
+        cr_expect(cp_test_id_has(c, "/declared") || cp_test_id_has(c, "/reversed") ||
+                      cp_test_id_has(c, "/shuffled"),
                   "%s names no order", c->id);
     }
     cr_expect_eq(cp_model_count_distinct(m), m->ncases, "some cases differ only by name");
@@ -116,8 +87,8 @@ Test(families_c, labels_are_plain)
     for (int gi = 0; gi < m->ngraphs; gi++) {
         const struct cp_graph *g = &m->graphs[gi];
         for (int e = 0; e < g->nentities; e++)
-            cr_expect(plain_label(g->entities[e].label), "graph %s: entity label \"%s\"", g->name,
-                      g->entities[e].label);
+            cr_expect(cp_test_plain_label(g->entities[e].label), "graph %s: entity label \"%s\"",
+                      g->name, g->entities[e].label);
     }
 }
 
@@ -129,22 +100,22 @@ Test(families_c, features_follow_the_shape)
     int probes = 0;
     for (int i = 0; i < m->ncases; i++) {
         const struct cp_case *c = &m->cases[i];
-        bool reordered = id_has(c, "/reversed") || id_has(c, "/shuffled");
+        bool reordered = cp_test_id_has(c, "/reversed") || cp_test_id_has(c, "/shuffled");
         cr_expect_eq((c->features & CP_F_ORDERING) != 0, reordered, "%s: ordering", c->id);
         if (in_family(c, "pathological"))
             cr_expect(c->features & CP_F_DOS, "%s is not tagged denial-of-service", c->id);
         else
             cr_expect(c->features & (CP_F_CYCLES | CP_F_KEY_ROLLOVER),
                       "%s names neither cycles nor key-rollover", c->id);
-        if (id_has(c, "misleading"))
+        if (cp_test_id_has(c, "misleading"))
             cr_expect(c->features & CP_F_KEY_IDS, "%s: key-identifiers", c->id);
-        if (id_has(c, "/deep/"))
+        if (cp_test_id_has(c, "/deep/"))
             cr_expect(c->features & CP_F_DEEP_CHAIN, "%s: deep-chain", c->id);
         probes += c->probe;
     }
-    const struct cp_case *cyc = find_case(m, "cycles/two-way/anchor-a/plain/declared");
+    const struct cp_case *cyc = cp_model_find(m, "cycles/two-way/anchor-a/plain/declared");
     const struct cp_case *rol =
-        find_case(m, "cycles/rollover/trust-old/leaf-new/new-with-old/declared");
+        cp_model_find(m, "cycles/rollover/trust-old/leaf-new/new-with-old/declared");
     cr_assert(cyc && rol, "the probe cases are missing");
     cr_expect(cyc->probe && cyc->features == CP_F_CYCLES, "the cycles probe is not a pure probe");
     cr_expect(rol->probe && rol->features == CP_F_KEY_ROLLOVER, "the rollover probe is not pure");
@@ -200,15 +171,15 @@ Test(families_c, loops_and_exits)
         const struct cp_case *c = &m->cases[i];
         for (int p = 0; p < CP_PROFILE_COUNT; p++) {
             const struct cp_expect *e = &c->expect[p];
-            if (id_has(c, "/anchor-none/") || id_has(c, "/no-anchor/")) {
+            if (cp_test_id_has(c, "/anchor-none/") || cp_test_id_has(c, "/no-anchor/")) {
                 none += p == 0;
                 cr_expect_eq(e->outcome, CP_OUTCOME_REJECT, "%s accepts", c->id);
-            } else if (id_has(c, "/exit/two-exits/")) {
+            } else if (cp_test_id_has(c, "/exit/two-exits/")) {
                 saved += p == 0;
                 cr_expect_eq(e->outcome, CP_OUTCOME_ACCEPT, "%s (%s) rejects", c->id,
                              cp_profile_name(p));
-            } else if (id_has(c, "/exit/only-exit/") && !id_has(c, "/good/") &&
-                       !(id_has(c, "/sha1/") && p == CP_PROFILE_RFC5280)) {
+            } else if (cp_test_id_has(c, "/exit/only-exit/") && !cp_test_id_has(c, "/good/") &&
+                       !(cp_test_id_has(c, "/sha1/") && p == CP_PROFILE_RFC5280)) {
                 lost += p == 0;
                 cr_expect_eq(e->outcome, CP_OUTCOME_REJECT, "%s (%s) accepts", c->id,
                              cp_profile_name(p));
@@ -229,10 +200,10 @@ Test(families_c, rollover_needs_new_with_old)
     int n = 0;
     for (int i = 0; i < m->ncases; i++) {
         const struct cp_case *c = &m->cases[i];
-        if (!id_has(c, "cycles/rollover/trust-old/leaf-new/"))
+        if (!cp_test_id_has(c, "cycles/rollover/trust-old/leaf-new/"))
             continue;
-        bool linked =
-            id_has(c, "/new-with-old/") || id_has(c, "/both-links/") || id_has(c, "/all/");
+        bool linked = cp_test_id_has(c, "/new-with-old/") || cp_test_id_has(c, "/both-links/") ||
+                      cp_test_id_has(c, "/all/");
         for (int p = 0; p < CP_PROFILE_COUNT; p++) {
             const struct cp_expect *e = &c->expect[p];
             n += p == 0;
@@ -382,7 +353,7 @@ ParameterizedTest(struct explained *x, families_c, explained)
     /* Only the family of the case: the explained cases run one process each. */
     const char *family = strncmp(x->id, "cycles/", 7) == 0 ? "cycles" : "pathological";
     const struct cp_model *m = build(&family, 1);
-    const struct cp_case *c = find_case(m, x->id);
+    const struct cp_case *c = cp_model_find(m, x->id);
     cr_assert_not_null(c, "no case %s", x->id);
     const struct cp_graph *g = &m->graphs[c->graph];
     const struct cp_expect *rfc = &c->expect[CP_PROFILE_RFC5280];
