@@ -37,11 +37,28 @@ int cp_generator_build(struct cp_model *m, const char *const *families, int n)
     return cp_oracle_expect_all(m);
 }
 
+/* The body of a JSON string: labels and ids are plain in every family, but a hand-made graph
+ * may use any text (DN escaping is tested with "Acme, Inc."). */
+static void json_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+}
+
 static void write_path(FILE *out, const struct cp_graph *g, const struct cp_path *p)
 {
     fputc('"', out);
-    for (int i = 0; i < p->len; i++)
-        fprintf(out, "%s%s", i ? " < " : "", g->certs[p->certs[i]].label);
+    for (int i = 0; i < p->len; i++) {
+        fputs(i ? " < " : "", out);
+        json_text(out, g->certs[p->certs[i]].label);
+    }
     fputc('"', out);
 }
 
@@ -78,7 +95,9 @@ int cp_generator_write_expectations(const struct cp_model *m, FILE *out)
     qsort(v, (size_t)m->ncases, sizeof(*v), cmp_case_id);
     for (int i = 0; i < m->ncases; i++) {
         const struct cp_graph *g = &m->graphs[v[i]->graph];
-        fprintf(out, "{\"id\":\"%s\"", v[i]->id);
+        fputs("{\"id\":\"", out);
+        json_text(out, v[i]->id);
+        fputc('"', out);
         for (int p = 0; p < CP_PROFILE_COUNT; p++) {
             fprintf(out, ",\"%s\":", cp_profile_name((enum cp_profile)p));
             write_profile(out, g, &v[i]->expect[p]);
