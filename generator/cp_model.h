@@ -288,6 +288,8 @@ int cp_graph_rekey(struct cp_graph *g, int entity, const char *label);
  * to 366 days after the validation time, basicConstraints cA (critical), keyUsage keyCertSign
  * (critical), SKI and AKI, signed with SHA-256. Label "Issuer->Subject" (made unique). */
 int cp_graph_ca(struct cp_graph *g, int issuer, int subject);
+/* The entity's self-signed certificate, or -1 when it has none (not an error). */
+int cp_graph_self_signed(const struct cp_graph *g, int entity);
 /* The subject's self-signed certificate (created on first call, then returned again). */
 int cp_graph_root(struct cp_graph *g, int entity);
 /* A leaf: keyUsage digitalSignature (critical), basicConstraints cA=FALSE, EKU serverAuth,

@@ -13,9 +13,6 @@
 int cp_suite_mint_all(const struct cp_model *m, const struct cp_gen_opts *o, const char *dir,
                       struct cp_minted *minted);
 
-/* The certificate index of an anchor entity's self-signed certificate, or -1. */
-int cp_suite_anchor_cert(const struct cp_graph *g, int entity);
-
 void cp_suite_free_index(int **idx, int ngraphs);
 
 /* Writes dir/manifest.json. suite_id identifies the inputs (seed, time, families, version). */

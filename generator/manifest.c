@@ -129,7 +129,7 @@ static cJSON *case_json(const struct cp_model *m, const struct cp_case *c)
         CHECK(cJSON_AddItemToArray(a, cert_ref(g, c->sent[i])));
     CHECK(a = cJSON_AddArrayToObject(o, "anchors"));
     for (int i = 0; i < c->nanchors; i++)
-        CHECK(cJSON_AddItemToArray(a, cert_ref(g, cp_suite_anchor_cert(g, c->anchors[i]))));
+        CHECK(cJSON_AddItemToArray(a, cert_ref(g, cp_graph_self_signed(g, c->anchors[i]))));
     CHECK(ex = cJSON_AddObjectToObject(o, "expect"));
     for (int p = 0; p < CP_PROFILE_COUNT; p++)
         CHECK(cJSON_AddItemToObject(ex, cp_profile_name((enum cp_profile)p),

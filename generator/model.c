@@ -198,15 +198,21 @@ int cp_graph_ca(struct cp_graph *g, int issuer, int subject)
     return add_cert(g, issuer, subject, false);
 }
 
-int cp_graph_root(struct cp_graph *g, int entity)
+int cp_graph_self_signed(const struct cp_graph *g, int entity)
 {
-    if (g->err)
-        return -1;
     for (int i = 0; i < g->ncerts; i++) {
         if (g->certs[i].issuer == entity && g->certs[i].subject == entity)
             return i;
     }
-    return add_cert(g, entity, entity, false);
+    return -1;
+}
+
+int cp_graph_root(struct cp_graph *g, int entity)
+{
+    if (g->err)
+        return -1;
+    int i = cp_graph_self_signed(g, entity);
+    return i >= 0 ? i : add_cert(g, entity, entity, false);
 }
 
 int cp_graph_leaf(struct cp_graph *g, int issuer, int subject)

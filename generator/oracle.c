@@ -206,15 +206,6 @@ static enum cp_reason anchor_reason(const struct search *s, const struct cp_cert
     return CP_R_NONE;
 }
 
-static int anchor_cert(const struct cp_graph *g, int entity)
-{
-    for (int i = 0; i < g->ncerts; i++) {
-        if (g->certs[i].issuer == entity && g->certs[i].subject == entity)
-            return i;
-    }
-    return -1;
-}
-
 static void copy_path(const struct search *s, struct cp_path *dst, int extra)
 {
     dst->len = s->len + (extra >= 0);
@@ -264,7 +255,7 @@ static bool try_anchors(struct search *s, const struct cp_cert *child, bool *can
         if (!cp_same_name(s->g, a, child->issuer) || listed_before(s->c, i))
             continue;
         *candidates = true;
-        int root = anchor_cert(s->g, a);
+        int root = cp_graph_self_signed(s->g, a);
         enum cp_reason r = signature_reason(s, child, a);
         if (r) {
             record_rejected(s, root, r, child_idx);

@@ -116,7 +116,7 @@ static int write_case_files(struct job *j, const struct cp_graph *g, const struc
         (rc = write_pem_list(path, mt, c->sent, c->nsent)))
         return rc;
     for (int i = 0; i < c->nanchors; i++)
-        roots[i] = (int16_t)cp_suite_anchor_cert(g, c->anchors[i]);
+        roots[i] = (int16_t)cp_graph_self_signed(g, c->anchors[i]);
     if ((rc = join(path, sizeof(path), dir, "roots.pem", NULL)) ||
         (rc = write_pem_list(path, mt, roots, c->nanchors)))
         return rc;
@@ -199,15 +199,6 @@ void cp_suite_free_index(int **idx, int ngraphs)
     for (int gi = 0; gi < ngraphs; gi++)
         free(idx[gi]);
     free(idx);
-}
-
-int cp_suite_anchor_cert(const struct cp_graph *g, int entity)
-{
-    for (int i = 0; i < g->ncerts; i++) {
-        if (g->certs[i].issuer == entity && g->certs[i].subject == entity)
-            return i;
-    }
-    return -1; /* cp_model_case() makes one for every anchor, so never reached */
 }
 
 static int thread_count(const struct cp_gen_opts *o)

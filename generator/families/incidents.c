@@ -195,15 +195,6 @@ static void build_graph(struct cp_graph *g, const struct in_incident *inc,
     }
 }
 
-static int self_signed_cert(const struct cp_graph *g, int entity)
-{
-    for (int i = 0; i < g->ncerts; i++) {
-        if (g->certs[i].issuer == entity && g->certs[i].subject == entity)
-            return i;
-    }
-    return -1;
-}
-
 /* Whether some certificate the client holds has two possible issuers among the sent
  * certificates and the anchors: then a client that follows the first one it sees may need to
  * back off and try the other (RFC 4158 3.5). */
@@ -234,7 +225,7 @@ static bool offers_branch(const struct cp_graph *g, const int *sent, int n, cons
  * the anchor as its issuer, so that the client's view of that certificate can matter. */
 static bool expired_anchor_in_play(const struct cp_graph *g, const int *sent, int n, int anchor)
 {
-    int root = self_signed_cert(g, anchor);
+    int root = cp_graph_self_signed(g, anchor);
     if (root < 0 || !fa_out_of_validity(&g->certs[root]))
         return false;
     for (int i = 0; i < n; i++) {
