@@ -1,30 +1,46 @@
+/* registry.c - the rows `certpath stacks` lists and `--stack all` runs. */
 #include "cp_registry.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#define ROW(name, library)                                                                         \
+    {                                                                                              \
+        name, library, name, NULL, NULL, NULL                                                      \
+    }
 
 const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_ADAPTER_OPENSSL
-    {"openssl", "OpenSSL"},
+    ROW("openssl", "OpenSSL"),
 #endif
 #ifdef CP_HAVE_ADAPTER_OPENSSL_WIRE
-    {"openssl-wire", "OpenSSL"},
+    ROW("openssl-wire", "OpenSSL"),
 #endif
 #ifdef CP_HAVE_ADAPTER_MBEDTLS
-    {"mbedtls", "Mbed TLS"},
+    ROW("mbedtls", "Mbed TLS"),
 #endif
 #ifdef CP_HAVE_ADAPTER_GNUTLS
-    {"gnutls", "GnuTLS"},
+    ROW("gnutls", "GnuTLS"),
 #endif
 #ifdef CP_HAVE_ADAPTER_NSS
-    {"nss", "NSS"},
+    ROW("nss", "NSS"),
 #endif
 #ifdef CP_HAVE_ADAPTER_BOTAN
-    {"botan", "Botan"},
+    ROW("botan", "Botan"),
 #endif
 #ifdef CP_HAVE_ADAPTER_BORINGSSL
-    {"boringssl", "BoringSSL"},
+    ROW("boringssl", "BoringSSL"),
 #endif
-    {NULL, NULL},
+    /* Not runnable here; their users plug them in through the exec protocol (README). */
+    {"libressl", "LibreSSL", NULL, NULL, NULL,
+     "not runnable on this platform: Debian ships no LibreSSL (plug it in with exec:PROGRAM)"},
+    {"edge", "Microsoft Edge", NULL, NULL, NULL,
+     "not runnable on this platform: no Edge for Debian here (plug it in with exec:PROGRAM)"},
+    {"safari", "Safari", NULL, NULL, NULL,
+     "not runnable on this platform: Safari runs only on Apple systems (plug it in with "
+     "exec:PROGRAM)"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 const int cp_stack_count = (int)(sizeof(cp_stack_registry) / sizeof(cp_stack_registry[0])) - 1;
@@ -36,4 +52,38 @@ const struct cp_stack_entry *cp_stack_find(const char *name)
             return &cp_stack_registry[i];
     }
     return NULL;
+}
+
+/* The directories the dynamic loader searches on Debian (multiarch first). */
+static bool library_installed(const char *soname)
+{
+    static const char *const dirs[] = {
+#ifdef CP_LIBARCH
+        "/usr/lib/" CP_LIBARCH, "/lib/" CP_LIBARCH,
+#endif
+        "/usr/local/lib", "/usr/lib", "/lib"};
+    char path[512];
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dirs[i], soname);
+        if (access(path, R_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool cp_stack_runnable(const struct cp_stack_entry *e, char *buf, size_t cap, const char **why)
+{
+    *why = NULL;
+    if (e->unavailable) {
+        *why = e->unavailable;
+        return false;
+    }
+    if (!e->needs)
+        return true;
+    bool ok = e->needs[0] == '/' ? access(e->needs, X_OK) == 0 : library_installed(e->needs);
+    if (!ok) {
+        snprintf(buf, cap, "%s is not installed", e->needs);
+        *why = buf;
+    }
+    return ok;
 }

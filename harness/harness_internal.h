@@ -155,4 +155,16 @@ int cp_exe_dir(char *buf, size_t cap);
 /* Where an adapter's module lives: $CERTPATH_ADAPTER_DIR, the build tree, or the install. */
 int cp_module_path(const char *stack, char *buf, size_t cap);
 
+/* What a --stack spec loads: the module, the argument its init gets, the results name. */
+struct cp_stack_spec {
+    char module[PATH_MAX];
+    char name[64];
+    char arg[PATH_MAX];
+    bool has_arg;
+};
+
+/* Resolves a registry row name, NAME:ARG (a row, or a module by its own name: exec:PROGRAM,
+ * curl:/path/libcurl.so), or a module path[:ARG]. */
+int cp_stack_resolve(const char *spec, struct cp_stack_spec *sp);
+
 #endif

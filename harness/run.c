@@ -108,8 +108,8 @@ static unsigned needed_caps(const struct cp_suite *s, const struct cp_suite_case
     static const struct {
         const char *feature;
         unsigned cap;
-    } needs[] = {{"hostname", CP_CAP_HOSTNAME}, {"leaf-eku", CP_CAP_PURPOSE},
-                 {"eku-on-ca", CP_CAP_PURPOSE}};
+    } needs[] = {
+        {"hostname", CP_CAP_HOSTNAME}, {"leaf-eku", CP_CAP_PURPOSE}, {"eku-on-ca", CP_CAP_PURPOSE}};
     unsigned caps = 0;
     for (size_t i = 0; i < CP_ARRAY_LEN(needs); i++) {
         int bit = cp_suite_feature(s, needs[i].feature);
@@ -121,8 +121,7 @@ static unsigned needed_caps(const struct cp_suite *s, const struct cp_suite_case
 
 /* A validity boundary within a second of the validation time needs that exact time: given to
  * the library, or pinned by the clock shim. */
-static bool needs_exact_time(const struct cp_suite *s, const struct cp_suite_case *c,
-                             unsigned have)
+static bool needs_exact_time(const struct cp_suite *s, const struct cp_suite_case *c, unsigned have)
 {
     int bit = cp_suite_feature(s, "exact-time");
     return bit >= 0 && (c->features & (UINT64_C(1) << bit)) &&
@@ -246,25 +245,6 @@ out:
     return rc ? rc : st->journal_rc;
 }
 
-static int resolve(const char *spec, char *module, size_t cap, char *name, size_t ncap,
-                   const char **arg)
-{
-    const char *colon = strchr(spec, ':'), *slash = strchr(spec, '/');
-    *arg = NULL;
-    if (slash && (!colon || slash < colon)) { /* a module path: a fake or a third party's */
-        const char *base = strrchr(spec, '/') + 1;
-        snprintf(module, cap, "%s", spec);
-        snprintf(name, ncap, "%.*s", (int)strcspn(base, "."), base);
-        return 0;
-    }
-    snprintf(name, ncap, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
-    *arg = colon ? colon + 1 : NULL;
-    if (!cp_stack_find(name))
-        return cp_error_set(CP_E_NOTFOUND, "no adapter \"%s\" in this build (see `certpath "
-                                           "stacks`)", name);
-    return cp_module_path(name, module, cap);
-}
-
 static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
                       const struct cp_run_opts *o, const struct cp_suite *s)
 {
@@ -336,14 +316,17 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
 {
     struct stack_run st = {.o = o, .s = s, .srv = srv};
     struct cp_pool pool;
-    char module[PATH_MAX], out[PATH_MAX], journal[PATH_MAX];
-    const char *arg;
+    struct cp_stack_spec sp;
+    char out[PATH_MAX], journal[PATH_MAX];
     int rc, resumed = 0, wrc;
     memset(&pool, 0, sizeof(pool));
     cp_results_init(&st.r);
-    if ((rc = resolve(spec, module, sizeof(module), st.name, sizeof(st.name), &arg)) ||
-        (rc = output_paths(o, st.name, out, sizeof(out), journal, sizeof(journal))) ||
-        (rc = layout(s, &st.r)) || (rc = start_pool(&pool, module, arg, o, s)))
+    if ((rc = cp_stack_resolve(spec, &sp)))
+        goto out;
+    snprintf(st.name, sizeof(st.name), "%s", sp.name);
+    if ((rc = output_paths(o, st.name, out, sizeof(out), journal, sizeof(journal))) ||
+        (rc = layout(s, &st.r)) ||
+        (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
         goto out;
     if ((rc = check_mode(o, &pool, st.name))) {
         if (all) {
@@ -384,6 +367,45 @@ out:
     return rc;
 }
 
+/* A module name that is no row of its own but several rows' module: `--stack curl` runs every
+ * libcurl flavour installed. */
+static bool is_group(const char *spec)
+{
+    if (strchr(spec, ':') || strchr(spec, '/') || cp_stack_find(spec))
+        return false;
+    for (int i = 0; i < cp_stack_count; i++) {
+        const char *m = cp_stack_registry[i].module;
+        if (m && strcmp(m, spec) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* --stack all, or a group: every row that can run here; the others are named and passed over. */
+static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struct cp_server *srv)
+{
+    bool all = strcmp(o->stack, "all") == 0;
+    int first = 0;
+    for (int i = 0; i < cp_stack_count && !(o->stop && *o->stop); i++) {
+        const struct cp_stack_entry *e = &cp_stack_registry[i];
+        char buf[256];
+        const char *why;
+        if (!all && !(e->module && strcmp(e->module, o->stack) == 0))
+            continue;
+        if (!cp_stack_runnable(e, buf, sizeof(buf), &why)) {
+            if (!e->unavailable || !all)
+                fprintf(stderr, "certpath run: %s: passed over: %s\n", e->name, why);
+            continue;
+        }
+        int one = run_stack(o, s, e->name, srv, true);
+        if (one) {
+            fprintf(stderr, "certpath run: %s: %s\n", e->name, cp_error_msg(one));
+            first = first ? first : one;
+        }
+    }
+    return first;
+}
+
 /* Wire mode: the built-in server on 127.0.0.1, any free port, serving every case. */
 static int start_server(const struct cp_suite *s, struct cp_server **srv)
 {
@@ -404,31 +426,24 @@ int cp_run(const struct cp_run_opts *o)
 {
     struct cp_suite s;
     struct cp_server *srv = NULL;
-    int rc, first = 0;
+    int rc;
     if (!o->stack)
         return cp_error_set(CP_E_ARG, "no --stack given (see `certpath stacks`)");
     if (o->profile && strcmp(o->profile, "webpki") && strcmp(o->profile, "rfc5280"))
         return cp_error_set(CP_E_ARG, "unknown profile \"%s\" (rfc5280 or webpki)", o->profile);
-    if (strcmp(o->stack, "all") == 0 && o->output)
-        return cp_error_set(CP_E_ARG, "-o names one results file; --stack all writes one per "
-                                      "stack into results/");
+    if ((strcmp(o->stack, "all") == 0 || is_group(o->stack)) && o->output)
+        return cp_error_set(CP_E_ARG,
+                            "-o names one results file; --stack %s writes one per "
+                            "stack into results/",
+                            o->stack);
     if ((rc = ensure_suite(o, &s)))
         return rc;
     if (o->mode == CP_RUN_WIRE && (rc = start_server(&s, &srv)))
         goto out;
-    if (strcmp(o->stack, "all") != 0) {
+    if (strcmp(o->stack, "all") == 0 || is_group(o->stack))
+        rc = run_rows(o, &s, srv);
+    else
         rc = run_stack(o, &s, o->stack, srv, false);
-    } else {
-        for (int i = 0; i < cp_stack_count && !(o->stop && *o->stop); i++) {
-            int one = run_stack(o, &s, cp_stack_registry[i].name, srv, true);
-            if (one) {
-                fprintf(stderr, "certpath run: %s: %s\n", cp_stack_registry[i].name,
-                        cp_error_msg(one));
-                first = first ? first : one;
-            }
-        }
-        rc = first;
-    }
 out:
     cp_server_stop(srv, NULL);
     cp_suite_free(&s);

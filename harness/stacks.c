@@ -52,6 +52,59 @@ int cp_module_path(const char *stack, char *buf, size_t cap)
                         file, exe);
 }
 
+/* "@/x" in a registry row is x under the directory the module was found in. */
+static int expand_arg(struct cp_stack_spec *sp, const char *arg)
+{
+    sp->has_arg = arg != NULL;
+    if (!arg)
+        return 0;
+    if (strncmp(arg, "@/", 2) != 0) {
+        snprintf(sp->arg, sizeof(sp->arg), "%s", arg);
+        return 0;
+    }
+    const char *slash = strrchr(sp->module, '/');
+    int dirlen = slash ? (int)(slash - sp->module) : 1;
+    if (snprintf(sp->arg, sizeof(sp->arg), "%.*s/%s", dirlen, slash ? sp->module : ".", arg + 2) >=
+        (int)sizeof(sp->arg))
+        return cp_error_set(CP_E_LIMIT, "path of %s is too long", arg);
+    return 0;
+}
+
+/* A results name from a program path: exec:/opt/x/my-verifier.py runs as "my-verifier". */
+static void name_from_program(char *name, size_t cap, const char *prog)
+{
+    const char *base = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+    snprintf(name, cap, "%.*s", (int)strcspn(base, "."), base);
+}
+
+int cp_stack_resolve(const char *spec, struct cp_stack_spec *sp)
+{
+    const char *colon = strchr(spec, ':'), *slash = strchr(spec, '/');
+    char want[64];
+    int rc;
+    memset(sp, 0, sizeof(*sp));
+    if (slash && (!colon || slash < colon)) { /* a module path: a fake or a third party's */
+        const char *base = strrchr(spec, '/') + 1;
+        snprintf(sp->module, sizeof(sp->module), "%.*s",
+                 colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+        snprintf(sp->name, sizeof(sp->name), "%.*s", (int)strcspn(base, ".:"), base);
+        return expand_arg(sp, colon ? colon + 1 : NULL);
+    }
+    snprintf(want, sizeof(want), "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+    snprintf(sp->name, sizeof(sp->name), "%s", want);
+    const struct cp_stack_entry *e = cp_stack_find(want);
+    if (e && e->unavailable)
+        return cp_error_set(CP_E_NOTFOUND, "%s: %s", want, e->unavailable);
+    /* A row's module, or a module by its own name (exec:PROGRAM, curl:/path/libcurl.so). */
+    if ((rc = cp_module_path(e ? e->module : want, sp->module, sizeof(sp->module))))
+        return e ? rc
+                 : cp_error_set(CP_E_NOTFOUND,
+                                "no adapter \"%s\" in this build (see `certpath stacks`)", want);
+    if (colon && !e && strcmp(want, "exec") == 0)
+        name_from_program(sp->name, sizeof(sp->name), colon + 1);
+    return expand_arg(sp, colon ? colon + 1 : e ? e->arg : NULL);
+}
+
 static void print_caps(FILE *out, unsigned caps)
 {
     int n = 0;
@@ -69,21 +122,27 @@ int cp_stacks_print(FILE *out)
         fprintf(out, "no adapters were built (see the CMake configure summary)\n");
     for (int i = 0; i < cp_stack_count; i++) {
         const struct cp_stack_entry *e = &cp_stack_registry[i];
-        char module[PATH_MAX];
+        struct cp_stack_spec sp;
         struct cp_pool pool;
+        char buf[256];
+        const char *why;
         memset(&pool, 0, sizeof(pool));
-        int rc = cp_module_path(e->name, module, sizeof(module));
+        if (!cp_stack_runnable(e, buf, sizeof(buf), &why)) {
+            fprintf(out, "%-14s %-14s %s\n", e->name, e->library, why);
+            continue;
+        }
+        int rc = cp_stack_resolve(e->name, &sp);
         if (!rc)
-            rc = cp_pool_start(&pool, module, NULL, 1, 10.0, 0, false);
+            rc = cp_pool_start(&pool, sp.module, sp.has_arg ? sp.arg : NULL, 1, 10.0, 0, false);
         if (rc) {
-            fprintf(out, "%-10s %-10s unavailable: %s\n", e->name, e->library, cp_error_msg(rc));
+            fprintf(out, "%-14s %-14s unavailable: %s\n", e->name, e->library, cp_error_msg(rc));
             failed++;
             continue;
         }
-        fprintf(out, "%-10s %-10s %s\n           capabilities: ", e->name, e->library,
+        fprintf(out, "%-14s %-14s %s\n               capabilities: ", e->name, e->library,
                 pool.hello.version);
         print_caps(out, pool.hello.caps);
-        fprintf(out, "\n           settings: %s\n", pool.hello.settings);
+        fprintf(out, "\n               settings: %s\n", pool.hello.settings);
         cp_pool_stop(&pool);
     }
     return failed ? cp_error_set(CP_E_INTERNAL, "%d adapter(s) could not start", failed) : 0;
