@@ -76,7 +76,7 @@ struct cp_wire_hello {
     char name[64];
     char library[64];
     char version[CP_VERSION_TEXT_MAX];
-    char settings[1024];
+    char settings[4096]; /* in-process and wire settings together */
     char error[512];
 };
 
