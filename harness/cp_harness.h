@@ -28,6 +28,8 @@ struct cp_run_opts {
     bool resume;           /* continue from the journal */
     bool progress;         /* a progress line (on a terminal) */
     volatile sig_atomic_t *stop;
+    const char *baseline; /* FILE|DIR: compare each stack's results with it (cp_baseline.h) */
+    int *regressions;     /* with baseline: the cases that regressed are added here */
 };
 
 void cp_run_opts_init(struct cp_run_opts *o);

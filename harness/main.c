@@ -3,7 +3,9 @@
  * part's public interface; only this file decides exit statuses:
  *   0 success, 1 the work failed (message on stderr), 2 bad usage, 130 interrupted.
  */
+#include "cp_baseline.h"
 #include "cp_common.h"
+#include "cp_explain.h"
 #include "cp_generator.h"
 #include "cp_harness.h"
 #include "cp_results.h"
@@ -49,6 +51,9 @@ static const char usage_text[] =
     "  run        run the suite against a stack (see `certpath help run`)\n"
     "  serve      the built-in TLS server on a suite's cases, for any TLS client\n"
     "  report     matrix, HTML, JUnit, Markdown or LimboResult from results files\n"
+    "  explain    one case: its graph, anchors, sent order, expectations, reproduce lines\n"
+    "  baseline   a stack's known results (expected/baselines/) from results files\n"
+    "  gate       compare results files with their baselines: regressions exit 1\n"
     "  stacks     the adapters built here, their libraries' versions and capabilities\n"
     "  help       show this text, or `certpath help <command>`\n"
     "  version    print the version\n"
@@ -86,7 +91,35 @@ static const char run_usage[] =
     "  --profile P       the profile the summary shows: webpki (default) or rfc5280\n"
     "  -o, --output F    results file (default: results/<stack>.json)\n"
     "  --resume          continue an interrupted run from its journal\n"
-    "  --no-regenerate   use the suite however old it is\n";
+    "  --no-regenerate   use the suite however old it is\n"
+    "  --baseline B      compare each stack with its baseline: B is a file, or a directory\n"
+    "                    holding <stack>.json (e.g. expected/baselines); exit 1 when a case\n"
+    "                    regressed (see docs/baselines.md)\n";
+
+static const char explain_usage[] =
+    "usage: certpath explain CASE [--suite DIR]\n"
+    "  One case from the suite's manifest: its graph drawn from the leaf up (certificates as\n"
+    "  issuer -> subject with their defects, anchors marked), the anchors, the certificates in\n"
+    "  the order sent, per profile the expected outcome, valid paths and what ruled out the\n"
+    "  others, and shell lines that reproduce it (openssl verify; certpath serve + curl).\n"
+    "  CASE is a case id or its directory. --suite DIR: the suite (default: suite)\n";
+
+static const char baseline_usage[] =
+    "usage: certpath baseline RESULTS.json... -o FILE [--reasons FILE]\n"
+    "  A stack's known results from complete runs, one results file per mode: every case's\n"
+    "  outcome and, for every divergence from the oracle, the library's reason and its cause\n"
+    "  from the first matching rule of the reasons file (else \"unexplained\"). Format:\n"
+    "  docs/baselines.md.\n"
+    "  -o, --output FILE   the baseline to write (expected/baselines/<stack>.json)\n"
+    "  --reasons FILE      the rules (expected/baselines/reasons.json)\n";
+
+static const char gate_usage[] =
+    "usage: certpath gate RESULTS.json... --baseline FILE|DIR [--profile P] [--markdown F]\n"
+    "  Compares each results file with its stack's baseline and lists the regressions, the\n"
+    "  improvements and the new cases. Exit 0: no regression; 1: a regression, or a baseline\n"
+    "  that cannot be used (missing, corrupt, another suite: the message names it).\n"
+    "  --profile P    whose verdicts are compared: webpki (default) or rfc5280\n"
+    "  --markdown F   also write the comparison as Markdown (- for stdout)\n";
 
 static const char serve_usage[] =
     "usage: certpath serve [--suite DIR] [--port P]\n"
@@ -106,6 +139,8 @@ static const char report_usage[] =
     "                    per stack (limbo.json: limbo-gnutls.json, limbo-nss.json, ...)\n"
     "  --profile P       whose verdicts are shown: webpki (default) or rfc5280\n"
     "  --suite DIR       the suite the results come from, for the HTML graphs (default: suite)\n"
+    "  --baseline B      the Markdown also lists regressions and improvements against the\n"
+    "                    baselines in B (a file, or a directory of <stack>.json)\n"
     "  FILE may be - (stdout). A results file that cannot be read is named on stderr, the\n"
     "  others are still reported, and the exit status is 1.\n";
 
@@ -273,16 +308,23 @@ static int parse_seconds(const char *s, double *out)
 
 static int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"stack", required_argument, NULL, 'S'},   {"suite", required_argument, NULL, 'd'},
-        {"jobs", required_argument, NULL, 'j'},    {"timeout", required_argument, NULL, 'T'},
-        {"filter", required_argument, NULL, 'F'},  {"profile", required_argument, NULL, 'P'},
-        {"output", required_argument, NULL, 'o'},  {"resume", no_argument, NULL, 'R'},
-        {"no-regenerate", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
-        {"mode", required_argument, NULL, 'm'},    {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"stack", required_argument, NULL, 'S'},
+                                         {"suite", required_argument, NULL, 'd'},
+                                         {"jobs", required_argument, NULL, 'j'},
+                                         {"timeout", required_argument, NULL, 'T'},
+                                         {"filter", required_argument, NULL, 'F'},
+                                         {"profile", required_argument, NULL, 'P'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"resume", no_argument, NULL, 'R'},
+                                         {"no-regenerate", no_argument, NULL, 'N'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"mode", required_argument, NULL, 'm'},
+                                         {"baseline", required_argument, NULL, 'B'},
+                                         {NULL, 0, NULL, 0}};
     struct cp_run_opts o;
-    int c;
+    int c, regressions = 0;
     cp_run_opts_init(&o);
+    o.regressions = &regressions;
     while ((c = getopt_long(argc, argv, "j:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'S':
@@ -314,6 +356,9 @@ static int cmd_run(int argc, char **argv)
         case 'N':
             o.no_regenerate = true;
             break;
+        case 'B':
+            o.baseline = optarg;
+            break;
         case 'm':
             if (strcmp(optarg, "inproc") == 0 || strcmp(optarg, "in-process") == 0)
                 o.mode = CP_RUN_INPROC;
@@ -334,6 +379,9 @@ static int cmd_run(int argc, char **argv)
         return usage_error(run_usage, "unexpected argument", argv[optind]);
     if (!o.stack)
         return usage_error(run_usage, "--stack is required", "");
+    /* A mistyped baseline fails before the run, not after it. */
+    if (o.baseline && access(o.baseline, F_OK) != 0)
+        return usage_error(run_usage, "no such baseline file or directory", o.baseline);
     catch_interrupts();
     o.stop = &stop_requested;
     o.progress = isatty(STDERR_FILENO);
@@ -344,17 +392,22 @@ static int cmd_run(int argc, char **argv)
                : rc == CP_E_NOTFOUND || rc == CP_E_ARG ? EXIT_USAGE
                                                         : EXIT_FAILURE;
     }
+    if (regressions) {
+        fprintf(stderr, "certpath run: %d case%s regressed against the baseline (listed above)\n",
+                regressions, regressions == 1 ? "" : "s");
+        return EXIT_FAILURE;
+    }
     return 0;
 }
 
 static int cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"matrix", no_argument, NULL, 'M'},      {"html", required_argument, NULL, 'H'},
-        {"junit", required_argument, NULL, 'J'}, {"markdown", required_argument, NULL, 'D'},
-        {"limbo", required_argument, NULL, 'L'}, {"profile", required_argument, NULL, 'P'},
-        {"suite", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"matrix", no_argument, NULL, 'M'},         {"html", required_argument, NULL, 'H'},
+        {"junit", required_argument, NULL, 'J'},    {"markdown", required_argument, NULL, 'D'},
+        {"limbo", required_argument, NULL, 'L'},    {"profile", required_argument, NULL, 'P'},
+        {"suite", required_argument, NULL, 'd'},    {"help", no_argument, NULL, 'h'},
+        {"baseline", required_argument, NULL, 'B'}, {NULL, 0, NULL, 0}};
     struct cp_report_opts o;
     int c;
     cp_report_opts_init(&o);
@@ -381,6 +434,9 @@ static int cmd_report(int argc, char **argv)
         case 'd':
             o.suite_dir = optarg;
             break;
+        case 'B':
+            o.baseline = optarg;
+            break;
         case 'h':
             fputs(report_usage, stdout);
             return 0;
@@ -397,6 +453,123 @@ static int cmd_report(int argc, char **argv)
     if (rc) {
         fprintf(stderr, "certpath report: %s\n", cp_error_msg(rc));
         return rc == CP_E_ARG ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    return 0;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    static const struct option opts[] = {{"suite", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct cp_explain_opts o = {.suite_dir = "suite", .out = stdout};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o.suite_dir = optarg;
+            break;
+        case 'h':
+            fputs(explain_usage, stdout);
+            return 0;
+        default:
+            fputs(explain_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc)
+        return usage_error(explain_usage, optind < argc ? "one case at a time" : "no case given",
+                           "");
+    o.case_id = argv[optind];
+    int rc = cp_explain(&o);
+    if (rc) {
+        fprintf(stderr, "certpath explain: %s\n", cp_error_msg(rc));
+        return rc == CP_E_NOTFOUND ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    return 0;
+}
+
+static int cmd_baseline(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"reasons", required_argument, NULL, 'r'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct cp_baseline_opts o = {.out = stdout};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            o.output = optarg;
+            break;
+        case 'r':
+            o.reasons = optarg;
+            break;
+        case 'h':
+            fputs(baseline_usage, stdout);
+            return 0;
+        default:
+            fputs(baseline_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc)
+        return usage_error(baseline_usage, "no results file given", "");
+    if (!o.output)
+        return usage_error(baseline_usage, "-o FILE is required", "");
+    o.files = (const char *const *)(argv + optind);
+    o.nfiles = argc - optind;
+    int rc = cp_baseline_build(&o);
+    if (rc) {
+        fprintf(stderr, "certpath baseline: %s\n", cp_error_msg(rc));
+        return rc == CP_E_ARG ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    return 0;
+}
+
+static int cmd_gate(int argc, char **argv)
+{
+    static const struct option opts[] = {{"baseline", required_argument, NULL, 'B'},
+                                         {"profile", required_argument, NULL, 'P'},
+                                         {"markdown", required_argument, NULL, 'D'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct cp_gate_opts o = {.profile = "webpki", .out = stdout};
+    int c, regressions = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'B':
+            o.baseline = optarg;
+            break;
+        case 'P':
+            o.profile = optarg;
+            break;
+        case 'D':
+            o.markdown = optarg;
+            break;
+        case 'h':
+            fputs(gate_usage, stdout);
+            return 0;
+        default:
+            fputs(gate_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc)
+        return usage_error(gate_usage, "no results file given", "");
+    if (!o.baseline)
+        return usage_error(gate_usage, "--baseline is required", "");
+    o.files = (const char *const *)(argv + optind);
+    o.nfiles = argc - optind;
+    int rc = cp_gate_run(&o, &regressions);
+    if (rc) {
+        fprintf(stderr, "certpath gate: %s\n", cp_error_msg(rc));
+        return rc == CP_E_ARG ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    if (regressions) {
+        fprintf(stderr, "certpath gate: %d case%s regressed against the baseline\n", regressions,
+                regressions == 1 ? "" : "s");
+        return EXIT_FAILURE;
     }
     return 0;
 }
@@ -460,6 +633,12 @@ static int cmd_help(int argc, char **argv)
         fputs(serve_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "report") == 0)
         fputs(report_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "explain") == 0)
+        fputs(explain_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "baseline") == 0)
+        fputs(baseline_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "gate") == 0)
+        fputs(gate_usage, stdout);
     else
         fputs(usage_text, stdout);
     return 0;
@@ -482,6 +661,12 @@ int main(int argc, char **argv)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "baseline") == 0)
+        return cmd_baseline(argc - 1, argv + 1);
+    if (strcmp(cmd, "gate") == 0)
+        return cmd_gate(argc - 1, argv + 1);
     if (strcmp(cmd, "stacks") == 0)
         return cmd_stacks();
     if (strcmp(cmd, "__worker") == 0)

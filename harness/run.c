@@ -3,6 +3,7 @@
  * workers, run the two controls, run every case (skipping only what the adapter cannot do),
  * journal each result as it lands, and write the results file and the summary.
  */
+#include "cp_baseline.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
@@ -358,6 +359,9 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     int p = cp_results_profile(&st.r, o->profile);
     cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
     printf("  results: %s\n", out);
+    if (o->baseline && !st.r.broken &&
+        (wrc = cp_gate_stack(o->baseline, all, &st.r, o->profile, stdout, o->regressions)) && !rc)
+        rc = wrc;
     if (!rc && st.r.broken)
         rc = cp_error_set(CP_E_INTERNAL, "%s is broken: %s", st.name, st.r.broken_reason);
 out:

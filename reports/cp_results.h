@@ -78,6 +78,24 @@ struct cp_feature_summary {
     int probe_pass, probe_fail;
 };
 
+/* A case both modes of one stack ran (neither skipped) with different outcomes
+ * (`certpath run --mode both`): this run's outcome and the other mode's. */
+struct cp_disagreement {
+    char *id;
+    enum cp_outcome_kind outcome, other_outcome;
+    char *reason, *other_reason;
+};
+
+/* A run of one slice of the cases (`certpath run --shard I/N`): case p of the run's selection
+ * (the controls and the cases the filter passes, in manifest order) belongs to shard p % N + 1.
+ * total and selection (FNV-1a of the selected ids) let `certpath merge` check that its shards
+ * come from one run and rebuild the manifest order. */
+struct cp_shard {
+    int index, count; /* 1 <= index <= count; count 0: not a shard */
+    int total;        /* the cases the whole run selects */
+    uint64_t selection;
+};
+
 struct cp_results {
     /* the suite */
     char *suite_id, *suite_dir, *seed, *validation_time;
@@ -96,6 +114,13 @@ struct cp_results {
     double seconds;
     struct cp_result_case *cases;
     int ncases;
+    struct cp_shard shard;
+    /* --mode both: the cases where the other mode's outcome differs (compared: the comparison
+     * was made, even when it found none) */
+    bool compared;
+    char *other_mode;
+    struct cp_disagreement *disagreements;
+    int ndisagreements;
     /* derived by cp_results_score() */
     int counts[CP_RESULTS_MAX_PROFILES][CP_V_COUNT];
     struct cp_feature_summary summary[CP_RESULTS_MAX_PROFILES][CP_RESULTS_MAX_FEATURES];
@@ -124,6 +149,29 @@ void cp_results_print_summary(const struct cp_results *r, int profile, FILE *out
 
 /* Index of a profile by name, or -1. */
 int cp_results_profile(const struct cp_results *r, const char *name);
+
+/* --mode both: compares two runs of one stack over the same suite layout (a: in-process, b:
+ * wire, or the other way) and fills each one's disagreements, in case order. Cases either run
+ * skipped or did not run are not compared; outcomes differ when their kinds differ (accept vs
+ * reject, or an error, timeout or crash in one mode only). Returns 0 or CP_E_NOMEM. */
+int cp_results_compare_modes(struct cp_results *a, struct cp_results *b);
+
+/* The disagreements of r for people: a count, then up to max lines with the case id and the
+ * in-process and wire outcomes and reasons, and where the full list is. */
+void cp_results_print_disagreements(const struct cp_results *r, int max, const char *path,
+                                    FILE *out);
+
+/* FNV-1a over case ids, each with its terminating NUL: a shard's selection digest. */
+#define CP_SHARD_HASH_INIT UINT64_C(0xcbf29ce484222325)
+uint64_t cp_shard_hash(uint64_t h, const char *id);
+
+/* `certpath merge`: joins the results files of every shard of one run (`--shard I/N`) into the
+ * results of that run, as one unsharded run would have written them (timings aside): cases in
+ * manifest order, verdicts, counts and feature support recomputed. The files must come from one
+ * suite, stack, library version, mode and profile set, be complete, and form one whole set of
+ * shards; any mismatch fails with CP_E_FORMAT and a message naming the file. out is initialised
+ * here; the caller frees it (also after a failure). */
+int cp_results_merge(const char *const *files, int n, struct cp_results *out);
 
 /* Reads a results file written by cp_results_write_json() into r (initialised here; the caller
  * frees it with cp_results_free(), also after a failure). Verdicts and feature support are
@@ -175,6 +223,7 @@ struct cp_report_opts {
     int nfiles;
     bool matrix; /* the text matrix on out (the default when nothing else is asked) */
     const char *html, *junit, *markdown, *limbo; /* output paths, or NULL */
+    const char *baseline; /* FILE|DIR: the Markdown also gets the gate (cp_baseline.h) */
     const char *profile;                         /* default "webpki" */
     const char *suite_dir;                       /* for the HTML graphs; default "suite" */
     FILE *out, *err;

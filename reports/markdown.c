@@ -1,5 +1,6 @@
 /* markdown.c - the matrix and the wrongly accepted cases as GitHub-flavoured Markdown, sized for
  * a pull-request comment or a job summary (GitHub caps a comment at 65,536 characters). */
+#include "cp_baseline.h"
 #include "cp_common.h"
 #include "cp_report_internal.h"
 
@@ -163,4 +164,94 @@ int cp_report_write_markdown(const struct cp_results *r, int n, const char *prof
 out:
     free(prof);
     return rc;
+}
+
+/* ---- the gate's section (cp_baseline.h) ---- */
+
+/* Regressions are listed first and in full up to this many; the other kinds are capped lower. */
+#define MD_GATE_REGRESSIONS 60
+#define MD_GATE_OTHERS 20
+
+static void put_gate_item(FILE *out, const struct cp_gate *g, const struct cp_gate_item *it)
+{
+    fputs("| ", out);
+    cp_rep_put_code(out, it->id);
+    fputs(" | ", out);
+    cp_rep_put_md(out, g->stack);
+    if (it->kind == CP_GATE_NEW)
+        fputs(" | \xe2\x80\x94 | ", out);
+    else
+        fprintf(out, " | %s (%s) | ", cp_outcome_kind_name(it->was),
+                cp_verdict_name(it->was_verdict));
+    fprintf(out, "%s (%s) | ", cp_outcome_kind_name(it->now), cp_verdict_name(it->now_verdict));
+    if (it->cause && it->link) {
+        fputc('[', out);
+        cp_rep_put_md(out, it->cause);
+        fprintf(out, "](%s)", it->link);
+    } else {
+        cp_rep_put_md(out, it->cause ? it->cause : "");
+    }
+    fputs(" |\n", out);
+}
+
+static void put_gate_kind(FILE *out, const struct cp_gate *g, int n, enum cp_gate_kind k,
+                          const char *title, int cap)
+{
+    int total = 0, shown = 0;
+    for (int s = 0; s < n; s++)
+        total += g[s].count[k];
+    if (!total)
+        return;
+    if (k != CP_GATE_REGRESSION)
+        fprintf(out, "<details><summary>%s (%d)</summary>\n\n", title, total);
+    else
+        fprintf(out, "#### %s (%d)\n\n", title, total);
+    fputs("| Case | Stack | Baseline | Now | Known cause |\n|:--|:--|:--|:--|:--|\n", out);
+    for (int s = 0; s < n; s++) {
+        for (int i = 0; i < g[s].nitems && shown < cap; i++) {
+            if (g[s].items[i].kind == k) {
+                put_gate_item(out, &g[s], &g[s].items[i]);
+                shown++;
+            }
+        }
+    }
+    if (shown < total)
+        fprintf(out, "\n\xe2\x80\xa6 and %d more (`certpath gate` lists them all)\n",
+                total - shown);
+    fputs(k != CP_GATE_REGRESSION ? "\n</details>\n\n" : "\n", out);
+}
+
+int cp_gate_write_markdown(const struct cp_gate *g, int n, FILE *out)
+{
+    int regressions = 0;
+    fputs(
+        "### Against the baseline\n\n| Stack | Mode | Baseline | Regressions | Improvements | New "
+        "| Unchanged |\n|:--|:--|:--|--:|--:|--:|--:|\n",
+        out);
+    for (int s = 0; s < n; s++) {
+        fputs("| ", out);
+        cp_rep_put_code(out, g[s].stack);
+        fputs(" | ", out);
+        cp_rep_put_md(out, g[s].mode);
+        fputs(" | ", out);
+        if (!g[s].gated) {
+            fputs("none: not gated | | | | |\n", out);
+            continue;
+        }
+        cp_rep_put_code(out, g[s].baseline);
+        fprintf(out, " | %s%d%s | %d | %d | %d |\n", g[s].count[CP_GATE_REGRESSION] ? "**" : "",
+                g[s].count[CP_GATE_REGRESSION], g[s].count[CP_GATE_REGRESSION] ? "**" : "",
+                g[s].count[CP_GATE_IMPROVEMENT], g[s].count[CP_GATE_NEW], g[s].unchanged);
+        regressions += g[s].count[CP_GATE_REGRESSION];
+    }
+    fputs(regressions ? "\n**The gate fails**: a case that matched the oracle in the baseline no "
+                        "longer does, or a known divergence changed.\n\n"
+                      : "\nNo regression against the baseline.\n\n",
+          out);
+    put_gate_kind(out, g, n, CP_GATE_REGRESSION, "Regressions", MD_GATE_REGRESSIONS);
+    put_gate_kind(out, g, n, CP_GATE_IMPROVEMENT,
+                  "Improvements (refresh the baseline to keep them)", MD_GATE_OTHERS);
+    put_gate_kind(out, g, n, CP_GATE_NOW_RUN, "Now run (skipped in the baseline)", MD_GATE_OTHERS);
+    put_gate_kind(out, g, n, CP_GATE_NEW, "New cases (not in the baseline)", MD_GATE_OTHERS);
+    return cp_rep_check_stream(out, "Markdown");
 }

@@ -1,4 +1,5 @@
 /* report.c - `certpath report`: read results files, write the reports asked for. */
+#include "cp_baseline.h"
 #include "cp_common.h"
 #include "cp_report_internal.h"
 
@@ -27,8 +28,11 @@ static int emit(enum report_kind kind, const struct cp_results *r, int n,
         return cp_report_write_html(r, n, o->profile, o->suite_dir ? o->suite_dir : "suite", out);
     case REPORT_JUNIT:
         return cp_report_write_junit(r, n, o->profile, out);
-    case REPORT_MARKDOWN:
-        return cp_report_write_markdown(r, n, o->profile, out);
+    case REPORT_MARKDOWN: {
+        int rc = cp_report_write_markdown(r, n, o->profile, out);
+        return rc || !o->baseline ? rc
+                                  : cp_gate_write_markdown_for(r, n, o->baseline, o->profile, out);
+    }
     case REPORT_LIMBO:
         return cp_report_write_limbo(r, o->profile, out);
     }
