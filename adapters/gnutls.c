@@ -16,8 +16,13 @@
  *     GNUTLS_E_CONSTRAINT_ERROR (gnutls_certificate_set_verify_limits() default depth).
  * Time: GnuTLS reads the clock only through its time function, which is process-wide; a worker
  * runs one case at a time, so verify() points it at the case's validation time.
+ *
+ * The same module has a wire mode (gnutls_wire.c): when the harness names the built-in server
+ * (in->host), verify() runs GnuTLS's TLS client in a real handshake instead, under the same
+ * time function.
  */
 #include "cp_adapter_util.h"
+#include "gnutls_wire.h"
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -86,8 +91,7 @@ out:
     return ret < 0 ? ret : 0;
 }
 
-/* Fills a reject from a verification status: the bits as code, GnuTLS's own description. */
-static void gtls_status_reject(struct cp_verify_result *out, unsigned status)
+void gtls_status_reject(struct cp_verify_result *out, unsigned status)
 {
     gnutls_datum_t text = {NULL, 0};
     if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text, 0) == 0 &&
@@ -102,14 +106,13 @@ static void gtls_status_reject(struct cp_verify_result *out, unsigned status)
     gnutls_free(text.data);
 }
 
-static int gtls_verify(void *vctx, const struct cp_verify_input *in, struct cp_verify_result *out)
+static int gtls_verify_inproc(const struct cp_verify_input *in, struct cp_verify_result *out)
 {
     gnutls_x509_trust_list_t tl = NULL;
     gnutls_x509_crt_t *chain = NULL;
     gnutls_typed_vdata_st data[2];
     unsigned ndata = 0, status = 0;
     int rc = 0, ret, nchain = 0;
-    (void)vctx;
 
     if (in->nchain < 1) {
         cp_result(out, CP_VERIFY_ERROR, 0, "the case sends no certificate");
@@ -155,8 +158,6 @@ static int gtls_verify(void *vctx, const struct cp_verify_input *in, struct cp_v
     data[ndata++] = (gnutls_typed_vdata_st){.type = GNUTLS_DT_KEY_PURPOSE_OID,
                                             .data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER};
 
-    gtls_vtime = in->vtime;
-    gnutls_global_set_time_function(gtls_time);
     ret = gnutls_x509_trust_list_verify_crt2(tl, chain, (unsigned)nchain, data, ndata,
                                              GTLS_VERIFY_FLAGS, &status, NULL);
     if (ret < 0) {
@@ -176,6 +177,18 @@ out:
     return rc;
 }
 
+/* Both modes read the clock through the time function, pointed at the case's time here; then
+ * wire mode when the harness names a server, the trust list's verification otherwise. */
+static int gtls_verify(void *vctx, const struct cp_verify_input *in, struct cp_verify_result *out)
+{
+    (void)vctx;
+    gtls_vtime = in->vtime;
+    gnutls_global_set_time_function(gtls_time);
+    if (in->host)
+        return gtls_wire_verify(in, out);
+    return gtls_verify_inproc(in, out);
+}
+
 static void gtls_cleanup(void *vctx)
 {
     struct gtls_ctx *ctx = vctx;
@@ -189,15 +202,16 @@ static const struct cp_adapter gtls_adapter = {
     .abi = CP_ADAPTER_ABI,
     .name = "gnutls",
     .library = "GnuTLS",
-    .caps = CP_CAP_INPROC | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE,
-    .settings = "gnutls_x509_trust_list_verify_crt2 with the case's roots as the trust list "
-                "and the chain as sent; typed data GNUTLS_DT_DNS_HOSTNAME = hostname and "
-                "GNUTLS_DT_KEY_PURPOSE_OID = GNUTLS_KP_TLS_WWW_SERVER; flags "
-                "GNUTLS_PROFILE_TO_VFLAGS(GNUTLS_PROFILE_LOW), the profile of the default "
-                "priority string NORMAL, as gnutls_certificate_verify_peers uses; a chain of "
-                "more than 16 certificates is refused with GNUTLS_E_CONSTRAINT_ERROR as the TLS "
-                "client's default verify depth does; time through "
-                "gnutls_global_set_time_function",
+    .caps = CP_CAP_INPROC | CP_CAP_WIRE | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE,
+    .settings =
+        "in-process: gnutls_x509_trust_list_verify_crt2 with the case's roots as the trust list "
+        "and the chain as sent; typed data GNUTLS_DT_DNS_HOSTNAME = hostname and "
+        "GNUTLS_DT_KEY_PURPOSE_OID = GNUTLS_KP_TLS_WWW_SERVER; flags "
+        "GNUTLS_PROFILE_TO_VFLAGS(GNUTLS_PROFILE_LOW), the profile of the default "
+        "priority string NORMAL, as gnutls_certificate_verify_peers uses; a chain of "
+        "more than 16 certificates is refused with GNUTLS_E_CONSTRAINT_ERROR as the TLS "
+        "client's default verify depth does; time through "
+        "gnutls_global_set_time_function; wire: " GTLS_WIRE_SETTINGS,
     .ctx_size = sizeof(struct gtls_ctx),
     .init = gtls_init,
     .version = gtls_version,

@@ -29,10 +29,15 @@
  * Time: mbedTLS reads the clock with time() and takes no validation time, so the adapter
  * declares CP_CAP_CLOCK_SHIM: the harness runs its workers with time() pinned to the case's
  * validation time. in->vtime is not used here.
+ *
+ * The same module has a wire mode (mbedtls_wire.c): when the harness names the built-in server
+ * (in->host), verify() runs mbedTLS's TLS client in a real handshake instead, under the same
+ * clock shim.
  */
 #include "cp_adapter_util.h"
 /* By path: the adapter modules do not get common/ as an include directory. */
 #include "cp_mbedtls_compat.h"
+#include "mbedtls_wire.h"
 
 #include <mbedtls/error.h>
 #include <mbedtls/oid.h>
@@ -42,17 +47,30 @@
 
 #include <string.h>
 
-static int mbed_init(void *ctx, const char *arg, char *err, size_t errcap)
+struct mbed_ctx {
+    struct mbed_wire wire; /* the TLS client of wire mode */
+};
+
+static int mbed_init(void *vctx, const char *arg, char *err, size_t errcap)
 {
+    struct mbed_ctx *ctx = vctx;
     int rc = -1, ret;
-    (void)ctx, (void)arg;
+    (void)arg;
     if ((ret = cp_mbedtls_init()) != 0) {
         mbedtls_strerror(ret, err, errcap);
         goto out;
     }
+    if (mbed_wire_init(&ctx->wire, err, errcap))
+        goto out;
     rc = 0;
 out:
     return rc;
+}
+
+static void mbed_cleanup(void *vctx)
+{
+    struct mbed_ctx *ctx = vctx;
+    mbed_wire_cleanup(&ctx->wire);
 }
 
 static void mbed_version(void *vctx, char *buf, size_t cap)
@@ -63,10 +81,8 @@ static void mbed_version(void *vctx, char *buf, size_t cap)
     cp_copy_text(buf, cap, full);
 }
 
-/* Fills out with an mbedTLS error code and its text, after "<what> <index>: " (or "<what>: "
- * when index is negative). */
-static void mbed_error(struct cp_verify_result *out, enum cp_verify_status status, int ret,
-                       const char *what, int index)
+void mbed_error(struct cp_verify_result *out, enum cp_verify_status status, int ret,
+                const char *what, int index)
 {
     char text[CP_REASON_TEXT_MAX];
     mbedtls_strerror(ret, text, sizeof(text));
@@ -91,10 +107,8 @@ static int mbed_parse_chain(const struct cp_verify_input *in, mbedtls_x509_crt *
     return 0;
 }
 
-/* Loads the roots as mbedtls_x509_crt_parse() loads a CA file: unparsable ones are skipped.
- * Returns 0, or -1 with out filled. */
-static int mbed_parse_roots(const struct cp_verify_input *in, mbedtls_x509_crt *roots,
-                            struct cp_verify_result *out)
+int mbed_parse_roots(const struct cp_verify_input *in, mbedtls_x509_crt *roots,
+                     struct cp_verify_result *out)
 {
     int loaded = 0, first_error = 0, first_index = 0;
     for (int i = 0; i < in->nroots; i++) {
@@ -148,8 +162,7 @@ static void mbed_append(struct cp_verify_result *out, size_t *used, const char *
     out->reason[*used] = '\0';
 }
 
-/* mbedtls_x509_crt_verify_info()'s lines, one per flag, joined with "; " into out->reason. */
-static void mbed_flags_text(uint32_t flags, struct cp_verify_result *out)
+void mbed_flags_text(uint32_t flags, struct cp_verify_result *out)
 {
     char text[4 * CP_REASON_TEXT_MAX];
     size_t used = 0;
@@ -168,13 +181,12 @@ static void mbed_flags_text(uint32_t flags, struct cp_verify_result *out)
     }
 }
 
-static int mbed_verify(void *vctx, const struct cp_verify_input *in, struct cp_verify_result *out)
+static int mbed_verify_inproc(const struct cp_verify_input *in, struct cp_verify_result *out)
 {
     mbedtls_x509_crt chain, roots;
     const char *cn = in->hostname && in->hostname[0] ? in->hostname : NULL;
     uint32_t flags = 0;
     int ret;
-    (void)vctx;
 
     mbedtls_x509_crt_init(&chain);
     mbedtls_x509_crt_init(&roots);
@@ -206,13 +218,23 @@ out:
     return 0;
 }
 
+/* Wire mode when the harness names a server, the chain's verification otherwise. */
+static int mbed_verify(void *vctx, const struct cp_verify_input *in, struct cp_verify_result *out)
+{
+    struct mbed_ctx *ctx = vctx;
+    if (in->host)
+        return mbed_wire_verify(&ctx->wire, in, out);
+    return mbed_verify_inproc(in, out);
+}
+
 static const struct cp_adapter mbed_adapter = {
     .abi = CP_ADAPTER_ABI,
     .name = "mbedtls",
     .library = "Mbed TLS",
-    .caps = CP_CAP_INPROC | CP_CAP_HOSTNAME | CP_CAP_PURPOSE | CP_CAP_CLOCK_SHIM,
+    .caps = CP_CAP_INPROC | CP_CAP_WIRE | CP_CAP_HOSTNAME | CP_CAP_PURPOSE | CP_CAP_CLOCK_SHIM,
     .settings =
-        "mbedtls_x509_crt_verify_with_profile as the TLS client calls it: the chain parsed with "
+        "in-process: mbedtls_x509_crt_verify_with_profile as the TLS client calls it: the chain "
+        "parsed with "
         "mbedtls_x509_crt_parse_der in the order sent (a certificate with an unknown signature "
         "algorithm is left out, any other parse failure rejects, as ssl_parse_certificate_chain "
         "does); trusted CAs = the case's roots (unparsable ones skipped, as "
@@ -222,12 +244,12 @@ static const struct cp_adapter mbed_adapter = {
         "mbedtls_x509_crt_check_extended_key_usage(serverAuth), their flags added; the client's "
         "EC curve check is not repeated (the default configuration accepts every curve that "
         "parses and passes the profile); no validation time parameter: time() under the clock "
-        "shim",
-    .ctx_size = 0, /* no private state */
+        "shim; wire: " MBED_WIRE_SETTINGS,
+    .ctx_size = sizeof(struct mbed_ctx),
     .init = mbed_init,
     .version = mbed_version,
     .verify = mbed_verify,
-    .cleanup = cp_adapter_cleanup_none,
+    .cleanup = mbed_cleanup,
 };
 
 __attribute__((visibility("default"))) const struct cp_adapter *cp_adapter_entry(void);

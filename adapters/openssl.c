@@ -23,12 +23,18 @@
  * No verification flag is set or cleared otherwise: OpenSSL 3's defaults stay, i.e.
  * X509_V_FLAG_TRUSTED_FIRST on, X509_V_FLAG_PARTIAL_CHAIN and X509_V_FLAG_X509_STRICT off, depth
  * 100. No verify callback, no CRLs, no DANE.
+ *
+ * The same module has a wire mode (openssl_wire.c): when the harness names the built-in server
+ * (in->host), verify() runs libssl's TLS client in a real handshake instead, so one stack name
+ * gives both rows and they differ only by what the handshake adds.
  */
 
 /* The store, parameters and verdict are shared with the other X509_verify_cert() adapter;
  * this file adds how libssl parses a certificate and its auth level (x509_store_common.h). */
 #define XST_LIBRARY "OpenSSL"
 #include "x509_store_common.h"
+
+#include "openssl_wire.h"
 
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
@@ -37,7 +43,8 @@
 #include <limits.h>
 
 struct ossl_ctx {
-    int auth_level; /* the security level of a default TLS client context */
+    int auth_level;        /* the security level of a default TLS client context */
+    struct ossl_wire wire; /* the TLS client of wire mode */
 };
 
 static int ossl_init(void *vctx, const char *arg, char *err, size_t errcap)
@@ -53,10 +60,27 @@ static int ossl_init(void *vctx, const char *arg, char *err, size_t errcap)
         goto out;
     }
     ctx->auth_level = SSL_CTX_get_security_level(client);
+    if (ossl_wire_init(&ctx->wire, err, errcap))
+        goto out;
     rc = 0;
 out:
     SSL_CTX_free(client);
     return rc;
+}
+
+static void ossl_cleanup(void *vctx)
+{
+    struct ossl_ctx *ctx = vctx;
+    ossl_wire_cleanup(&ctx->wire);
+}
+
+/* Wire mode when the harness names a server, X509_verify_cert() otherwise. */
+static int ossl_verify(void *vctx, const struct cp_verify_input *in, struct cp_verify_result *out)
+{
+    struct ossl_ctx *ctx = vctx;
+    if (in->host)
+        return ossl_wire_verify(&ctx->wire, in, out);
+    return xst_verify(vctx, in, out);
 }
 
 static void ossl_version(void *vctx, char *buf, size_t cap)
@@ -107,26 +131,27 @@ static const struct cp_adapter ossl_adapter = {
     .abi = CP_ADAPTER_ABI,
     .name = "openssl",
     .library = "OpenSSL",
-    .caps = CP_CAP_INPROC | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE | CP_CAP_IP,
-    .settings =
-        "X509_verify_cert as libssl's client calls it: an X509_STORE with the case's roots; "
-        "X509_STORE_CTX_init with the leaf and the whole chain as sent (leaf included, "
-        "duplicates kept) as untrusted; X509_VERIFY_PARAM_set_auth_level = "
-        "SSL_CTX_get_security_level of a default TLS client SSL_CTX, read at init (2 on "
-        "Debian, whose OpenSSL is built with level 2; 1 upstream); "
-        "X509_STORE_CTX_set_default \"ssl_server\" (purpose X509_PURPOSE_SSL_SERVER, trust "
-        "X509_TRUST_SSL_SERVER); X509_VERIFY_PARAM_set_time = validation time "
-        "(X509_V_FLAG_USE_CHECK_TIME); X509_VERIFY_PARAM_set1_host = hostname with "
-        "X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, or X509_VERIFY_PARAM_set1_ip_asc when the "
-        "hostname is an IP literal; no other flag set or cleared (OpenSSL 3 defaults: "
-        "X509_V_FLAG_TRUSTED_FIRST on, X509_V_FLAG_PARTIAL_CHAIN off, depth 100); no "
-        "verify callback, CRLs or DANE; a certificate d2i_X509 refuses, or one with "
-        "trailing bytes, is a reject as in the TLS client",
+    .caps = CP_CAP_INPROC | CP_CAP_WIRE | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE |
+            CP_CAP_IP,
+    .settings = "in-process: X509_verify_cert as libssl's client calls it: an X509_STORE with the "
+                "case's roots; "
+                "X509_STORE_CTX_init with the leaf and the whole chain as sent (leaf included, "
+                "duplicates kept) as untrusted; X509_VERIFY_PARAM_set_auth_level = "
+                "SSL_CTX_get_security_level of a default TLS client SSL_CTX, read at init (2 on "
+                "Debian, whose OpenSSL is built with level 2; 1 upstream); "
+                "X509_STORE_CTX_set_default \"ssl_server\" (purpose X509_PURPOSE_SSL_SERVER, trust "
+                "X509_TRUST_SSL_SERVER); X509_VERIFY_PARAM_set_time = validation time "
+                "(X509_V_FLAG_USE_CHECK_TIME); X509_VERIFY_PARAM_set1_host = hostname with "
+                "X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, or X509_VERIFY_PARAM_set1_ip_asc when the "
+                "hostname is an IP literal; no other flag set or cleared (OpenSSL 3 defaults: "
+                "X509_V_FLAG_TRUSTED_FIRST on, X509_V_FLAG_PARTIAL_CHAIN off, depth 100); no "
+                "verify callback, CRLs or DANE; a certificate d2i_X509 refuses, or one with "
+                "trailing bytes, is a reject as in the TLS client; wire: " OSSL_WIRE_SETTINGS,
     .ctx_size = sizeof(struct ossl_ctx),
     .init = ossl_init,
     .version = ossl_version,
-    .verify = xst_verify,
-    .cleanup = cp_adapter_cleanup_none,
+    .verify = ossl_verify,
+    .cleanup = ossl_cleanup,
 };
 
 __attribute__((visibility("default"))) const struct cp_adapter *cp_adapter_entry(void);

@@ -14,9 +14,6 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_ADAPTER_OPENSSL
     ROW("openssl", "OpenSSL"),
 #endif
-#ifdef CP_HAVE_ADAPTER_OPENSSL_WIRE
-    ROW("openssl-wire", "OpenSSL"),
-#endif
 #ifdef CP_HAVE_ADAPTER_MBEDTLS
     ROW("mbedtls", "Mbed TLS"),
 #endif

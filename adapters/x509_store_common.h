@@ -16,6 +16,10 @@
  *                        defaults (OpenSSL's auth level; nothing for BoringSSL).
  * Its verify slot is then xst_verify(). Native codes are the library's: a verify error, or the
  * packed error of a certificate that did not parse.
+ *
+ * A file that only needs the trust store (openssl_wire.c, the openssl module's TLS client)
+ * defines XST_STORE_ONLY as well: it then gets xst_error_text(), xst_make_store() and
+ * xst_is_ip() alone, and defines neither function above.
  */
 #ifndef CP_X509_STORE_COMMON_H
 #define CP_X509_STORE_COMMON_H
@@ -34,9 +38,6 @@
 #include <limits.h>
 #include <string.h>
 
-static X509 *xst_parse_cert(const struct cp_der *d, int index, struct cp_verify_result *out);
-static void xst_client_params(const void *vctx, X509_VERIFY_PARAM *param);
-
 /* The library's text for the most recent error in the queue, which is then emptied. */
 static void xst_error_text(char *buf, size_t cap, unsigned long *code)
 {
@@ -48,36 +49,6 @@ static void xst_error_text(char *buf, size_t cap, unsigned long *code)
     else
         cp_copy_text(buf, cap, "no " XST_LIBRARY " error recorded");
     ERR_clear_error();
-}
-
-/* Parses the certificates the server sent into a new stack, leaf first. Returns 0, or -1 with
- * out filled. */
-static int xst_parse_chain(const struct cp_verify_input *in, STACK_OF(X509) * *chain,
-                           struct cp_verify_result *out)
-{
-    STACK_OF(X509) *sk = sk_X509_new_null();
-    X509 *x = NULL;
-    int rc = -1;
-    if (!sk) {
-        cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < in->nchain; i++) {
-        if (!(x = xst_parse_cert(&in->chain[i], i, out)))
-            goto out;
-        if (!sk_X509_push(sk, x)) {
-            cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
-            goto out;
-        }
-        x = NULL;
-    }
-    *chain = sk;
-    sk = NULL;
-    rc = 0;
-out:
-    X509_free(x);
-    sk_X509_pop_free(sk, X509_free);
-    return rc;
 }
 
 /* A store with the case's roots. Returns 0, or -1 with out filled: a root the library cannot
@@ -118,6 +89,41 @@ static int xst_is_ip(const char *name)
 {
     unsigned char addr[16];
     return inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1;
+}
+
+#ifndef XST_STORE_ONLY
+
+static X509 *xst_parse_cert(const struct cp_der *d, int index, struct cp_verify_result *out);
+static void xst_client_params(const void *vctx, X509_VERIFY_PARAM *param);
+
+/* Parses the certificates the server sent into a new stack, leaf first. Returns 0, or -1 with
+ * out filled. */
+static int xst_parse_chain(const struct cp_verify_input *in, STACK_OF(X509) * *chain,
+                           struct cp_verify_result *out)
+{
+    STACK_OF(X509) *sk = sk_X509_new_null();
+    X509 *x = NULL;
+    int rc = -1;
+    if (!sk) {
+        cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < in->nchain; i++) {
+        if (!(x = xst_parse_cert(&in->chain[i], i, out)))
+            goto out;
+        if (!sk_X509_push(sk, x)) {
+            cp_result(out, CP_VERIFY_ERROR, 0, "out of memory");
+            goto out;
+        }
+        x = NULL;
+    }
+    *chain = sk;
+    sk = NULL;
+    rc = 0;
+out:
+    X509_free(x);
+    sk_X509_pop_free(sk, X509_free);
+    return rc;
 }
 
 /* What the TLS client sets from its context, then from its SSL handle. The host name is matched
@@ -194,5 +200,7 @@ out:
     ERR_clear_error();
     return 0;
 }
+
+#endif /* XST_STORE_ONLY */
 
 #endif

@@ -231,6 +231,14 @@ static inline size_t cp_mbedtls_certificate_msg_len(const size_t *lens, int n)
     return total;
 }
 #define CP_MBEDTLS_CERTIFICATE_MSG_MAX ((size_t)MBEDTLS_SSL_OUT_CONTENT_LEN)
+
+/* What a TLS client returns when the server's certificate fails its own checks after the chain
+ * verified (key usage, extended key usage, EC curve): 3.0 renamed the code. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define CP_MBEDTLS_ERR_SSL_BAD_CERTIFICATE MBEDTLS_ERR_SSL_BAD_CERTIFICATE
+#else
+#define CP_MBEDTLS_ERR_SSL_BAD_CERTIFICATE MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE
+#endif
 #endif
 
 #endif
