@@ -29,6 +29,17 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_ADAPTER_BORINGSSL
     ROW("boringssl", "BoringSSL"),
 #endif
+    /* Verifiers in other languages, run by the exec module (adapters/exec/PROTOCOL.md). */
+#ifdef CP_HAVE_VERIFIER_GO
+    {"go", "Go crypto/x509", "exec", "@/exec/go/certpath-verify-go", NULL, NULL},
+#endif
+#ifdef CP_HAVE_VERIFIER_PYTHON
+    {"python", "Python ssl", "exec", "@/exec/python/certpath-verify-python", "/usr/bin/python3",
+     NULL},
+#endif
+#ifdef CP_HAVE_VERIFIER_NODE
+    {"node", "Node.js tls", "exec", "@/exec/node/certpath-verify-node", "/usr/bin/node", NULL},
+#endif
     /* Not runnable here; their users plug them in through the exec protocol (README). */
     {"libressl", "LibreSSL", NULL, NULL, NULL,
      "not runnable on this platform: Debian ships no LibreSSL (plug it in with exec:PROGRAM)"},

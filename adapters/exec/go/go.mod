@@ -1,0 +1,3 @@
+module certpath/verify-go
+
+go 1.19
