@@ -13,6 +13,9 @@ packages=(
   libnss3-dev      # the nss adapter
   libbotan-2-dev   # the botan adapter
   android-libboringssl-dev # the boringssl adapter (Debian's copy for Android tools)
+  libcurl4-openssl-dev # the curl adapter's headers (the module loads libcurl at run time)
+  libcurl4 libcurl3-gnutls libcurl3-nss # libcurl on OpenSSL, GnuTLS and NSS: curl-* rows
+  libwolfssl-dev   # the wolfssl adapter
   openssl          # tests: openssl verify on generated cases
   time             # bench/: wall time and peak memory
   python3-jsonschema # tests: results against their JSON Schema
