@@ -28,7 +28,7 @@
 
 /* One rule: every match field given must hold; the first rule that matches gives the cause. */
 struct rule {
-    const char *case_glob, *family, *feature, *outcome, *verdict, *mode, *reason;
+    const char *case_glob, *family, *feature, *outcome, *verdict, *passes, *mode, *reason;
     const char *cause, *link;
     int used;
 };
@@ -41,8 +41,8 @@ struct rules {
 
 static int rule_field(const char *path, const cJSON *o, int i, const char *key, const char **out)
 {
-    static const char *const known[] = {"case", "family", "feature", "outcome", "verdict",
-                                        "mode", "reason", "cause",   "link",    "note"};
+    static const char *const known[] = {"case",   "family", "feature", "outcome", "verdict", "mode",
+                                        "reason", "cause",  "link",    "note",    "passes"};
     bool ok = false;
     for (size_t k = 0; k < CP_ARRAY_LEN(known); k++)
         ok |= strcmp(known[k], key) == 0;
@@ -73,6 +73,7 @@ static int read_rule(const char *path, const cJSON *o, int i, struct rule *r)
                             : !strcmp(k, "outcome") ? &r->outcome
                             : !strcmp(k, "verdict") ? &r->verdict
                             : !strcmp(k, "mode")    ? &r->mode
+                            : !strcmp(k, "passes")  ? &r->passes
                             : !strcmp(k, "reason")  ? &r->reason
                             : !strcmp(k, "cause")   ? &r->cause
                             : !strcmp(k, "link")    ? &r->link
@@ -82,7 +83,8 @@ static int read_rule(const char *path, const cJSON *o, int i, struct rule *r)
     }
     if (!r->cause)
         return cp_error_set(CP_E_FORMAT, "%s: rule %d has no cause", path, i);
-    if (!r->case_glob && !r->family && !r->feature && !r->outcome && !r->verdict && !r->reason)
+    if (!r->case_glob && !r->family && !r->feature && !r->outcome && !r->verdict && !r->passes &&
+        !r->reason)
         return cp_error_set(CP_E_FORMAT,
                             "%s: rule %d matches nothing in particular (give case, "
                             "family, feature, outcome, verdict or reason)",
@@ -162,6 +164,13 @@ static bool has_verdict(const struct cp_results *r, const struct cp_result_case 
     return false;
 }
 
+/* Whether the case passes under the named profile (the profile choices a stack makes). */
+static bool passes(const struct cp_results *r, const struct cp_result_case *c, const char *profile)
+{
+    int p = cp_results_profile(r, profile);
+    return p >= 0 && c->verdict[p] == CP_V_PASS;
+}
+
 static bool rule_matches(const struct rule *u, const struct cp_results *r,
                          const struct cp_result_case *c)
 {
@@ -170,6 +179,7 @@ static bool rule_matches(const struct rule *u, const struct cp_results *r,
            (!u->feature || has_feature(r, c, u->feature)) &&
            (!u->outcome || strcmp(u->outcome, cp_outcome_kind_name(c->outcome)) == 0) &&
            (!u->verdict || has_verdict(r, c, u->verdict)) &&
+           (!u->passes || passes(r, c, u->passes)) &&
            (!u->mode || (r->mode && strcmp(u->mode, r->mode) == 0)) &&
            (!u->reason || (c->reason && strcasestr(c->reason, u->reason)));
 }
