@@ -13,6 +13,7 @@
 enum cp_run_mode {
     CP_RUN_INPROC = 0,
     CP_RUN_WIRE = 1,
+    CP_RUN_BOTH = 2, /* each mode the adapter has, then the cases where they disagree */
 };
 
 struct cp_run_opts {
@@ -24,9 +25,11 @@ struct cp_run_opts {
     double timeout;        /* seconds per case */
     const char *filter;    /* shell glob over case ids (NULL: every case) */
     const char *profile;   /* the profile the summary shows (default webpki) */
-    const char *output;    /* results file (default results/<stack>.json) */
-    bool resume;           /* continue from the journal */
-    bool progress;         /* a progress line (on a terminal) */
+    const char *output;    /* results file (default results/<stack>-<inproc|wire>.json) */
+    int shard_index;       /* --shard I/N: run slice I of N (shard_count 0: every case) */
+    int shard_count;
+    bool resume;   /* continue from the journal */
+    bool progress; /* a progress line (on a terminal) */
     volatile sig_atomic_t *stop;
     const char *baseline; /* FILE|DIR: compare each stack's results with it (cp_baseline.h) */
     int *regressions;     /* with baseline: the cases that regressed are added here */

@@ -51,6 +51,7 @@ static const char usage_text[] =
     "  run        run the suite against a stack (see `certpath help run`)\n"
     "  serve      the built-in TLS server on a suite's cases, for any TLS client\n"
     "  report     matrix, HTML, JUnit, Markdown or LimboResult from results files\n"
+    "  merge      join the results of a run's shards (run --shard I/N) into one file\n"
     "  explain    one case: its graph, anchors, sent order, expectations, reproduce lines\n"
     "  baseline   a stack's known results (expected/baselines/) from results files\n"
     "  gate       compare results files with their baselines: regressions exit 1\n"
@@ -80,21 +81,35 @@ static const char list_usage[] =
 static const char run_usage[] =
     "usage: certpath run --stack NAME [--suite DIR] [-j N] [--timeout S] [--filter GLOB]\n"
     "                    [--profile P] [-o FILE] [--resume] [--no-regenerate]\n"
-    "                    [--mode inproc|wire]\n"
+    "                    [--mode inproc|wire|both] [--shard I/N]\n"
     "  --stack NAME      a stack from `certpath stacks`, NAME:ARG, a module path, or all\n"
     "  --mode M          inproc (default): the library's verify call in the worker; wire: its\n"
-    "                    TLS client against the built-in server (see `certpath help serve`)\n"
+    "                    TLS client against the built-in server (see `certpath help serve`);\n"
+    "                    both: each mode the adapter has, then every case where the two\n"
+    "                    disagree (in both results files and the summary)\n"
+    "  --shard I/N       run slice I of N of the cases (both controls run in every shard);\n"
+    "                    `certpath merge` joins the N results files into one\n"
     "  --suite DIR       the suite (default: suite; generated when missing or a day old)\n"
     "  -j, --jobs N      worker processes (default: one per core)\n"
     "  --timeout S       seconds a case may take before it counts as a timeout (default 5)\n"
     "  --filter GLOB     only cases whose id matches (e.g. 'bettertls/*')\n"
     "  --profile P       the profile the summary shows: webpki (default) or rfc5280\n"
-    "  -o, --output F    results file (default: results/<stack>.json)\n"
+    "  -o, --output F    results file (default: results/<stack>-<inproc|wire>.json, with\n"
+    "                    --shard results/<stack>-<mode>.shard-I-of-N.json)\n"
     "  --resume          continue an interrupted run from its journal\n"
     "  --no-regenerate   use the suite however old it is\n"
     "  --baseline B      compare each stack with its baseline: B is a file, or a directory\n"
     "                    holding <stack>.json (e.g. expected/baselines); exit 1 when a case\n"
     "                    regressed (see docs/baselines.md)\n";
+
+static const char merge_usage[] =
+    "usage: certpath merge SHARD.json... -o OUT.json\n"
+    "  Joins the results files of every shard of one run (`certpath run --shard I/N`) into\n"
+    "  the results file one unsharded run writes (its timings aside): the cases in manifest\n"
+    "  order, verdicts, counts and feature support recomputed. The shards must come from one\n"
+    "  suite, stack, library version, mode and profile set, each be complete, and together\n"
+    "  cover every case exactly once (shards 1..N, none missing or repeated).\n"
+    "  -o, --output F   the merged results file\n";
 
 static const char explain_usage[] =
     "usage: certpath explain CASE [--suite DIR]\n"
@@ -306,6 +321,58 @@ static int parse_seconds(const char *s, double *out)
     return 0;
 }
 
+/* "I/N" with 1 <= I <= N <= 10000. */
+static int parse_shard(const char *s, int *index, int *count)
+{
+    char buf[32], *slash;
+    uint64_t i, n;
+    if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf) || !(slash = strchr(buf, '/')))
+        return -1;
+    *slash = '\0';
+    if (parse_u64(buf, &i) || parse_u64(slash + 1, &n) || i < 1 || i > n || n > 10000)
+        return -1;
+    *index = (int)i;
+    *count = (int)n;
+    return 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    struct cp_results r;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            fputs(merge_usage, stdout);
+            return 0;
+        default:
+            fputs(merge_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc)
+        return usage_error(merge_usage, "no shard results file given", "");
+    if (!out)
+        return usage_error(merge_usage, "-o OUT.json is required", "");
+    int rc = cp_results_merge((const char *const *)(argv + optind), argc - optind, &r);
+    if (!rc)
+        rc = cp_results_write_json(&r, out);
+    if (rc)
+        fprintf(stderr, "certpath merge: %s\n", cp_error_msg(rc));
+    else
+        printf("certpath merge: %d shards, %d cases of %s (%s mode) into %s\n", argc - optind,
+               r.ncases, r.stack, r.mode, out);
+    cp_results_free(&r);
+    return rc == CP_E_ARG ? EXIT_USAGE : rc ? EXIT_FAILURE : 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {{"stack", required_argument, NULL, 'S'},
@@ -320,6 +387,7 @@ static int cmd_run(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {"mode", required_argument, NULL, 'm'},
                                          {"baseline", required_argument, NULL, 'B'},
+                                         {"shard", required_argument, NULL, 'H'},
                                          {NULL, 0, NULL, 0}};
     struct cp_run_opts o;
     int c, regressions = 0;
@@ -364,8 +432,14 @@ static int cmd_run(int argc, char **argv)
                 o.mode = CP_RUN_INPROC;
             else if (strcmp(optarg, "wire") == 0)
                 o.mode = CP_RUN_WIRE;
+            else if (strcmp(optarg, "both") == 0)
+                o.mode = CP_RUN_BOTH;
             else
-                return usage_error(run_usage, "bad --mode (want inproc or wire)", optarg);
+                return usage_error(run_usage, "bad --mode (want inproc, wire or both)", optarg);
+            break;
+        case 'H':
+            if (parse_shard(optarg, &o.shard_index, &o.shard_count))
+                return usage_error(run_usage, "bad --shard (want I/N with 1 <= I <= N)", optarg);
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -633,6 +707,8 @@ static int cmd_help(int argc, char **argv)
         fputs(serve_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "report") == 0)
         fputs(report_usage, stdout);
+    else if (argc > 1 && strcmp(argv[1], "merge") == 0)
+        fputs(merge_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "explain") == 0)
         fputs(explain_usage, stdout);
     else if (argc > 1 && strcmp(argv[1], "baseline") == 0)
@@ -663,6 +739,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "baseline") == 0)
         return cmd_baseline(argc - 1, argv + 1);
     if (strcmp(cmd, "gate") == 0)

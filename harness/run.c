@@ -143,6 +143,7 @@ struct stack_run {
     const struct cp_run_opts *o;
     const struct cp_suite *s;
     struct cp_server *srv; /* wire mode: the built-in server; NULL in-process */
+    int *pos;              /* each case's place in the run's selection, or -1 */
     struct cp_results r;
     struct cp_journal *journal;
     int journal_rc;
@@ -201,7 +202,59 @@ static void mark_broken(struct stack_run *st, const char *id, const char *want)
     }
 }
 
-/* Runs the controls, then every other case that passes the filter. */
+/* Whether case i is this run's: selected (a control, or passing the filter) and, with --shard,
+ * in this shard's slice. */
+static bool in_shard(const struct stack_run *st, int i)
+{
+    int p = st->pos[i], n = st->o->shard_count;
+    return p >= 0 && (n <= 0 || p % n == st->o->shard_index - 1);
+}
+
+/* Every shard runs both controls (a broken adapter is found in each), but a control belongs to
+ * one shard's results only, so that merged shards list it once. */
+static void drop_other_controls(struct stack_run *st)
+{
+    const char *controls[] = {CP_CONTROL_ACCEPT, CP_CONTROL_REJECT};
+    for (size_t k = 0; k < CP_ARRAY_LEN(controls); k++) {
+        int i = cp_suite_find(st->s, controls[k]);
+        if (i >= 0 && !in_shard(st, i)) {
+            struct cp_result_case *c = &st->r.cases[i];
+            free(c->reason);
+            c->reason = NULL;
+            c->outcome = CP_OUT_NONE;
+            c->code = c->usec = 0;
+        }
+    }
+}
+
+/* The run's selection: the controls and the cases the filter passes, in manifest order, each
+ * numbered; with --shard, the shard's record (how many the whole run selects, and a digest of
+ * their ids) and the number of cases this shard runs. */
+static int plan_selection(struct stack_run *st)
+{
+    const struct cp_suite *s = st->s;
+    const struct cp_run_opts *o = st->o;
+    int n = 0;
+    uint64_t h = CP_SHARD_HASH_INIT;
+    if (!(st->pos = malloc((size_t)(s->ncases ? s->ncases : 1) * sizeof(int))))
+        return cp_error_set(CP_E_NOMEM, "out of memory planning %d cases", s->ncases);
+    for (int i = 0; i < s->ncases; i++) {
+        const char *id = s->cases[i].id;
+        bool control = strcmp(id, CP_CONTROL_ACCEPT) == 0 || strcmp(id, CP_CONTROL_REJECT) == 0;
+        st->pos[i] = control || !o->filter || !fnmatch(o->filter, id, 0) ? n++ : -1;
+        if (st->pos[i] >= 0)
+            h = cp_shard_hash(h, id);
+    }
+    st->total = 0;
+    for (int i = 0; i < s->ncases; i++)
+        st->total += in_shard(st, i);
+    if (o->shard_count > 0)
+        st->r.shard = (struct cp_shard){
+            .index = o->shard_index, .count = o->shard_count, .total = n, .selection = h};
+    return 0;
+}
+
+/* Runs the controls, then every other case of this run (the filter's, the shard's). */
 static int run_cases(struct stack_run *st, struct cp_pool *pool)
 {
     const struct cp_suite *s = st->s;
@@ -220,10 +273,11 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
     mark_broken(st, CP_CONTROL_REJECT, "reject");
     if (st->r.broken)
         goto out;
+    drop_other_controls(st);
     n = 0;
     for (int i = 0; i < s->ncases; i++) {
         struct cp_result_case *c = &st->r.cases[i];
-        if (c->outcome != CP_OUT_NONE || (st->o->filter && fnmatch(st->o->filter, c->id, 0)))
+        if (c->outcome != CP_OUT_NONE || !in_shard(st, i))
             continue;
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
         /* Over the wire, a list longer than the server can send is not the stack's failure. */
@@ -260,16 +314,22 @@ static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
     return rc;
 }
 
-static int output_paths(const struct cp_run_opts *o, const char *name, char *out, size_t cap,
-                        char *journal, size_t jcap)
+/* results/<stack>-<inproc|wire>[.shard-I-of-N].json unless -o names the file; the journal
+ * beside it. */
+static int output_paths(const struct cp_run_opts *o, const char *name, enum cp_run_mode mode,
+                        char *out, size_t cap, char *journal, size_t jcap)
 {
     int rc;
+    char shard[48] = "";
+    if (o->shard_count > 0)
+        snprintf(shard, sizeof(shard), ".shard-%d-of-%d", o->shard_index, o->shard_count);
     if (o->output)
         snprintf(out, cap, "%s", o->output);
     else if ((rc = cp_fs_mkdirs("results")))
         return rc;
     else
-        snprintf(out, cap, "results/%s.json", name);
+        snprintf(out, cap, "results/%s-%s%s.json", name, mode == CP_RUN_WIRE ? "wire" : "inproc",
+                 shard);
     size_t len = strlen(out);
     if (len > 5 && strcmp(out + len - 5, ".json") == 0)
         len -= 5;
@@ -280,15 +340,15 @@ static int output_paths(const struct cp_run_opts *o, const char *name, char *out
 
 /* Whether the adapter can run in the chosen mode: an in-process adapter has no TLS client to
  * connect with, a wire client has no verify call. Returns 0 or CP_E_ARG. */
-static int check_mode(const struct cp_run_opts *o, const struct cp_pool *pool, const char *name)
+static int check_mode(enum cp_run_mode mode, const struct cp_pool *pool, const char *name)
 {
-    if (o->mode == CP_RUN_WIRE && !(pool->hello.caps & CP_CAP_WIRE))
+    if (mode == CP_RUN_WIRE && !(pool->hello.caps & CP_CAP_WIRE))
         return cp_error_set(CP_E_ARG,
                             "%s has no TLS client for wire mode (it lacks the wire "
                             "capability; see `certpath stacks`); run it without "
                             "--mode wire",
                             name);
-    if (o->mode == CP_RUN_INPROC && !(pool->hello.caps & CP_CAP_INPROC))
+    if (mode == CP_RUN_INPROC && !(pool->hello.caps & CP_CAP_INPROC))
         return cp_error_set(CP_E_ARG,
                             "%s is a wire client only (it lacks the in-process "
                             "capability); run it with --mode wire",
@@ -312,10 +372,24 @@ static int set_stack_info(struct cp_results *r, const char *name, const struct c
 
 /* With all set (--stack all), a stack that cannot run in the chosen mode is passed over with a
  * note rather than failing the run. */
-static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, bool all)
+/* One run of one stack in one mode. With keep, the results written are handed over to it (for
+ * --mode both to compare) instead of freed. */
+struct mode_run {
+    enum cp_run_mode mode;
+    bool ran; /* r holds the results written to out */
+    struct cp_results r;
+    char out[PATH_MAX];
+};
+
+static const char *mode_word(enum cp_run_mode mode)
 {
-    struct stack_run st = {.o = o, .s = s, .srv = srv};
+    return mode == CP_RUN_WIRE ? "wire" : "in-process";
+}
+
+static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
+                     struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep)
+{
+    struct stack_run st = {.o = o, .s = s, .srv = mode == CP_RUN_WIRE ? srv : NULL};
     struct cp_pool pool;
     struct cp_stack_spec sp;
     char out[PATH_MAX], journal[PATH_MAX];
@@ -325,27 +399,30 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     if ((rc = cp_stack_resolve(spec, &sp)))
         goto out;
     snprintf(st.name, sizeof(st.name), "%s", sp.name);
-    if ((rc = output_paths(o, st.name, out, sizeof(out), journal, sizeof(journal))) ||
-        (rc = layout(s, &st.r)) ||
+    if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
+        (rc = layout(s, &st.r)) || (rc = plan_selection(&st)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
         goto out;
-    if ((rc = check_mode(o, &pool, st.name))) {
-        if (all) {
+    if ((rc = check_mode(mode, &pool, st.name))) {
+        if (o->mode == CP_RUN_BOTH) {
+            fprintf(stderr, "certpath run: %s: %s mode passed over: the adapter lacks it\n",
+                    st.name, mode_word(mode));
+            rc = 0;
+        } else if (all) {
             fprintf(stderr, "certpath run: %s: passed over: %s\n", st.name, cp_error_msg(rc));
             rc = 0;
         }
         goto out;
     }
-    if (srv) {
+    if (st.srv) {
         snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv));
         pool.wire_port = cp_server_port(srv);
     }
-    if ((rc = set_stack_info(&st.r, st.name, &pool, o->mode)) ||
+    if ((rc = set_stack_info(&st.r, st.name, &pool, mode)) ||
         (rc = cp_journal_open(journal, &st.r, o->resume, &resumed, &st.journal)))
         goto out;
     if (resumed)
         fprintf(stderr, "certpath run: %s: resuming; %d cases already done\n", st.name, resumed);
-    st.total = s->ncases;
     st.done = resumed;
     st.started_ms = cp_now_ms();
     rc = run_cases(&st, &pool);
@@ -356,6 +433,10 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     /* Whatever happened, what finished is written. */
     if ((wrc = cp_results_write_json(&st.r, out)) && !rc)
         rc = wrc;
+    if (!wrc && keep) {
+        keep->ran = true;
+        snprintf(keep->out, sizeof(keep->out), "%s", out);
+    }
     int p = cp_results_profile(&st.r, o->profile);
     cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
     printf("  results: %s\n", out);
@@ -367,7 +448,44 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
 out:
     cp_pool_stop(&pool);
     cp_journal_close(st.journal);
+    free(st.pos);
+    if (keep && keep->ran) {
+        keep->r = st.r; /* handed over whole: nothing left to free here */
+        cp_results_init(&st.r);
+    }
     cp_results_free(&st.r);
+    return rc;
+}
+
+/* How many disagreements the summary shows; the results files hold them all. */
+#define CP_DISAGREEMENTS_SHOWN 20
+
+/* --mode both: each mode the adapter has (the other one is passed over with a note), then the
+ * cases where the two disagree, written into both results files and summarised. */
+static int run_modes(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
+                     struct cp_server *srv, bool all)
+{
+    if (o->mode != CP_RUN_BOTH)
+        return run_stack(o, s, spec, srv, o->mode, all, NULL);
+    struct mode_run m[2] = {{.mode = CP_RUN_INPROC}, {.mode = CP_RUN_WIRE}};
+    int rc = 0, one;
+    for (int k = 0; k < 2 && !(o->stop && *o->stop); k++) {
+        cp_results_init(&m[k].r);
+        one = run_stack(o, s, spec, srv, m[k].mode, all, &m[k]);
+        rc = rc ? rc : one;
+        if (one && !m[k].ran) /* the stack could not even start: the other mode would not */
+            break;
+    }
+    if (m[0].ran && m[1].ran) {
+        if ((one = cp_results_compare_modes(&m[0].r, &m[1].r)) ||
+            (one = cp_results_write_json(&m[0].r, m[0].out)) ||
+            (one = cp_results_write_json(&m[1].r, m[1].out)))
+            rc = rc ? rc : one;
+        else
+            cp_results_print_disagreements(&m[0].r, CP_DISAGREEMENTS_SHOWN, m[0].out, stdout);
+    }
+    cp_results_free(&m[0].r);
+    cp_results_free(&m[1].r);
     return rc;
 }
 
@@ -401,7 +519,7 @@ static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struc
                 fprintf(stderr, "certpath run: %s: passed over: %s\n", e->name, why);
             continue;
         }
-        int one = run_stack(o, s, e->name, srv, true);
+        int one = run_modes(o, s, e->name, srv, true);
         if (one) {
             fprintf(stderr, "certpath run: %s: %s\n", e->name, cp_error_msg(one));
             first = first ? first : one;
@@ -440,14 +558,21 @@ int cp_run(const struct cp_run_opts *o)
                             "-o names one results file; --stack %s writes one per "
                             "stack into results/",
                             o->stack);
+    if (o->mode == CP_RUN_BOTH && o->output)
+        return cp_error_set(CP_E_ARG, "-o names one results file; --mode both writes two, "
+                                      "results/<stack>-inproc.json and results/<stack>-wire.json");
+    if (o->shard_count < 0 ||
+        (o->shard_count > 0 && (o->shard_index < 1 || o->shard_index > o->shard_count)))
+        return cp_error_set(CP_E_ARG, "bad shard %d/%d (want I/N with 1 <= I <= N)", o->shard_index,
+                            o->shard_count);
     if ((rc = ensure_suite(o, &s)))
         return rc;
-    if (o->mode == CP_RUN_WIRE && (rc = start_server(&s, &srv)))
+    if (o->mode != CP_RUN_INPROC && (rc = start_server(&s, &srv)))
         goto out;
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))
         rc = run_rows(o, &s, srv);
     else
-        rc = run_stack(o, &s, o->stack, srv, false);
+        rc = run_modes(o, &s, o->stack, srv, false);
 out:
     cp_server_stop(srv, NULL);
     cp_suite_free(&s);

@@ -61,7 +61,7 @@ struct cp_result_case {
     bool expect_accept[CP_RESULTS_MAX_PROFILES];
     enum cp_outcome_kind outcome;
     long code;
-    char *reason;  /* the library's text, or the harness's for timeout/crash/skip */
+    char *reason; /* the library's text, or the harness's for timeout/crash/skip */
     long usec;
     enum cp_verdict verdict[CP_RESULTS_MAX_PROFILES];
 };
@@ -108,8 +108,8 @@ struct cp_results {
     char *stack, *library, *library_version, *mode, *settings;
     unsigned caps;
     /* the run */
-    bool complete;  /* every case ran (false after Ctrl-C or a harness failure) */
-    bool broken;    /* a control failed: results are not scored */
+    bool complete; /* every case ran (false after Ctrl-C or a harness failure) */
+    bool broken;   /* a control failed: results are not scored */
     char *broken_reason;
     double seconds;
     struct cp_result_case *cases;
@@ -223,9 +223,9 @@ struct cp_report_opts {
     int nfiles;
     bool matrix; /* the text matrix on out (the default when nothing else is asked) */
     const char *html, *junit, *markdown, *limbo; /* output paths, or NULL */
-    const char *baseline; /* FILE|DIR: the Markdown also gets the gate (cp_baseline.h) */
-    const char *profile;                         /* default "webpki" */
-    const char *suite_dir;                       /* for the HTML graphs; default "suite" */
+    const char *baseline;  /* FILE|DIR: the Markdown also gets the gate (cp_baseline.h) */
+    const char *profile;   /* default "webpki" */
+    const char *suite_dir; /* for the HTML graphs; default "suite" */
     FILE *out, *err;
 };
 

@@ -50,6 +50,8 @@ static cJSON *case_json(const struct cp_results *r, const struct cp_result_case 
             cJSON_AddStringToObject(ex, r->profiles[p], c->expect_accept[p] ? "accept" : "reject"));
         CHECK(cJSON_AddStringToObject(v, r->profiles[p], cp_verdict_name(c->verdict[p])));
     }
+    if (c->probe)
+        CHECK(cJSON_AddBoolToObject(o, "probe", true));
     CHECK(cJSON_AddStringToObject(o, "outcome", cp_outcome_kind_name(c->outcome)));
     CHECK(cJSON_AddNumberToObject(o, "code", (double)c->code));
     CHECK(cJSON_AddStringToObject(o, "reason", or_empty(c->reason)));
@@ -112,6 +114,55 @@ nomem:
     return NULL;
 }
 
+static cJSON *shard_json(const struct cp_shard *sh)
+{
+    char digest[24];
+    cJSON *o = cJSON_CreateObject();
+    CHECK(o);
+    snprintf(digest, sizeof(digest), "%016llx", (unsigned long long)sh->selection);
+    CHECK(cJSON_AddNumberToObject(o, "index", sh->index));
+    CHECK(cJSON_AddNumberToObject(o, "count", sh->count));
+    CHECK(cJSON_AddNumberToObject(o, "total", sh->total));
+    CHECK(cJSON_AddStringToObject(o, "selection", digest));
+    return o;
+nomem:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+static cJSON *disagreement_json(const struct cp_results *r, const struct cp_disagreement *d)
+{
+    cJSON *o = cJSON_CreateObject();
+    CHECK(o);
+    CHECK(cJSON_AddStringToObject(o, "id", d->id));
+    CHECK(cJSON_AddStringToObject(o, "outcome", cp_outcome_kind_name(d->outcome)));
+    CHECK(cJSON_AddStringToObject(o, "reason", or_empty(d->reason)));
+    CHECK(cJSON_AddStringToObject(o, "other_mode", or_empty(r->other_mode)));
+    CHECK(cJSON_AddStringToObject(o, "other_outcome", cp_outcome_kind_name(d->other_outcome)));
+    CHECK(cJSON_AddStringToObject(o, "other_reason", or_empty(d->other_reason)));
+    return o;
+nomem:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* The optional parts: the shard a run covered, and the other mode's disagreements. */
+static int add_extras(cJSON *o, const struct cp_results *r)
+{
+    cJSON *a;
+    if (r->shard.count > 0 && !cJSON_AddItemToObject(o, "shard", shard_json(&r->shard)))
+        return -1;
+    if (!r->compared)
+        return 0;
+    if (!(a = cJSON_AddArrayToObject(o, "disagreements")))
+        return -1;
+    for (int i = 0; i < r->ndisagreements; i++) {
+        if (!cJSON_AddItemToArray(a, disagreement_json(r, &r->disagreements[i])))
+            return -1;
+    }
+    return 0;
+}
+
 static cJSON *results_json(const struct cp_results *r)
 {
     cJSON *o = cJSON_CreateObject(), *suite, *stack, *cases;
@@ -138,6 +189,7 @@ static cJSON *results_json(const struct cp_results *r)
     if (r->broken)
         CHECK(cJSON_AddStringToObject(o, "broken_reason", or_empty(r->broken_reason)));
     CHECK(cJSON_AddNumberToObject(o, "seconds", r->seconds));
+    CHECK(add_extras(o, r) == 0);
     CHECK(cJSON_AddItemToObject(o, "summary", summary_json(r)));
     CHECK(cases = cJSON_AddArrayToObject(o, "cases"));
     for (int i = 0; i < r->ncases; i++) {

@@ -288,6 +288,11 @@ static int read_case(const char *path, const cJSON *o, int i, struct cp_results 
             return k;
         c->features |= UINT64_C(1) << k;
     }
+    /* Files before the probe flag was written have none: every case reads as no probe. */
+    const cJSON *probe = cJSON_GetObjectItemCaseSensitive(o, "probe");
+    if (probe && !cJSON_IsBool(probe))
+        return bad(path, "case %.160s: probe is not true or false", c->id);
+    c->probe = cJSON_IsTrue(probe);
     const cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "outcome");
     int k = cJSON_IsString(out) ? cp_outcome_kind_lookup(out->valuestring) : -1;
     if (k < 0 || k == CP_OUT_NONE)
@@ -427,6 +432,93 @@ static int read_run(const char *path, const cJSON *root, struct cp_results *r)
     return 0;
 }
 
+static int read_shard(const char *path, const cJSON *root, struct cp_results *r)
+{
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(root, "shard"), *sel;
+    double index, count, total;
+    int rc;
+    char *end;
+    if (!sh)
+        return 0;
+    if (!cJSON_IsObject(sh))
+        return bad(path, "shard is not an object");
+    if ((rc = take_number(path, sh, "index", "shard.", 1, 1e6, &index)) ||
+        (rc = take_number(path, sh, "count", "shard.", 1, 1e6, &count)) ||
+        (rc = take_number(path, sh, "total", "shard.", 0, 1e9, &total)))
+        return rc;
+    if (index > count || index != (int)index || count != (int)count || total != (int)total)
+        return bad(path, "shard %g/%g is not I/N with 1 <= I <= N", index, count);
+    sel = cJSON_GetObjectItemCaseSensitive(sh, "selection");
+    if (!cJSON_IsString(sel) || strlen(sel->valuestring) != 16)
+        return bad(path, "shard.selection is not 16 hex digits");
+    r->shard.selection = strtoull(sel->valuestring, &end, 16);
+    if (*end)
+        return bad(path, "shard.selection is not 16 hex digits");
+    r->shard.index = (int)index;
+    r->shard.count = (int)count;
+    r->shard.total = (int)total;
+    return 0;
+}
+
+static int outcome_of(const char *path, const cJSON *o, const char *key, int i,
+                      enum cp_outcome_kind *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    int k = cJSON_IsString(v) ? cp_outcome_kind_lookup(v->valuestring) : -1;
+    if (k <= CP_OUT_NONE || k == CP_OUT_SKIP)
+        return bad(path, "disagreements[%d].%s is not accept, reject, error, timeout or crash", i,
+                   key);
+    *out = (enum cp_outcome_kind)k;
+    return 0;
+}
+
+static int read_disagreement(const char *path, const cJSON *o, int i, struct cp_results *r)
+{
+    struct cp_disagreement *d = &r->disagreements[r->ndisagreements++];
+    char where[48];
+    char *mode = NULL;
+    int rc;
+    snprintf(where, sizeof(where), "disagreements[%d].", i);
+    if (!cJSON_IsObject(o))
+        return bad(path, "disagreements[%d] is not an object", i);
+    if ((rc = take_string(path, o, "id", where, &d->id)) ||
+        (rc = take_string(path, o, "reason", where, &d->reason)) ||
+        (rc = take_string(path, o, "other_reason", where, &d->other_reason)) ||
+        (rc = outcome_of(path, o, "outcome", i, &d->outcome)) ||
+        (rc = outcome_of(path, o, "other_outcome", i, &d->other_outcome)) ||
+        (rc = take_string(path, o, "other_mode", where, &mode)))
+        return rc;
+    /* One file compares with one other mode. */
+    if (!r->other_mode)
+        r->other_mode = mode;
+    else if (strcmp(r->other_mode, mode) != 0)
+        rc = bad(path, "disagreements name two other modes, %.32s and %.32s", r->other_mode, mode);
+    if (r->other_mode != mode)
+        free(mode);
+    return rc;
+}
+
+/* Files written before --mode both have no disagreements: not compared. */
+static int read_disagreements(const char *path, const cJSON *root, struct cp_results *r)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "disagreements"), *o;
+    int rc, i = 0, n;
+    if (!a)
+        return 0;
+    if (!cJSON_IsArray(a))
+        return bad(path, "disagreements is not an array");
+    r->compared = true;
+    n = cJSON_GetArraySize(a);
+    if (n > 0 && !(r->disagreements = calloc((size_t)n, sizeof(*r->disagreements))))
+        return nomem(path);
+    cJSON_ArrayForEach(o, a)
+    {
+        if ((rc = read_disagreement(path, o, i++, r)))
+            return rc;
+    }
+    return 0;
+}
+
 int cp_results_read_json(const char *path, struct cp_results *r)
 {
     int rc;
@@ -450,7 +542,8 @@ int cp_results_read_json(const char *path, struct cp_results *r)
     }
     if ((rc = check_format(path, root)) || (rc = read_suite(path, root, r)) ||
         (rc = read_stack(path, root, r)) || (rc = read_run(path, root, r)) ||
-        (rc = summary_features(path, root, r)) || (rc = read_cases(path, root, r)))
+        (rc = summary_features(path, root, r)) || (rc = read_cases(path, root, r)) ||
+        (rc = read_shard(path, root, r)) || (rc = read_disagreements(path, root, r)))
         goto out;
     read_summary(root, r);
     memset(r->counts, 0, sizeof(r->counts));

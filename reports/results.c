@@ -1,4 +1,5 @@
 /* results.c - scoring a run: verdicts per profile, counts, and feature support. */
+#include "cp_common.h"
 #include "cp_results.h"
 
 #include <stdlib.h>
@@ -20,6 +21,21 @@ void cp_results_init(struct cp_results *r)
     memset(r, 0, sizeof(*r));
 }
 
+static void clear_disagreements(struct cp_results *r)
+{
+    for (int i = 0; i < r->ndisagreements; i++) {
+        free(r->disagreements[i].id);
+        free(r->disagreements[i].reason);
+        free(r->disagreements[i].other_reason);
+    }
+    free(r->disagreements);
+    free(r->other_mode);
+    r->disagreements = NULL;
+    r->other_mode = NULL;
+    r->ndisagreements = 0;
+    r->compared = false;
+}
+
 void cp_results_free(struct cp_results *r)
 {
     if (!r)
@@ -39,6 +55,7 @@ void cp_results_free(struct cp_results *r)
         free(r->cases[i].reason);
     }
     free(r->cases);
+    clear_disagreements(r);
     memset(r, 0, sizeof(*r));
 }
 
@@ -189,4 +206,87 @@ void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
             "%d error, %d timeout, %d crash (of %d) in %.1f s\n",
             n[CP_V_PASS], n[CP_V_WRONG_ACCEPT], n[CP_V_WRONG_REJECT], n[CP_V_SKIP], errors,
             timeouts, crashes, r->ncases, r->seconds);
+}
+
+/* ---- --mode both ---- */
+
+static bool comparable(enum cp_outcome_kind o)
+{
+    return o != CP_OUT_NONE && o != CP_OUT_SKIP;
+}
+
+static int add_disagreement(struct cp_results *r, const struct cp_result_case *mine,
+                            const struct cp_result_case *theirs)
+{
+    struct cp_disagreement *d = &r->disagreements[r->ndisagreements];
+    d->id = strdup(mine->id);
+    d->reason = strdup(mine->reason ? mine->reason : "");
+    d->other_reason = strdup(theirs->reason ? theirs->reason : "");
+    d->outcome = mine->outcome;
+    d->other_outcome = theirs->outcome;
+    r->ndisagreements++;
+    if (!d->id || !d->reason || !d->other_reason)
+        return cp_error_set(CP_E_NOMEM, "out of memory comparing modes");
+    return 0;
+}
+
+static int start_comparison(struct cp_results *r, const char *other_mode, int n)
+{
+    clear_disagreements(r);
+    r->compared = true;
+    if (!(r->other_mode = strdup(other_mode ? other_mode : "")) ||
+        (n > 0 && !(r->disagreements = calloc((size_t)n, sizeof(*r->disagreements)))))
+        return cp_error_set(CP_E_NOMEM, "out of memory comparing modes");
+    return 0;
+}
+
+int cp_results_compare_modes(struct cp_results *a, struct cp_results *b)
+{
+    /* Both runs lay the same suite out, case i in both; the ids are checked all the same. */
+    int n = a->ncases < b->ncases ? a->ncases : b->ncases, rc;
+    if ((rc = start_comparison(a, b->mode, n)) || (rc = start_comparison(b, a->mode, n)))
+        return rc;
+    for (int i = 0; i < n; i++) {
+        const struct cp_result_case *x = &a->cases[i], *y = &b->cases[i];
+        if (strcmp(x->id, y->id) != 0 || !comparable(x->outcome) || !comparable(y->outcome) ||
+            x->outcome == y->outcome)
+            continue;
+        if ((rc = add_disagreement(a, x, y)) || (rc = add_disagreement(b, y, x)))
+            return rc;
+    }
+    return 0;
+}
+
+void cp_results_print_disagreements(const struct cp_results *r, int max, const char *path,
+                                    FILE *out)
+{
+    if (!r->compared)
+        return;
+    /* In-process first, whichever mode r is. */
+    bool wire = r->mode && strcmp(r->mode, "wire") == 0;
+    fprintf(out, "\n%s (%s): %d case%s where in-process and wire disagree\n", r->stack,
+            r->library_version ? r->library_version : "", r->ndisagreements,
+            r->ndisagreements == 1 ? "" : "s");
+    for (int i = 0; i < r->ndisagreements && i < max; i++) {
+        const struct cp_disagreement *d = &r->disagreements[i];
+        enum cp_outcome_kind in = wire ? d->other_outcome : d->outcome;
+        enum cp_outcome_kind on = wire ? d->outcome : d->other_outcome;
+        const char *inr = wire ? d->other_reason : d->reason;
+        const char *onr = wire ? d->reason : d->other_reason;
+        fprintf(out, "  %s\n    in-process: %s (%.120s)\n    wire:       %s (%.120s)\n", d->id,
+                cp_outcome_kind_name(in), inr, cp_outcome_kind_name(on), onr);
+    }
+    if (r->ndisagreements > max)
+        fprintf(out, "  ... and %d more: all of them are in %s\n", r->ndisagreements - max,
+                path ? path : "the results files");
+}
+
+uint64_t cp_shard_hash(uint64_t h, const char *id)
+{
+    const unsigned char *p = (const unsigned char *)id;
+    do {
+        h ^= *p;
+        h *= UINT64_C(0x100000001b3);
+    } while (*p++);
+    return h;
 }
