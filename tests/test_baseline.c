@@ -1,0 +1,317 @@
+/*
+ * test_baseline.c - baselines and the regression gate as CI uses them: a baseline made from a
+ * real OpenSSL run of a real generated suite; results files edited the way a changed library
+ * would change them (one case regressed, one improved, one new case) checked through
+ * `certpath gate`; a corrupt or missing baseline named in a clear error; and the gate inside a
+ * real `certpath run --baseline` and in the Markdown report.
+ */
+#include "cp_fs.h"
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FILTER "'bettertls/two-roots/*'"
+
+static char tmpdir[256];
+
+static int run(const char *args, char **out)
+{
+    char cmd[4096], log[300];
+    snprintf(log, sizeof(log), "%s/out.txt", tmpdir);
+    snprintf(cmd, sizeof(cmd), "cd %s && %s %s >%s 2>&1", tmpdir, CP_CERTPATH_BIN, args, log);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "certpath %s did not exit normally", args);
+    cr_assert_eq(cp_fs_read(log, 1u << 26, out, NULL), 0);
+    return WEXITSTATUS(st);
+}
+
+static cJSON *load(const char *name)
+{
+    char path[512], *text = NULL;
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0, "cannot read %s", path);
+    cJSON *root = cJSON_Parse(text);
+    cr_assert_not_null(root, "%s is not JSON", path);
+    free(text);
+    return root;
+}
+
+static void save(const char *name, const cJSON *root)
+{
+    char path[512], *text = cJSON_Print(root);
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    cr_assert_not_null(text);
+    cr_assert_eq(cp_fs_write(path, text, strlen(text)), 0);
+    free(text);
+}
+
+static bool module_built(const char *name)
+{
+    char path[1024], *slash;
+    snprintf(path, sizeof(path), "%s", CP_CERTPATH_BIN);
+    if (!(slash = strrchr(path, '/')))
+        return false;
+    snprintf(slash, sizeof(path) - (size_t)(slash - path), "/adapters/certpath-adapter-%s.so",
+             name);
+    return access(path, R_OK) == 0;
+}
+
+/* A real suite, a real OpenSSL run of the two-roots cases, and its baseline. */
+static void setup(void)
+{
+    char *out = NULL;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-baseline.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    if (!module_built("openssl"))
+        cr_skip_test("the openssl adapter is not built here");
+    int rc = run("generate --family controls --family bettertls --time 2026-01-01T00:00:00Z "
+                 "-j 2 -o suite",
+                 &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    rc = run("run --stack openssl --suite suite --no-regenerate -j 2 --filter " FILTER
+             " -o openssl.json",
+             &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    rc = run("baseline openssl.json -o base.json --reasons " CP_SOURCE_DIR
+             "/expected/baselines/reasons.json",
+             &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "openssl (in-process):") != NULL, "%s", out);
+    free(out);
+}
+
+static void teardown(void)
+{
+    cp_fs_rmtree(tmpdir);
+}
+
+TestSuite(baseline, .init = setup, .fini = teardown);
+
+static cJSON *results_case(cJSON *results, const char *verdict, const char *outcome)
+{
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(results, "cases"))
+    {
+        const char *v =
+            cJSON_GetObjectItem(cJSON_GetObjectItem(c, "verdict"), "webpki")->valuestring;
+        const char *o = cJSON_GetObjectItem(c, "outcome")->valuestring;
+        const char *id = cJSON_GetObjectItem(c, "id")->valuestring;
+        if (strcmp(v, verdict) == 0 && strcmp(o, outcome) == 0 && strncmp(id, "controls/", 9))
+            return c;
+    }
+    return NULL;
+}
+
+/* Sets a case's outcome and the verdicts that follow from it, as a run would have written. */
+static void set_outcome(cJSON *c, const char *outcome)
+{
+    cJSON *ex = cJSON_GetObjectItem(c, "expected"), *vd = cJSON_GetObjectItem(c, "verdict"), *e;
+    cJSON_ReplaceItemInObject(c, "outcome", cJSON_CreateString(outcome));
+    cJSON_ArrayForEach(e, ex)
+    {
+        bool accept = strcmp(e->valuestring, "accept") == 0;
+        const char *v = strcmp(outcome, "accept") == 0   ? (accept ? "pass" : "wrongly-accepted")
+                        : strcmp(outcome, "reject") == 0 ? (accept ? "wrongly-rejected" : "pass")
+                                                         : "error";
+        cJSON_ReplaceItemInObject(vd, e->string, cJSON_CreateString(v));
+    }
+}
+
+static int occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+Test(baseline, records_every_case_and_a_cause_for_every_divergence)
+{
+    cJSON *b = load("base.json"), *r = load("openssl.json"), *d;
+    cr_expect_str_eq(cJSON_GetObjectItem(b, "format")->valuestring, "certpath-baseline");
+    cr_expect_str_eq(cJSON_GetObjectItem(b, "stack")->valuestring, "openssl");
+    const cJSON *sec = cJSON_GetObjectItem(cJSON_GetObjectItem(b, "modes"), "in-process");
+    cr_assert_not_null(sec);
+    int ncases = cJSON_GetArraySize(cJSON_GetObjectItem(r, "cases"));
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(sec, "outcomes")), ncases);
+    int diverging = 0;
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "cases"))
+    {
+        const cJSON *v = cJSON_GetObjectItem(c, "verdict");
+        diverging += strcmp(cJSON_GetObjectItem(v, "webpki")->valuestring, "pass") ||
+                     strcmp(cJSON_GetObjectItem(v, "rfc5280")->valuestring, "pass");
+    }
+    cr_expect_gt(diverging, 0, "OpenSSL fails some two-roots cases (no backtracking)");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(sec, "divergences")), diverging);
+    cJSON_ArrayForEach(d, cJSON_GetObjectItem(sec, "divergences"))
+    {
+        const cJSON *cause = cJSON_GetObjectItem(d, "cause");
+        cr_expect(cJSON_IsString(cause) && *cause->valuestring, "%s has no cause",
+                  cJSON_GetObjectItem(d, "id")->valuestring);
+    }
+    cJSON_Delete(b);
+    cJSON_Delete(r);
+    char *out = NULL;
+    cr_expect_eq(run("gate openssl.json --baseline base.json", &out), 0, "%s", out);
+    cr_expect(strstr(out, "0 regressions, 0 improvements, 0 new") != NULL, "%s", out);
+    free(out);
+}
+
+Test(baseline, a_regression_fails_the_gate_naming_exactly_that_case)
+{
+    cJSON *r = load("openssl.json"), *c = results_case(r, "pass", "accept");
+    cr_assert_not_null(c, "no passing accept case to regress");
+    char id[256];
+    snprintf(id, sizeof(id), "%s", cJSON_GetObjectItem(c, "id")->valuestring);
+    set_outcome(c, "reject");
+    save("regressed.json", r);
+    cJSON_Delete(r);
+    char *out = NULL;
+    int rc = run("gate regressed.json --baseline base.json", &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "1 regression, 0 improvements") != NULL, "%s", out);
+    cr_expect(strstr(out, "REGRESSIONS (1):") != NULL, "%s", out);
+    cr_expect_eq(occurrences(out, id), 1, "%s is listed once:\n%s", id, out);
+    cr_expect(strstr(out, "baseline: accept (pass)   now: reject (wrongly-rejected)") != NULL, "%s",
+              out);
+    cr_expect(strstr(out, "1 case regressed against the baseline") != NULL, "%s", out);
+    free(out);
+}
+
+Test(baseline, an_improvement_alone_passes_and_is_reported)
+{
+    cJSON *r = load("openssl.json"), *c = results_case(r, "wrongly-rejected", "reject");
+    cr_assert_not_null(c, "no wrongly rejected case to improve");
+    char id[256];
+    snprintf(id, sizeof(id), "%s", cJSON_GetObjectItem(c, "id")->valuestring);
+    set_outcome(c, "accept");
+    save("improved.json", r);
+    cJSON_Delete(r);
+    char *out = NULL;
+    cr_expect_eq(run("gate improved.json --baseline base.json", &out), 0, "%s", out);
+    cr_expect(strstr(out, "0 regressions, 1 improvement,") != NULL, "%s", out);
+    cr_expect(strstr(out, id) != NULL, "%s", out);
+    cr_expect(strstr(out, "known cause:") != NULL, "the improved case's old cause:\n%s", out);
+    free(out);
+}
+
+Test(baseline, a_wrong_outcome_turning_into_another_wrong_one_is_a_regression)
+{
+    cJSON *r = load("openssl.json"), *c = results_case(r, "wrongly-rejected", "reject");
+    cr_assert_not_null(c);
+    set_outcome(c, "timeout");
+    cJSON_ReplaceItemInObject(c, "reason", cJSON_CreateString("no verdict within 5.0 s"));
+    save("hangs.json", r);
+    cJSON_Delete(r);
+    char *out = NULL;
+    cr_expect_eq(run("gate hangs.json --baseline base.json", &out), 1, "%s", out);
+    cr_expect(strstr(out, "now: timeout (error)") != NULL, "%s", out);
+    free(out);
+}
+
+Test(baseline, a_case_the_baseline_lacks_is_new_not_a_regression)
+{
+    cJSON *r = load("openssl.json"), *cases = cJSON_GetObjectItem(r, "cases");
+    cJSON *c = cJSON_Duplicate(results_case(r, "pass", "reject"), 1);
+    cr_assert_not_null(c);
+    cJSON_ReplaceItemInObject(c, "id", cJSON_CreateString("bettertls/newer-suite/case/declared"));
+    cJSON_AddItemToArray(cases, c);
+    save("newer.json", r);
+    cJSON_Delete(r);
+    char *out = NULL;
+    cr_expect_eq(run("gate newer.json --baseline base.json", &out), 0, "%s", out);
+    cr_expect(strstr(out, "0 regressions, 0 improvements, 1 new") != NULL, "%s", out);
+    cr_expect(strstr(out, "new cases (not in the baseline) (1):") != NULL, "%s", out);
+    cr_expect(strstr(out, "bettertls/newer-suite/case/declared") != NULL, "%s", out);
+    free(out);
+}
+
+Test(baseline, a_corrupt_or_missing_baseline_is_named)
+{
+    char path[512], *out = NULL;
+    snprintf(path, sizeof(path), "%s/broken.json", tmpdir);
+    cr_assert_eq(cp_fs_write(path, "{\"format\": \"certpath-baseline\", \"form", 36), 0);
+    cr_expect_eq(run("gate openssl.json --baseline broken.json", &out), 1, "%s", out);
+    cr_expect(strstr(out, "baseline broken.json: not JSON, or truncated") != NULL, "%s", out);
+    cr_expect(strstr(out, "regress") == NULL, "no verdict from a broken baseline:\n%s", out);
+    free(out);
+    cr_expect_eq(run("gate openssl.json --baseline nowhere.json", &out), 1, "%s", out);
+    cr_expect(strstr(out, "baseline nowhere.json:") != NULL, "%s", out);
+    free(out);
+    /* run refuses before running anything */
+    cr_expect_eq(
+        run("run --stack openssl --suite suite --no-regenerate --baseline nowhere.json", &out), 2,
+        "%s", out);
+    cr_expect(strstr(out, "no such baseline file or directory: nowhere.json") != NULL, "%s", out);
+    free(out);
+    /* a baseline of another suite seed */
+    cJSON *b = load("base.json");
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(b, "suite"), "seed", cJSON_CreateString("7"));
+    save("seed7.json", b);
+    cJSON_Delete(b);
+    cr_expect_eq(run("gate openssl.json --baseline seed7.json", &out), 1, "%s", out);
+    cr_expect(strstr(out, "baseline seed7.json is for the suite of seed 7") != NULL, "%s", out);
+    free(out);
+}
+
+/* The baseline claims OpenSSL passes a case it really fails: a real run must regress there. */
+Test(baseline, a_real_run_against_a_baseline_gates)
+{
+    char *out = NULL;
+    int rc = run("run --stack openssl --suite suite --no-regenerate -j 2 --filter " FILTER
+                 " -o again.json --baseline base.json",
+                 &out);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "0 regressions, 0 improvements, 0 new") != NULL, "%s", out);
+    free(out);
+
+    cJSON *b = load("base.json");
+    cJSON *sec = cJSON_GetObjectItem(cJSON_GetObjectItem(b, "modes"), "in-process");
+    cJSON *divs = cJSON_GetObjectItem(sec, "divergences"), *it;
+    int at = -1, i = 0;
+    char id[256] = "";
+    cJSON_ArrayForEach(it, divs)
+    {
+        if (at < 0 && strcmp(cJSON_GetObjectItem(it, "outcome")->valuestring, "reject") == 0 &&
+            strcmp(cJSON_GetObjectItem(cJSON_GetObjectItem(it, "expected"), "webpki")->valuestring,
+                   "accept") == 0) {
+            at = i;
+            snprintf(id, sizeof(id), "%s", cJSON_GetObjectItem(it, "id")->valuestring);
+        }
+        i++;
+    }
+    cr_assert_geq(at, 0, "no wrongly rejected case in the baseline");
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(sec, "outcomes"), id,
+                              cJSON_CreateString("accept"));
+    cJSON_DeleteItemFromArray(divs, at);
+    save("claims.json", b);
+    cJSON_Delete(b);
+
+    rc = run("run --stack openssl --suite suite --no-regenerate -j 2 --filter " FILTER
+             " -o third.json --baseline claims.json",
+             &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "REGRESSIONS (1):") != NULL, "%s", out);
+    cr_expect(strstr(out, id) != NULL, "%s", out);
+    free(out);
+
+    rc = run("report third.json --markdown md.md --baseline claims.json", &out);
+    cr_expect_eq(rc, 0, "%s", out);
+    free(out);
+    char path[512], *md = NULL;
+    snprintf(path, sizeof(path), "%s/md.md", tmpdir);
+    cr_assert_eq(cp_fs_read(path, 1u << 24, &md, NULL), 0);
+    cr_expect(strstr(md, "### Against the baseline") != NULL, "%s", md);
+    cr_expect(strstr(md, "#### Regressions (1)") != NULL, "%s", md);
+    cr_expect(strstr(md, id) != NULL, "%s", md);
+    free(md);
+}
