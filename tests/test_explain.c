@@ -1,0 +1,228 @@
+/*
+ * test_explain.c - `certpath explain CASE` on a real generated suite: what it prints is what the
+ * manifest holds (anchors, the order sent, the expected outcome and valid paths, what ruled out
+ * the rest), the openssl verify line it prints reproduces the expected outcome when run (one
+ * accept, one reject), and an unknown case is named with ids that begin alike.
+ */
+#include "cp_fs.h"
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CASE_ACCEPT "bettertls/two-roots/root2/root1-cross-expired/declared"
+#define CASE_REJECT "bettertls/linear/ta/probe-expired/declared"
+
+static char tmpdir[256];
+static cJSON *manifest;
+
+static int run(const char *args, char **out)
+{
+    char cmd[4096], log[300];
+    snprintf(log, sizeof(log), "%s/out.txt", tmpdir);
+    snprintf(cmd, sizeof(cmd), "cd %s && %s %s >%s 2>&1", tmpdir, CP_CERTPATH_BIN, args, log);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "certpath %s did not exit normally", args);
+    cr_assert_eq(cp_fs_read(log, 1u << 26, out, NULL), 0);
+    return WEXITSTATUS(st);
+}
+
+static void setup(void)
+{
+    char *out = NULL, path[512], *text = NULL;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-explain.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    int rc = run("generate --family controls --family bettertls --time 2026-01-01T00:00:00Z "
+                 "-j 2 -o suite",
+                 &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    snprintf(path, sizeof(path), "%s/suite/manifest.json", tmpdir);
+    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0);
+    cr_assert_not_null(manifest = cJSON_Parse(text));
+    free(text);
+}
+
+static void teardown(void)
+{
+    cJSON_Delete(manifest);
+    manifest = NULL;
+    cp_fs_rmtree(tmpdir);
+}
+
+TestSuite(explain, .init = setup, .fini = teardown);
+
+static const cJSON *find(const char *array, const char *id)
+{
+    const cJSON *o;
+    cJSON_ArrayForEach(o, cJSON_GetObjectItem(manifest, array))
+    {
+        if (strcmp(cJSON_GetObjectItem(o, "id")->valuestring, id) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+static const char *num(const char *id)
+{
+    return strrchr(id, '/') + 1;
+}
+
+static void expect_has(const char *out, const char *needle)
+{
+    cr_expect(strstr(out, needle) != NULL, "missing \"%s\" in:\n%s", needle, out);
+}
+
+/* A path as explain prints it: "#0 -> #2 -> #3". */
+static void path_text(const cJSON *path, char *buf, size_t cap)
+{
+    const cJSON *v;
+    size_t n = 0;
+    buf[0] = '\0';
+    cJSON_ArrayForEach(v, path)
+    {
+        n += (size_t)snprintf(buf + n, cap - n, "%s#%s", n ? " -> " : "", num(v->valuestring));
+    }
+}
+
+/* Everything the manifest says about the case appears as explain prints it. */
+static void expect_manifest(const char *id, const char *out)
+{
+    const cJSON *k = find("cases", id), *v, *e;
+    char line[1024];
+    int pos = 0;
+    cr_assert_not_null(k, "no %s in the manifest", id);
+    snprintf(line, sizeof(line), "case %s\n", id);
+    expect_has(out, line);
+    expect_has(out, cJSON_GetObjectItem(k, "hostname")->valuestring);
+    cJSON_ArrayForEach(v, cJSON_GetObjectItem(k, "anchors"))
+    {
+        const cJSON *c = find("certs", v->valuestring);
+        snprintf(line, sizeof(line), "    #%s %s", num(v->valuestring),
+                 cJSON_GetObjectItem(c, "label")->valuestring);
+        expect_has(out, line);
+    }
+    cJSON_ArrayForEach(v, cJSON_GetObjectItem(k, "sent"))
+    {
+        const cJSON *c = find("certs", v->valuestring);
+        snprintf(line, sizeof(line), "%2d. #%s %s", ++pos, num(v->valuestring),
+                 cJSON_GetObjectItem(c, "label")->valuestring);
+        expect_has(out, line);
+        if (*cJSON_GetObjectItem(c, "defects")->valuestring) {
+            snprintf(line, sizeof(line), "[%s]", cJSON_GetObjectItem(c, "defects")->valuestring);
+            expect_has(out, line);
+        }
+    }
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(k, "expect"))
+    {
+        snprintf(line, sizeof(line), "  %-8s %s", e->string,
+                 cJSON_GetObjectItem(e, "outcome")->valuestring);
+        expect_has(out, line);
+        cJSON_ArrayForEach(v, cJSON_GetObjectItem(e, "paths"))
+        {
+            path_text(v, line, sizeof(line));
+            expect_has(out, line);
+        }
+        cJSON_ArrayForEach(v, cJSON_GetObjectItem(e, "rejected"))
+        {
+            char path[512];
+            path_text(cJSON_GetObjectItem(v, "path"), path, sizeof(path));
+            snprintf(line, sizeof(line), "%s: %s at #%s", path,
+                     cJSON_GetObjectItem(v, "reason")->valuestring,
+                     num(cJSON_GetObjectItem(v, "at")->valuestring));
+            expect_has(out, line);
+        }
+    }
+}
+
+static void expect_reproduce(const char *id, const char *out)
+{
+    const cJSON *k = find("cases", id);
+    const char *host = cJSON_GetObjectItem(k, "hostname")->valuestring;
+    char line[1024];
+    snprintf(line, sizeof(line), "-verify_hostname '%s' -attime %.0f", host,
+             cJSON_GetObjectItem(manifest, "validation_time_unix")->valuedouble);
+    expect_has(out, line);
+    snprintf(line, sizeof(line), "-CAfile 'suite/%s/roots.pem'",
+             cJSON_GetObjectItem(k, "dir")->valuestring);
+    expect_has(out, line);
+    snprintf(line, sizeof(line), "-untrusted 'suite/%s/chain.pem'",
+             cJSON_GetObjectItem(k, "dir")->valuestring);
+    expect_has(out, line);
+    expect_has(out, "certpath serve --suite 'suite' --port 8443");
+    snprintf(line, sizeof(line), "curl --cacert 'suite/%s/roots.pem' --resolve %s:8443:127.0.0.1",
+             cJSON_GetObjectItem(k, "dir")->valuestring, host);
+    expect_has(out, line);
+}
+
+Test(explain, prints_what_the_manifest_holds)
+{
+    const char *ids[] = {CASE_ACCEPT, CASE_REJECT};
+    for (size_t i = 0; i < 2; i++) {
+        char args[512], *out = NULL;
+        snprintf(args, sizeof(args), "explain %s --suite suite", ids[i]);
+        cr_assert_eq(run(args, &out), 0, "%s", out);
+        expect_manifest(ids[i], out);
+        expect_reproduce(ids[i], out);
+        free(out);
+    }
+}
+
+Test(explain, draws_the_graph_from_the_leaf_with_anchors_and_defects)
+{
+    char *out = NULL;
+    cr_assert_eq(run("explain suite/cases/" CASE_ACCEPT "/ --suite suite", &out), 0, "%s", out);
+    expect_has(out, "  EE (the leaf)\n");
+    expect_has(out, "#1 Root1 -> ICA  sent 2  [expired 1 h ago]");
+    expect_has(out, "#2 Root2 -> ICA  sent 3   <- Root2 is a trust anchor");
+    expect_has(out, "self-signed: #3 Root2 -> Root2  not sent  ANCHOR (in roots.pem)");
+    free(out);
+}
+
+/* The printed openssl verify line, run as printed, gives the oracle's answer. */
+static int run_printed_openssl(const char *id)
+{
+    char args[512], *out = NULL, script[512];
+    snprintf(args, sizeof(args), "explain %s --suite suite", id);
+    cr_assert_eq(run(args, &out), 0, "%s", out);
+    const char *start = strstr(out, "  openssl verify "),
+               *end = start ? strstr(start, ".pem'\n") : 0;
+    cr_assert(start && end, "no openssl verify line:\n%s", out);
+    snprintf(script, sizeof(script), "%s/verify.sh", tmpdir);
+    cr_assert_eq(cp_fs_write(script, start, (size_t)(end + 6 - start)), 0);
+    free(out);
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "cd %s && sh verify.sh >verify.log 2>&1", tmpdir);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+Test(explain, the_printed_openssl_line_reproduces_the_expectation)
+{
+    if (system("command -v openssl >/dev/null 2>&1") != 0)
+        cr_skip_test("no openssl binary");
+    cr_expect_eq(run_printed_openssl(CASE_ACCEPT), 0, "%s: the oracle accepts", CASE_ACCEPT);
+    cr_expect_neq(run_printed_openssl(CASE_REJECT), 0, "%s: the oracle rejects", CASE_REJECT);
+}
+
+Test(explain, an_unknown_case_is_named_with_close_ids)
+{
+    char *out = NULL;
+    cr_expect_eq(run("explain bettertls/two-roots/root2/no-such-case --suite suite", &out), 2, "%s",
+                 out);
+    expect_has(out, "no case \"bettertls/two-roots/root2/no-such-case\" in suite/manifest.json");
+    expect_has(out, "cases that begin alike:\n  bettertls/two-roots/root2/");
+    free(out);
+    cr_expect_eq(run("explain controls/accept --suite nowhere", &out), 2, "%s", out);
+    expect_has(out, "no suite at nowhere");
+    free(out);
+    cr_expect_eq(run("help explain", &out), 0, "%s", out);
+    expect_has(out, "usage: certpath explain CASE [--suite DIR]");
+    free(out);
+}
