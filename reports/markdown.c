@@ -127,6 +127,64 @@ static void put_wrongly_accepted(FILE *out, const struct cp_results *r, int n, c
     }
 }
 
+/* A wire run whose stack's in-process run is among r lists the same pairs: shown once. */
+static bool pair_shown_elsewhere(const struct cp_results *r, int n, int s)
+{
+    if (!r[s].mode || strcmp(r[s].mode, "wire") != 0)
+        return false;
+    for (int t = 0; t < n; t++) {
+        if (t != s && r[t].compared && strcmp(r[t].stack, r[s].stack) == 0 &&
+            strcmp(r[t].mode, "wire") != 0)
+            return true;
+    }
+    return false;
+}
+
+static void put_outcome(FILE *out, enum cp_outcome_kind o, const char *reason)
+{
+    cp_rep_put_md(out, cp_outcome_kind_name(o));
+    if (reason && *reason) {
+        fputs(": ", out);
+        cp_rep_put_md(out, reason);
+    }
+    fputs(" |", out);
+}
+
+/* --mode both: the cases where a stack's in-process and wire runs differ. */
+static void put_disagreements(FILE *out, const struct cp_results *r, int n)
+{
+    int total = 0, listed = 0;
+    for (int s = 0; s < n; s++)
+        total += r[s].compared && !pair_shown_elsewhere(r, n, s) ? r[s].ndisagreements : 0;
+    if (!total)
+        return;
+    fprintf(out, "### In-process and wire disagree (%d)\n\n", total);
+    fputs("| Case | Stack | In-process | Wire |\n|:--|:--|:--|:--|\n", out);
+    for (int s = 0; s < n; s++) {
+        if (!r[s].compared || pair_shown_elsewhere(r, n, s))
+            continue;
+        bool wire = strcmp(r[s].mode, "wire") == 0;
+        for (int i = 0; i < r[s].ndisagreements && listed < MD_LIST_TOTAL; i++, listed++) {
+            const struct cp_disagreement *d = &r[s].disagreements[i];
+            fputs("| ", out);
+            cp_rep_put_code(out, d->id);
+            fputs(" | ", out);
+            cp_rep_put_code(out, r[s].stack);
+            fputs(" | ", out);
+            put_outcome(out, wire ? d->other_outcome : d->outcome,
+                        wire ? d->other_reason : d->reason);
+            fputc(' ', out);
+            put_outcome(out, wire ? d->outcome : d->other_outcome,
+                        wire ? d->reason : d->other_reason);
+            fputc('\n', out);
+        }
+    }
+    if (listed < total)
+        fprintf(out, "\n\xe2\x80\xa6 and %d more (every results file lists its own)\n",
+                total - listed);
+    fputc('\n', out);
+}
+
 int cp_report_write_markdown(const struct cp_results *r, int n, const char *profile, FILE *out)
 {
     int rc = CP_E_NOMEM, cases = 0;
@@ -160,6 +218,7 @@ int cp_report_write_markdown(const struct cp_results *r, int n, const char *prof
         }
     }
     put_wrongly_accepted(out, r, n, prof);
+    put_disagreements(out, r, n);
     rc = cp_rep_check_stream(out, "Markdown");
 out:
     free(prof);

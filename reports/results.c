@@ -257,6 +257,11 @@ int cp_results_compare_modes(struct cp_results *a, struct cp_results *b)
     return 0;
 }
 
+static const char *text_or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
 void cp_results_print_disagreements(const struct cp_results *r, int max, const char *path,
                                     FILE *out)
 {
@@ -271,10 +276,11 @@ void cp_results_print_disagreements(const struct cp_results *r, int max, const c
         const struct cp_disagreement *d = &r->disagreements[i];
         enum cp_outcome_kind in = wire ? d->other_outcome : d->outcome;
         enum cp_outcome_kind on = wire ? d->outcome : d->other_outcome;
-        const char *inr = wire ? d->other_reason : d->reason;
-        const char *onr = wire ? d->reason : d->other_reason;
-        fprintf(out, "  %s\n    in-process: %s (%.120s)\n    wire:       %s (%.120s)\n", d->id,
-                cp_outcome_kind_name(in), inr, cp_outcome_kind_name(on), onr);
+        const char *inr = text_or_empty(wire ? d->other_reason : d->reason);
+        const char *onr = text_or_empty(wire ? d->reason : d->other_reason);
+        fprintf(out, "  %s\n    in-process: %s%s%.120s\n    wire:       %s%s%.120s\n", d->id,
+                cp_outcome_kind_name(in), *inr ? ": " : "", inr, cp_outcome_kind_name(on),
+                *onr ? ": " : "", onr);
     }
     if (r->ndisagreements > max)
         fprintf(out, "  ... and %d more: all of them are in %s\n", r->ndisagreements - max,

@@ -3,13 +3,18 @@
  *
  * It accepts every case except those whose id contains "reject" (so it passes the controls),
  * and follows a plan from CP_FAKE_PLAN: comma-separated "SUBSTRING=ACTION" pairs; the first
- * pair whose substring is in the case id decides. Actions:
+ * pair whose substring is in the case id decides. A pair written "wire:SUBSTRING=ACTION" or
+ * "inproc:SUBSTRING=ACTION" applies in that mode only: the fake declares both modes (it makes
+ * no TLS connection; in wire mode it answers the same way, told the server's address), so
+ * `--mode both` can be made to disagree on known cases. Actions:
  *   hang     sleep forever              -> the harness must record `timeout`
  *   segv     dereference NULL           -> `crash` (signal 11)
  *   abort    abort()                    -> `crash` (signal 6)
  *   exit     exit(3) mid-case           -> `error` (worker exited)
  *   garbage  print junk, return status 99 and unprintable reason bytes -> `error`
  *   reject   reject
+ *   accept   accept (even a case whose id says reject)
+ *   error    an adapter error
  * CP_FAKE_DELAY_MS slows every case down (for interrupting a run mid-way).
  */
 #include "cp_adapter.h"
@@ -22,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *fake_action(const char *id)
+static const char *fake_action(const char *id, const char *host)
 {
     static char plan[4096];
     const char *env = getenv("CP_FAKE_PLAN");
@@ -35,7 +40,13 @@ static const char *fake_action(const char *id)
             *next++ = '\0';
         if (eq) {
             *eq = '\0';
-            if (strstr(id, item))
+            const char *key = item;
+            bool mine = true;
+            if (strncmp(key, "wire:", 5) == 0)
+                key += 5, mine = host != NULL;
+            else if (strncmp(key, "inproc:", 7) == 0)
+                key += 7, mine = host == NULL;
+            if (mine && strstr(id, key))
                 return eq + 1;
         }
         item = next;
@@ -56,7 +67,7 @@ static void fake_delay(void)
 static int fake_verify(void *ctx, const struct cp_verify_input *in, struct cp_verify_result *out)
 {
     (void)ctx;
-    const char *action = fake_action(in->case_id);
+    const char *action = fake_action(in->case_id, in->host);
     fake_delay();
     if (in->nchain < 1 || in->nroots < 1) {
         out->status = CP_VERIFY_ERROR;
@@ -79,6 +90,15 @@ static int fake_verify(void *ctx, const struct cp_verify_input *in, struct cp_ve
         memcpy(out->reason, "\xff\xfe\x01junk", 8);
         return 0;
     }
+    if (action && strcmp(action, "error") == 0) {
+        out->status = CP_VERIFY_ERROR;
+        snprintf(out->reason, sizeof(out->reason), "fake: told to fail");
+        return 0;
+    }
+    if (action && strcmp(action, "accept") == 0) {
+        out->status = CP_VERIFY_ACCEPT;
+        return 0;
+    }
     bool reject = strstr(in->case_id, "reject") || (action && strcmp(action, "reject") == 0);
     out->status = reject ? CP_VERIFY_REJECT : CP_VERIFY_ACCEPT;
     out->code = reject ? 42 : 0;
@@ -96,7 +116,7 @@ static const struct cp_adapter fake_adapter = {
     .abi = CP_ADAPTER_ABI,
     .name = "fake",
     .library = "Fake",
-    .caps = CP_CAP_INPROC | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE,
+    .caps = CP_CAP_INPROC | CP_CAP_WIRE | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE,
     .settings = "misbehaves as CP_FAKE_PLAN says",
     .ctx_size = 0,
     .init = cp_adapter_init_none,
