@@ -26,8 +26,12 @@ Test(adapter_gnutls, describes_itself)
     const struct cp_adapter *ad = cp_adapter_test_open(&gtls_test)->ad;
     cr_expect_str_eq(ad->name, "gnutls");
     cr_expect_str_eq(ad->library, "GnuTLS");
-    cr_expect_eq(ad->caps, CP_CAP_INPROC | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE);
-    cr_expect(ad->settings && strstr(ad->settings, "GNUTLS_PROFILE_LOW"));
+    /* Both modes in one module: in-process verification and its own TLS client. */
+    cr_expect_eq(ad->caps,
+                 CP_CAP_INPROC | CP_CAP_WIRE | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE);
+    cr_expect(ad->settings && strstr(ad->settings, "in-process: ") &&
+              strstr(ad->settings, "GNUTLS_PROFILE_LOW") && strstr(ad->settings, "; wire: ") &&
+              strstr(ad->settings, "gnutls_session_set_verify_cert"));
     cr_expect(ad->init && ad->version && ad->verify && ad->cleanup);
 }
 

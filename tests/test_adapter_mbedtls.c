@@ -33,8 +33,13 @@ Test(adapter_mbedtls, describes_itself)
     cr_expect_str_eq(ad->name, "mbedtls");
     cr_expect_str_eq(ad->library, "Mbed TLS");
     /* No set-time: the harness must run it under the clock shim. */
-    cr_expect_eq(ad->caps, CP_CAP_INPROC | CP_CAP_HOSTNAME | CP_CAP_PURPOSE | CP_CAP_CLOCK_SHIM);
-    cr_expect(ad->settings && strstr(ad->settings, "mbedtls_x509_crt_profile_default") &&
+    cr_expect_eq(ad->caps, CP_CAP_INPROC | CP_CAP_WIRE | CP_CAP_HOSTNAME | CP_CAP_PURPOSE |
+                               CP_CAP_CLOCK_SHIM);
+    /* Both modes in one module: in-process verification and its own TLS client. */
+    cr_expect(ad->settings && strstr(ad->settings, "in-process: ") &&
+              strstr(ad->settings, "; wire: ") &&
+              strstr(ad->settings, "MBEDTLS_SSL_VERIFY_REQUIRED") &&
+              strstr(ad->settings, "mbedtls_x509_crt_profile_default") &&
               strstr(ad->settings, "digitalSignature") && strstr(ad->settings, "serverAuth") &&
               strstr(ad->settings, "clock shim"));
     cr_expect(ad->init && ad->version && ad->verify && ad->cleanup);

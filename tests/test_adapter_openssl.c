@@ -33,9 +33,12 @@ Test(adapter_openssl, describes_itself)
     const struct cp_adapter *ad = cp_adapter_test_open(&ossl_test)->ad;
     cr_expect_str_eq(ad->name, "openssl");
     cr_expect_str_eq(ad->library, "OpenSSL");
-    cr_expect_eq(ad->caps,
-                 CP_CAP_INPROC | CP_CAP_SET_TIME | CP_CAP_HOSTNAME | CP_CAP_PURPOSE | CP_CAP_IP);
-    cr_expect(ad->settings && strstr(ad->settings, "X509_VERIFY_PARAM_set_auth_level") &&
+    /* Both modes in one module: X509_verify_cert() and libssl's own TLS client. */
+    cr_expect_eq(ad->caps, CP_CAP_INPROC | CP_CAP_WIRE | CP_CAP_SET_TIME | CP_CAP_HOSTNAME |
+                               CP_CAP_PURPOSE | CP_CAP_IP);
+    cr_expect(ad->settings && strstr(ad->settings, "in-process: ") &&
+              strstr(ad->settings, "; wire: ") && strstr(ad->settings, "SSL_connect") &&
+              strstr(ad->settings, "X509_VERIFY_PARAM_set_auth_level") &&
               strstr(ad->settings, "X509_PURPOSE_SSL_SERVER") &&
               strstr(ad->settings, "X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS"));
     cr_expect(ad->init && ad->version && ad->verify && ad->cleanup);

@@ -1,0 +1,76 @@
+/*
+ * test_wire_openssl.c - the openssl module's wire mode: libssl's own TLS client (SSL_connect)
+ * in real handshakes with the real built-in server, on a suite generated here. Cases whose
+ * outcome is certain get exactly the manifest's outcome, with OpenSSL's verify error as the
+ * reject's code; the handshake verifies at the case's time, not the clock's; a server that is
+ * not there, or that does not know the name, is an error and never a verdict; and
+ * `certpath run --stack openssl --mode wire` runs the same module through the harness.
+ */
+#include "cp_wire_test.h"
+
+#include <criterion/criterion.h>
+#include <openssl/x509_vfy.h>
+
+static const char *const families[] = {"controls", "ordering", "validity"};
+
+/* Cases whose outcome every profile agrees on and OpenSSL's client gets right. */
+static const char *const certain[] = {"controls/accept",
+                                      "controls/reject",
+                                      "ordering/depth3/plain/declared",
+                                      "ordering/depth3/plain/reversed",
+                                      "ordering/depth3/missing-bottom/declared",
+                                      "validity/chain/leaf-expired/declared",
+                                      "validity/chain/leaf-long-lived/declared",
+                                      NULL};
+
+/* Those of them that the tool's run of ordering/depth3 cases has (the controls always run). */
+static const char *const certain_depth3[] = {"controls/accept",
+                                             "controls/reject",
+                                             "ordering/depth3/plain/declared",
+                                             "ordering/depth3/plain/reversed",
+                                             "ordering/depth3/missing-bottom/declared",
+                                             NULL};
+
+TestSuite(wire_openssl, .fini = cp_wire_test_close);
+
+Test(wire_openssl, certain_cases_get_the_manifests_outcome)
+{
+    cp_wire_test_open("openssl", families, 3, 0);
+    for (const char *const *id = certain; *id; id++)
+        cp_wire_test_expect(*id);
+    /* The reject's code is what SSL_get_verify_result() gave. */
+    struct cp_verify_result r = cp_wire_test_run("validity/chain/leaf-expired/declared", 0);
+    cr_expect_eq(r.code, X509_V_ERR_CERT_HAS_EXPIRED, "code %ld: %s", r.code, r.reason);
+    r = cp_wire_test_run("controls/reject", 0);
+    cr_expect_eq(r.code, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "code %ld: %s", r.code,
+                 r.reason);
+}
+
+Test(wire_openssl, the_handshake_verifies_at_the_cases_time)
+{
+    struct cp_wire_test *t = cp_wire_test_open("openssl", families, 1, 0);
+    /* Twenty years on, the control's certificates have all expired. */
+    struct cp_verify_result r =
+        cp_wire_test_run("controls/accept", t->s.vtime + INT64_C(20) * 366 * 86400);
+    cr_expect_eq(r.status, CP_VERIFY_REJECT, "status %d: %s", r.status, r.reason);
+    cr_expect_eq(r.code, X509_V_ERR_CERT_HAS_EXPIRED, "code %ld: %s", r.code, r.reason);
+    cp_wire_test_expect("controls/accept");
+}
+
+Test(wire_openssl, no_server_or_an_unknown_name_is_an_error)
+{
+    cp_wire_test_open("openssl", families, 1, 0);
+    struct cp_wire_test_opts closed = {.port = cp_wire_test_closed_port()};
+    struct cp_verify_result r = cp_wire_test_run_with("controls/accept", &closed);
+    cp_wire_test_expect_error(&r, "refused");
+    /* The server answers a name it does not serve with an alert: not a verdict on any chain. */
+    struct cp_wire_test_opts unknown = {.hostname = "no-such-case.certpath.test"};
+    r = cp_wire_test_run_with("controls/accept", &unknown);
+    cp_wire_test_expect_error(&r, "unrecognized name");
+}
+
+Test(wire_openssl, certpath_run_wire_through_the_tool)
+{
+    cp_wire_test_open("openssl", families, 3, 0);
+    cp_wire_test_cli("openssl", "ordering/depth3/*", 30, certain_depth3);
+}
