@@ -91,13 +91,14 @@ static void exec_describe_status(int status, char *buf, size_t cap)
 }
 
 /* Ends the program: closes its stdin, lets it exit for up to grace_ms, then kills its whole
- * process group (children it started go too). Describes how it ended when why is given. */
-static void exec_stop(struct exec_ctx *x, int grace_ms, char *why, size_t whycap)
+ * process group (children it started go too). Describes how it ended when why is given.
+ * Returns whether it ended by itself. */
+static bool exec_stop(struct exec_ctx *x, int grace_ms, char *why, size_t whycap)
 {
     int status = 0;
     pid_t got = 0;
     if (!x->pid)
-        return;
+        return true;
     if (x->to_fd >= 0)
         close(x->to_fd);
     for (int64_t end = exec_now_ms() + grace_ms;;) {
@@ -121,6 +122,7 @@ static void exec_stop(struct exec_ctx *x, int grace_ms, char *why, size_t whycap
     x->pid = 0;
     x->to_fd = x->from_fd = -1;
     x->len = x->consumed = 0;
+    return got != 0;
 }
 
 /* In the child: its own process group, death with the worker, only fds 0-2 across exec. */
@@ -252,8 +254,8 @@ static void exec_read_failure(struct exec_ctx *x, enum exec_read r, char *buf, s
 {
     char how[128];
     if (r == EXEC_EOF) {
-        exec_stop(x, EXEC_EXIT_GRACE_MS, how, sizeof(how));
-        snprintf(buf, cap, "closed its stdout: %s", how);
+        bool exited = exec_stop(x, EXEC_EXIT_GRACE_MS, how, sizeof(how));
+        snprintf(buf, cap, "%s", exited ? how : "closed its stdout (and was killed)");
         return;
     }
     if (r == EXEC_TOOLONG) {

@@ -1,0 +1,348 @@
+/*
+ * test_exec.c - the exec adapter (adapters/exec.c) and the verifiers built with it.
+ *
+ * The module against tests/exec/scripted-verifier, which answers the manifest's expectation
+ * except where told to misbehave: garbage, a wrong id, no outcome, a line over the limit, an
+ * exit mid-case each cost one case an `error` that names what happened, and the run goes on; a
+ * program that hangs dies with its worker; a program sees only fds 0-2 and has its own process
+ * group; a program that gives no hello (none, late, exits, an unknown capability) stops the run
+ * with that message; a restart without a hello costs the later cases an error each.
+ *
+ * Then each verifier built here (go in both modes, python and node over the wire) and the
+ * protocol's example, through the built tool on the controls and certain validity cases whose
+ * exact outcome the manifest gives: an expired or not-yet-valid leaf, also by one second (the
+ * suite's validation time is an hour before the real clock, so a program that read the real
+ * clock would accept the leaf that becomes valid one second after it: the clock shim is tested).
+ */
+#include "cp_common.h"
+#include "cp_fs.h"
+#include "cp_generator.h"
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define T_SCRIPTED CP_SOURCE_DIR "/tests/exec/scripted-verifier"
+
+static char tmpdir[256], suite[300], results[300], state[300];
+
+static void make_suite(const char *family)
+{
+    const char *families[] = {"controls", family};
+    struct cp_gen_opts o;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-exec.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    snprintf(suite, sizeof(suite), "%s/suite", tmpdir);
+    snprintf(results, sizeof(results), "%s/results.json", tmpdir);
+    snprintf(state, sizeof(state), "%s/state", tmpdir);
+    cr_assert_eq(mkdir(state, 0700), 0);
+    cp_gen_opts_init(&o);
+    o.out_dir = suite;
+    o.families = families;
+    o.nfamilies = 2;
+    /* An hour before the real clock: a program that read the real clock would be caught. */
+    o.vtime = (int64_t)time(NULL) / 3600 * 3600 - 3600;
+    cr_assert_eq(cp_generator_generate(&o, NULL), 0, "%s", cp_error_msg(-1));
+}
+
+static void setup_ordering(void)
+{
+    make_suite("ordering");
+}
+
+static void setup_validity(void)
+{
+    make_suite("validity");
+}
+
+static void teardown(void)
+{
+    if (tmpdir[0])
+        cp_fs_rmtree(tmpdir);
+}
+
+TestSuite(exec, .fini = teardown);
+
+static cJSON *load_json(const char *path)
+{
+    char *text = NULL;
+    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0, "%s", cp_error_msg(-1));
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert_not_null(j, "%s is not JSON", path);
+    return j;
+}
+
+/* Runs `certpath run --stack STACK ... ARGS` with ENV before it; returns the exit status and
+ * the output. */
+static int run_certpath(const char *env, const char *stack, const char *args, char **output)
+{
+    char cmd[8192], log[400];
+    snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
+    snprintf(cmd, sizeof(cmd),
+             "env CP_EXEC_STATE=%s %s %s run --stack '%s' --suite %s --no-regenerate -o %s %s "
+             ">%s 2>&1",
+             state, env, CP_CERTPATH_BIN, stack, suite, results, args, log);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "certpath did not exit normally");
+    if (output)
+        cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
+    return WEXITSTATUS(st);
+}
+
+static cJSON *result_of(cJSON *res, const char *id)
+{
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
+    {
+        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static const char *field(cJSON *c, const char *key)
+{
+    const char *s = c ? cJSON_GetStringValue(cJSON_GetObjectItem(c, key)) : NULL;
+    return s ? s : "(none)";
+}
+
+/* The manifest's webpki expectation for a case. */
+static const char *expected(cJSON *manifest, const char *id)
+{
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(manifest, "cases"))
+    {
+        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0) {
+            cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "expect"), "webpki");
+            return field(e, "outcome");
+        }
+    }
+    return "(no such case)";
+}
+
+static cJSON *manifest(void)
+{
+    char path[400];
+    snprintf(path, sizeof(path), "%s/manifest.json", suite);
+    return load_json(path);
+}
+
+static void expect_error(cJSON *res, const char *id, const char *words)
+{
+    cJSON *c = result_of(res, id);
+    cr_expect_str_eq(field(c, "outcome"), "error", "%s: %s", id, field(c, "reason"));
+    cr_expect(strstr(field(c, "reason"), words) != NULL, "%s: want \"%s\" in \"%s\"", id, words,
+              field(c, "reason"));
+}
+
+/* ---- the module against a scripted verifier ---- */
+
+static const char *const broken_ids[] = {
+    "ordering/depth1/plain/declared",         "ordering/depth1/dup-leaf/declared",
+    "ordering/depth1/extras-before/declared", "ordering/depth1/root-end/declared",
+    "ordering/depth1/extras-before/reversed", "ordering/depth1/kitchen-sink/declared",
+};
+
+Test(exec, each_broken_reply_is_an_error_naming_it_and_the_run_goes_on, .init = setup_ordering)
+{
+    char env[2048], *log = NULL;
+    snprintf(env, sizeof(env),
+             "CP_EXEC_PLAN='%s=garbage,%s=wrongid,%s=crash,%s=toolong,%s=nooutcome,%s=probe'",
+             broken_ids[0], broken_ids[1], broken_ids[2], broken_ids[3], broken_ids[4],
+             broken_ids[5]);
+    int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j2 --timeout 20", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = load_json(results), *m = manifest(), *c;
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "run not complete");
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(res, "broken")), "run reported broken");
+    cr_expect_str_eq(field(cJSON_GetObjectItem(res, "stack"), "name"), "scripted-verifier");
+    expect_error(res, broken_ids[0], "not a JSON object: \"<html>500");
+    expect_error(res, broken_ids[1], "for id \"someone/else\"");
+    expect_error(res, broken_ids[2], "exited with status 3 mid-case");
+    expect_error(res, broken_ids[3], "line longer than 65536 bytes");
+    expect_error(res, broken_ids[4], "outcome \"(none)\" is not accept, reject or error");
+    /* The program's view of itself; a string code is kept in the reason. */
+    c = result_of(res, broken_ids[5]);
+    cr_expect_str_eq(field(c, "reason"), "[probe] fds 0,1,2; own group");
+    cr_expect_str_eq(field(c, "outcome"), expected(m, broken_ids[5]));
+
+    /* Every other case ran (on restarted programs) and got the manifest's answer. */
+    int total = 0, right = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
+    {
+        const char *id = field(c, "id");
+        total++;
+        right += strcmp(field(c, "outcome"), expected(m, id)) == 0;
+    }
+    cr_expect_eq(right, total - 5, "%d of %d cases got the manifest's answer", right, total);
+    cr_expect_eq(total, cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
+    cJSON_Delete(m);
+    cJSON_Delete(res);
+    free(log);
+}
+
+/* A zombie is dead too: only its parent (now init) has yet to reap it. */
+static bool process_alive(pid_t pid)
+{
+    char path[64], *status = NULL;
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    if (cp_fs_read(path, 1u << 16, &status, NULL))
+        return false;
+    bool zombie = strstr(status, "State:\tZ") != NULL;
+    free(status);
+    return !zombie;
+}
+
+Test(exec, a_program_that_hangs_dies_with_its_worker, .init = setup_ordering)
+{
+    char env[512], path[400], *log = NULL, *pidtext = NULL;
+    snprintf(env, sizeof(env), "CP_EXEC_PLAN='%s=hang'", broken_ids[0]);
+    int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j2 --timeout 3", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = load_json(results);
+    cr_expect_str_eq(field(result_of(res, broken_ids[0]), "outcome"), "timeout");
+    snprintf(path, sizeof(path), "%s/hang.pid", state);
+    cr_assert_eq(cp_fs_read(path, 64, &pidtext, NULL), 0, "the program never hung");
+    pid_t pid = (pid_t)atoi(pidtext);
+    bool alive = true;
+    for (int i = 0; i < 100 && (alive = process_alive(pid)); i++)
+        usleep(20000);
+    if (alive)
+        kill(pid, SIGKILL);
+    cr_expect(!alive, "the hung program %d outlived its worker", (int)pid);
+    cJSON_Delete(res);
+    free(pidtext);
+    free(log);
+}
+
+Test(exec, a_program_without_a_hello_stops_the_run_with_why, .init = setup_ordering)
+{
+    static const struct {
+        const char *env, *words;
+    } starts[] = {
+        {"CP_EXEC_HELLO=missing", "not a JSON hello: \"Starting up, please wait...\""},
+        {"CP_EXEC_HELLO=exit", "gave no hello: it exited with status 5"},
+        {"CP_EXEC_HELLO=slow CERTPATH_EXEC_HELLO_TIMEOUT=0.5", "said nothing within 0.5 s"},
+        {"CP_EXEC_HELLO=badcap", "unknown capability \"telepathy\""},
+    };
+    for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+        char *log = NULL;
+        int rc = run_certpath(starts[i].env, "exec:" T_SCRIPTED, "-j1", &log);
+        cr_expect_neq(rc, 0, "%s: the run went on:\n%s", starts[i].env, log);
+        cr_expect(strstr(log, starts[i].words) != NULL, "%s: want \"%s\" in:\n%s", starts[i].env,
+                  starts[i].words, log);
+        free(log);
+    }
+    char *log = NULL;
+    int rc = run_certpath("", "exec:/nonexistent/verifier", "-j1", &log);
+    cr_expect_neq(rc, 0);
+    cr_expect(strstr(log, "cannot run /nonexistent/verifier: No such file or directory") != NULL,
+              "%s", log);
+    free(log);
+}
+
+Test(exec, a_restart_without_a_hello_costs_each_later_case_an_error, .init = setup_ordering)
+{
+    char env[512], *log = NULL;
+    snprintf(env, sizeof(env), "CP_EXEC_RESTART_HELLO=missing CP_EXEC_PLAN='%s=crash'",
+             broken_ids[0]);
+    int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j1 --filter 'ordering/depth1/*'", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = load_json(results), *c;
+    expect_error(res, broken_ids[0], "exited with status 3 mid-case");
+    int restarts = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
+    {
+        restarts += strstr(field(c, "reason"), "restarting the program failed") &&
+                    strstr(field(c, "reason"), "not a JSON hello");
+    }
+    cr_expect_gt(restarts, 0, "no case reported the failed restart");
+    cJSON_Delete(res);
+    free(log);
+}
+
+/* ---- the verifiers built here ---- */
+
+/* The cases whose outcome is certain for any verifier that checks validity periods. Left out:
+ * leaf-expires-now (valid at its last second per RFC 5280; OpenSSL counts that second as
+ * expired, which is a finding, not a test of the exec path). */
+static const char *const certain[] = {
+    "controls/accept",
+    "controls/reject",
+    "validity/chain/leaf-expired/declared",
+    "validity/chain/leaf-expired/shuffled",
+    "validity/chain/leaf-not-yet-valid/reversed",
+    "validity/chain/leaf-expired-1s/declared",
+    "validity/chain/leaf-not-yet-valid-1s/declared",
+    "validity/chain/leaf-not-yet-valid-1s/shuffled",
+    "validity/chain/leaf-starts-now/declared",
+    "validity/chain/leaf-long-lived/reversed",
+    "validity/chain/leaf-expired-long-ago/declared",
+};
+
+/* Whether a verifier's program was built (its toolchain was found) and can run here. */
+static bool verifier_present(const char *program, const char *needs)
+{
+    char path[PATH_MAX];
+    const char *slash = strrchr(CP_CERTPATH_BIN, '/');
+    snprintf(path, sizeof(path), "%.*s/adapters/exec/%s", (int)(slash - CP_CERTPATH_BIN),
+             CP_CERTPATH_BIN, program);
+    return access(path, X_OK) == 0 && (!needs || access(needs, X_OK) == 0);
+}
+
+static void check_verifier(const char *stack, const char *mode)
+{
+    char args[512], *log = NULL;
+    snprintf(args, sizeof(args), "-j2 --mode %s --filter 'validity/chain/leaf-*'", mode);
+    int rc = run_certpath("", stack, args, &log);
+    cr_assert_eq(rc, 0, "%s %s: exit %d:\n%s", stack, mode, rc, log);
+    cJSON *res = load_json(results), *m = manifest();
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "%s: run not complete", stack);
+    for (size_t i = 0; i < sizeof(certain) / sizeof(certain[0]); i++) {
+        cJSON *c = result_of(res, certain[i]);
+        cr_expect_str_eq(field(c, "outcome"), expected(m, certain[i]), "%s %s: %s: %s", stack, mode,
+                         certain[i], field(c, "reason"));
+    }
+    cJSON_Delete(m);
+    cJSON_Delete(res);
+    free(log);
+}
+
+Test(exec, go_verifies_in_process_and_over_the_wire, .init = setup_validity)
+{
+    if (!verifier_present("go/certpath-verify-go", NULL))
+        cr_skip_test("the go verifier is not built (apt install golang-go)");
+    check_verifier("go", "inproc");
+    check_verifier("go", "wire");
+}
+
+Test(exec, python_verifies_over_the_wire_at_the_shimmed_time, .init = setup_validity)
+{
+    if (!verifier_present("python/certpath-verify-python", "/usr/bin/python3"))
+        cr_skip_test("the python verifier is not built (no /usr/bin/python3)");
+    check_verifier("python", "wire");
+}
+
+Test(exec, node_verifies_over_the_wire_at_the_shimmed_time, .init = setup_validity)
+{
+    if (!verifier_present("node/certpath-verify-node", "/usr/bin/node"))
+        cr_skip_test("the node verifier is not built (apt install nodejs)");
+    check_verifier("node", "wire");
+}
+
+Test(exec, the_protocol_example_verifies, .init = setup_validity)
+{
+    if (access("/usr/bin/python3", X_OK) != 0 || access("/usr/bin/openssl", X_OK) != 0)
+        cr_skip_test("the example needs /usr/bin/python3 and /usr/bin/openssl");
+    check_verifier("exec:" CP_SOURCE_DIR "/adapters/exec/example/openssl-verify.py", "inproc");
+}
