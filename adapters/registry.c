@@ -42,6 +42,17 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_VERIFIER_GO
     {"go", "Go crypto/x509", "exec", "@/exec/go/certpath-verify-go", NULL, NULL},
 #endif
+#ifdef CP_HAVE_VERIFIER_JAVA
+    {"java", "Java PKIX TrustManager", "exec", "@/exec/java/certpath-verify-java", NULL, NULL},
+    {"java-certpath", "Java CertPathBuilder", "exec", "@/exec/java/certpath-verify-java-certpath",
+     NULL, NULL},
+#endif
+#ifdef CP_HAVE_VERIFIER_PKIJS
+    {"pkijs", "PKI.js", "exec", "@/exec/pkijs/certpath-verify-pkijs", NULL, NULL},
+#endif
+#ifdef CP_HAVE_VERIFIER_WEBPKI
+    {"webpki", "rustls-webpki", "exec", "@/exec/webpki/certpath-verify-webpki", NULL, NULL},
+#endif
 #ifdef CP_HAVE_VERIFIER_PYTHON
     {"python", "Python ssl", "exec", "@/exec/python/certpath-verify-python", "/usr/bin/python3",
      NULL},
