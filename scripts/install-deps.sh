@@ -16,7 +16,12 @@ packages=(
   libcurl4-openssl-dev # the curl adapter's headers (the module loads libcurl at run time)
   libcurl4 libcurl3-gnutls libcurl3-nss # libcurl on OpenSSL, GnuTLS and NSS: curl-* rows
   libwolfssl-dev   # the wolfssl adapter
+  openjdk-17-jdk-headless # the java and java-certpath verifiers (javac at build time)
+  nodejs           # the pkijs verifier (and the node verifier)
+  cargo librust-webpki-dev librust-serde-json-dev # the webpki verifier, built offline
   openssl          # tests: openssl verify on generated cases
+  golang-go        # the go exec verifier (standard library only, built offline)
+  nodejs           # the node exec verifier (tls.connect)
   time             # bench/: wall time and peak memory
   python3-jsonschema # tests: results against their JSON Schema
   python3-junitparser # tests: the JUnit report read back by a real JUnit consumer
@@ -27,6 +32,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm installs PKI.js for the pkijs verifier: Debian's npm, unless the installed nodejs brings
+# its own (NodeSource's does, and conflicts with Debian's npm package).
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: everything is installed"
   exit 0
