@@ -21,7 +21,6 @@ packages=(
   cargo librust-webpki-dev librust-serde-json-dev # the webpki verifier, built offline
   openssl          # tests: openssl verify on generated cases
   golang-go        # the go exec verifier (standard library only, built offline)
-  nodejs           # the node exec verifier (tls.connect)
   time             # bench/: wall time and peak memory
   python3-jsonschema # tests: results against their JSON Schema
   python3-junitparser # tests: the JUnit report read back by a real JUnit consumer
