@@ -1,7 +1,8 @@
 /*
  * test_harness.c - the harness's failure paths with a fake adapter that hangs, crashes with
  * SIGSEGV, aborts, exits early and prints garbage; the controls; the journal and --resume after
- * SIGINT; and the results file against its JSON Schema.
+ * SIGINT; the results file against its JSON Schema; --mode both and its disagreements; results
+ * files named by mode.
  */
 #include "cp_common.h"
 #include "cp_fs.h"
@@ -235,4 +236,134 @@ Test(harness, results_validate_against_the_schema)
     int st = system(cmd);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "results do not validate (exit %d)",
               WEXITSTATUS(st));
+}
+
+static bool validates(const char *path)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 -c 'import json,sys,jsonschema; "
+             "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "
+             "%s/reports/schema/results.schema.json %s",
+             CP_SOURCE_DIR, path);
+    int st = system(cmd);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* One entry of a disagreements array, checked whole. */
+static void expect_disagreement(cJSON *d, const char *id, const char *outcome, const char *reason,
+                                const char *other_mode, const char *other, const char *other_reason)
+{
+    cr_assert_not_null(d, "no disagreement for %s", id);
+    cr_expect_str_eq(field(d, "id"), id);
+    cr_expect_str_eq(field(d, "outcome"), outcome, "%s", id);
+    cr_expect_str_eq(field(d, "reason"), reason, "%s", id);
+    cr_expect_str_eq(field(d, "other_mode"), other_mode, "%s", id);
+    cr_expect_str_eq(field(d, "other_outcome"), other, "%s", id);
+    if (other_reason)
+        cr_expect_str_eq(field(d, "other_reason"), other_reason, "%s", id);
+}
+
+/* --mode both, from tmpdir: the results go to tmpdir/results/ under their default names. */
+static int run_both(const char *env, const char *extra, char **output)
+{
+    char cmd[8192], log[400];
+    snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && %s %s run --stack %s --suite suite --no-regenerate -j2 --timeout 1 "
+             "--mode both %s >%s 2>&1",
+             tmpdir, env, CP_CERTPATH_BIN, CP_FAKE_ADAPTER, extra, log);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "certpath did not exit normally");
+    cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
+    return WEXITSTATUS(st);
+}
+
+Test(harness, mode_both_writes_both_files_and_lists_exactly_the_disagreements)
+{
+    char ids[4][192], env[2048], path[400], *log = NULL;
+    cr_assert_eq(pick_cases(ids, 4), 4, "the suite has too few cases");
+    /* Three cases differ (reject, error, timeout in one mode only); the fourth errs in both
+     * modes alike, which is no disagreement. */
+    snprintf(env, sizeof(env),
+             "CP_FAKE_PLAN='wire:%s=reject,inproc:%s=error,wire:%s=hang,%s=error'", ids[0], ids[1],
+             ids[2], ids[3]);
+    int rc = run_both(env, "", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cr_expect(strstr(log, "3 cases where in-process and wire disagree") != NULL, "%s", log);
+    for (int i = 0; i < 3; i++)
+        cr_expect(strstr(log, ids[i]) != NULL, "%s is not in the summary:\n%s", ids[i], log);
+    cr_expect(strstr(log, "in-process: error: fake: told to fail") != NULL, "%s", log);
+    cr_expect(strstr(log, "wire:       reject: fake rejection") != NULL, "%s", log);
+
+    snprintf(path, sizeof(path), "%s/results/certpath-adapter-fake-inproc.json", tmpdir);
+    cJSON *in = load_json(path);
+    cr_expect(validates(path), "%s does not validate", path);
+    snprintf(path, sizeof(path), "%s/results/certpath-adapter-fake-wire.json", tmpdir);
+    cJSON *wire = load_json(path);
+    cr_expect(validates(path), "%s does not validate", path);
+    cr_expect_str_eq(field(cJSON_GetObjectItem(in, "stack"), "mode"), "in-process");
+    cr_expect_str_eq(field(cJSON_GetObjectItem(wire, "stack"), "mode"), "wire");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(in, "complete")));
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(wire, "complete")));
+
+    /* Exactly the three, in the suite's order, each seen from its own file's side. */
+    cJSON *din = cJSON_GetObjectItem(in, "disagreements");
+    cJSON *dwire = cJSON_GetObjectItem(wire, "disagreements");
+    cr_assert_eq(cJSON_GetArraySize(din), 3, "%d disagreements", cJSON_GetArraySize(din));
+    cr_assert_eq(cJSON_GetArraySize(dwire), 3, "%d disagreements", cJSON_GetArraySize(dwire));
+    expect_disagreement(cJSON_GetArrayItem(din, 0), ids[0], "accept", "", "wire", "reject",
+                        "fake rejection");
+    expect_disagreement(cJSON_GetArrayItem(din, 1), ids[1], "error", "fake: told to fail", "wire",
+                        "accept", "");
+    expect_disagreement(cJSON_GetArrayItem(din, 2), ids[2], "accept", "", "wire", "timeout", NULL);
+    expect_disagreement(cJSON_GetArrayItem(dwire, 0), ids[0], "reject", "fake rejection",
+                        "in-process", "accept", "");
+    expect_disagreement(cJSON_GetArrayItem(dwire, 1), ids[1], "accept", "", "in-process", "error",
+                        "fake: told to fail");
+    cr_expect_str_eq(field(cJSON_GetArrayItem(dwire, 2), "outcome"), "timeout");
+    cr_expect_str_eq(field(result_of(in, ids[3]), "outcome"), "error");
+    cr_expect_str_eq(field(result_of(wire, ids[3]), "outcome"), "error");
+    cJSON_Delete(in);
+    cJSON_Delete(wire);
+    free(log);
+
+    /* The Markdown report lists each disagreement once, in-process then wire. */
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd), "cd %s && %s report results/*.json --markdown - >md.txt 2>&1",
+             tmpdir, CP_CERTPATH_BIN);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof(path), "%s/md.txt", tmpdir);
+    cr_assert_eq(cp_fs_read(path, 1u << 24, &log, NULL), 0);
+    cr_expect(strstr(log, "In-process and wire disagree (3)") != NULL, "%s", log);
+    cr_expect(strstr(log, "| accept | reject: fake rejection |") != NULL, "%s", log);
+    free(log);
+}
+
+Test(harness, mode_both_takes_no_single_output_file)
+{
+    char *log = NULL;
+    int rc = run_both("", "-o one.json", &log);
+    cr_expect_eq(rc, 2, "exit %d:\n%s", rc, log);
+    cr_expect(strstr(log, "--mode both writes two") != NULL, "%s", log);
+    free(log);
+}
+
+Test(harness, results_are_named_by_mode_by_default)
+{
+    char cmd[4096], path[400];
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && %s run --stack %s --suite suite --no-regenerate -j2 --filter 'controls/*' "
+             ">/dev/null 2>&1 && %s run --stack %s --suite suite --no-regenerate -j2 --mode wire "
+             "--filter 'controls/*' --shard 2/2 >/dev/null 2>&1",
+             tmpdir, CP_CERTPATH_BIN, CP_FAKE_ADAPTER, CP_CERTPATH_BIN, CP_FAKE_ADAPTER);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    const char *names[] = {"certpath-adapter-fake-inproc.json",
+                           "certpath-adapter-fake-inproc.journal.jsonl",
+                           "certpath-adapter-fake-wire.shard-2-of-2.json",
+                           "certpath-adapter-fake-wire.shard-2-of-2.journal.jsonl"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(path, sizeof(path), "%s/results/%s", tmpdir, names[i]);
+        cr_expect_eq(access(path, F_OK), 0, "no %s", path);
+    }
 }
