@@ -60,6 +60,10 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_VERIFIER_NODE
     {"node", "Node.js tls", "exec", "@/exec/node/certpath-verify-node", "/usr/bin/node", NULL},
 #endif
+#ifdef CP_HAVE_VERIFIER_CHROMIUM
+    {"chromium", "Chromium", "exec", "@/exec/chromium/certpath-verify-chromium", "/usr/bin/chromium",
+     NULL},
+#endif
     /* Not runnable here; their users plug them in through the exec protocol (README). */
     {"libressl", "LibreSSL", NULL, NULL, NULL,
      "not runnable on this platform: Debian ships no LibreSSL (plug it in with exec:PROGRAM)"},
