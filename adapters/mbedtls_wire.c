@@ -24,7 +24,8 @@
  * MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE (3.x: ..._BAD_CERTIFICATE) with those flags set. reject,
  * with the error code and mbedtls_strerror()'s text: any other X.509 error the client raised on
  * the server's chain — a certificate it cannot parse (ssl_parse_certificate_chain fails the
- * handshake with the parser's error) or a chain the verifier cannot process (longer than
+ * handshake with the parser's error; the reason names the certificate, the first one sent that
+ * the same parser refuses with that error) or a chain the verifier cannot process (longer than
  * MBEDTLS_X509_MAX_INTERMEDIATE_CA: MBEDTLS_ERR_X509_FATAL_ERROR). error: everything else (no
  * server, a refused connection, a timeout, an alert the server sent, a protocol failure, the
  * library's allocation failures).
@@ -93,8 +94,24 @@ static int mbed_wire_is_x509(int ret)
     return ret < 0 && high >= MBED_WIRE_X509_HIGH_MIN && high <= MBED_WIRE_X509_HIGH_MAX;
 }
 
+/* Which certificate the client's parser refused: the first of those sent that the same parser
+ * refuses with the same error (the client's error does not say), or -1. */
+static int mbed_wire_refused_index(const struct cp_verify_input *in, int ret)
+{
+    for (int i = 0; i < in->nchain; i++) {
+        mbedtls_x509_crt crt;
+        mbedtls_x509_crt_init(&crt);
+        int r = mbedtls_x509_crt_parse_der(&crt, in->chain[i].der, in->chain[i].len);
+        mbedtls_x509_crt_free(&crt);
+        if (r == ret)
+            return i;
+    }
+    return -1;
+}
+
 /* Fills out for a handshake that did not complete (see the top of the file). */
-static void mbed_wire_failure(const mbedtls_ssl_context *ssl, int ret, struct cp_verify_result *out)
+static void mbed_wire_failure(const mbedtls_ssl_context *ssl, const struct cp_verify_input *in,
+                              int ret, struct cp_verify_result *out)
 {
     uint32_t flags = mbedtls_ssl_get_verify_result(ssl);
     /* (uint32_t)-1: no verification ran, so no flag means anything. */
@@ -113,7 +130,8 @@ static void mbed_wire_failure(const mbedtls_ssl_context *ssl, int ret, struct cp
     } else if (ret == MBEDTLS_ERR_X509_FATAL_ERROR) {
         mbed_error(out, CP_VERIFY_REJECT, ret, "verification", -1);
     } else {
-        mbed_error(out, CP_VERIFY_REJECT, ret, "the server's chain does not parse", -1);
+        mbed_error(out, CP_VERIFY_REJECT, ret, "the client cannot parse the server's certificate",
+                   mbed_wire_refused_index(in, ret));
     }
 }
 
@@ -186,7 +204,7 @@ int mbed_wire_verify(struct mbed_wire *w, const struct cp_verify_input *in,
         cp_result(out, CP_VERIFY_ACCEPT, 0, "ok");
         mbedtls_ssl_close_notify(&ssl);
     } else {
-        mbed_wire_failure(&ssl, ret, out);
+        mbed_wire_failure(&ssl, in, ret, out);
     }
 out:
     mbedtls_net_free(&net);
