@@ -50,9 +50,11 @@ static int gtls_wire_hook(gnutls_session_t session, unsigned htype, unsigned whe
     (void)when, (void)msg;
     if (!incoming || !t)
         return 0;
+    /* TLS 1.3 verifies the chain after CertificateVerify, so that message is still part of
+     * the certificate's processing; TLS 1.2 verifies before ServerKeyExchange arrives. */
     if (htype == GNUTLS_HANDSHAKE_CERTIFICATE_PKT)
         t->got_certificate = 1;
-    else if (t->got_certificate)
+    else if (t->got_certificate && htype != GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY)
         t->past_certificate = 1;
     return 0;
 }
