@@ -417,7 +417,7 @@ static void exec_version(void *vctx, char *buf, size_t cap)
     cp_copy_text(buf, cap, x->version);
 }
 
-static int exec_request(const struct exec_ctx *x, const struct cp_verify_input *in, char **out)
+static int exec_request(const struct cp_verify_input *in, char **out)
 {
     char dir[PATH_MAX], path[PATH_MAX + 16], when[32];
     struct tm tm;
@@ -442,7 +442,6 @@ static int exec_request(const struct exec_ctx *x, const struct cp_verify_input *
              cJSON_AddNumberToObject(o, "port", in->port);
     *out = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
-    (void)x;
     return *out ? 0 : -1;
 }
 
@@ -514,7 +513,7 @@ static int exec_verify(void *vctx, const struct cp_verify_input *in, struct cp_v
     char why[512], *req = NULL, *line;
     if (!x->pid && exec_start(x, false, why, sizeof(why)))
         return cp_result(out, CP_VERIFY_ERROR, 0, "exec: restarting the program failed: %s", why);
-    if (exec_request(x, in, &req))
+    if (exec_request(in, &req))
         return cp_result(out, CP_VERIFY_ERROR, 0, "exec: out of memory for the request");
     size_t len = strlen(req);
     req[len] = '\n'; /* over the NUL: the text is written by length */

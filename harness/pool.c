@@ -21,9 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* How long a worker may take to load its library and say hello (NSS and Java-sized start-ups
- * take a second or two; ten is generous without hiding a hang). */
-#define CP_HELLO_TIMEOUT_MS 10000
+/* How long a worker may take to load its library and say hello. NSS takes a second or two, but
+ * an exec verifier starts a JVM or a browser, which takes tens of seconds on a loaded machine;
+ * the exec module gives up after 25 s itself, so that its message names the program. */
+#define CP_HELLO_TIMEOUT_MS 30000
 
 int64_t cp_now_ms(void)
 {
@@ -108,8 +109,10 @@ static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_wire_hello *h
     int r = read_full(w->resp_fd, hello, sizeof(*hello), cp_now_ms() + CP_HELLO_TIMEOUT_MS);
     hello->error[sizeof(hello->error) - 1] = '\0';
     if (r || !hello->ok) {
+        char late[48];
+        snprintf(late, sizeof(late), "no hello within %d s", CP_HELLO_TIMEOUT_MS / 1000);
         rc = cp_error_set(CP_E_INTERNAL, "adapter %s did not start: %s", p->module,
-                          r == -ETIMEDOUT ? "no hello within 10 s"
+                          r == -ETIMEDOUT ? late
                           : r             ? "the worker died while loading it"
                                           : hello->error);
         kill(pid, SIGKILL);
