@@ -283,3 +283,43 @@ Test(shard, bad_shard_arguments_are_usage_errors)
     cr_expect(strstr(out, "usage: certpath merge") != NULL, "%s", out);
     free(out);
 }
+
+Test(shard, shards_run_in_both_modes_merge_their_disagreements)
+{
+    /* Three disagreements at selection positions 4, 5 and 6 (controls at 0 and 1): one in
+     * each shard. */
+    const char *env =
+        "CP_FAKE_PLAN='wire:depth1/extras-before/declared=reject,"
+        "inproc:depth1/root-end/declared=error,wire:depth1/kitchen-sink/declared=hang'";
+    char args[2048];
+    snprintf(args, sizeof(args),
+             "run --stack %s --suite suite --no-regenerate -j2 --timeout 1 --filter " FILTER
+             " --mode both",
+             CP_FAKE_ADAPTER);
+    run_ok(env, args);
+    for (int i = 1; i <= 3; i++) {
+        snprintf(args, sizeof(args),
+                 "run --stack %s --suite suite --no-regenerate -j2 --timeout 1 --filter " FILTER
+                 " --mode both --shard %d/3",
+                 CP_FAKE_ADAPTER, i);
+        run_ok(env, args);
+    }
+    const char *modes[] = {"inproc", "wire"};
+    for (int m = 0; m < 2; m++) {
+        char merged[64], single[128];
+        snprintf(args, sizeof(args),
+                 "merge results/certpath-adapter-fake-%s.shard-1-of-3.json "
+                 "results/certpath-adapter-fake-%s.shard-2-of-3.json "
+                 "results/certpath-adapter-fake-%s.shard-3-of-3.json -o merged-%s.json",
+                 modes[m], modes[m], modes[m], modes[m]);
+        run_ok("", args);
+        snprintf(merged, sizeof(merged), "merged-%s.json", modes[m]);
+        snprintf(single, sizeof(single), "results/certpath-adapter-fake-%s.json", modes[m]);
+        cJSON *a = untimed(single), *b = untimed(merged);
+        cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(a, "disagreements")), 3, "%s", single);
+        expect_same(a, b, merged);
+        cJSON_Delete(a);
+        cJSON_Delete(b);
+        expect_valid(merged);
+    }
+}
