@@ -202,6 +202,11 @@ static void mark_broken(struct stack_run *st, const char *id, const char *want)
     }
 }
 
+static bool is_control(const char *id)
+{
+    return strcmp(id, CP_CONTROL_ACCEPT) == 0 || strcmp(id, CP_CONTROL_REJECT) == 0;
+}
+
 /* Whether case i is this run's: selected (a control, or passing the filter) and, with --shard,
  * in this shard's slice. */
 static bool in_shard(const struct stack_run *st, int i)
@@ -240,14 +245,13 @@ static int plan_selection(struct stack_run *st)
         return cp_error_set(CP_E_NOMEM, "out of memory planning %d cases", s->ncases);
     for (int i = 0; i < s->ncases; i++) {
         const char *id = s->cases[i].id;
-        bool control = strcmp(id, CP_CONTROL_ACCEPT) == 0 || strcmp(id, CP_CONTROL_REJECT) == 0;
-        st->pos[i] = control || !o->filter || !fnmatch(o->filter, id, 0) ? n++ : -1;
+        st->pos[i] = is_control(id) || !o->filter || !fnmatch(o->filter, id, 0) ? n++ : -1;
         if (st->pos[i] >= 0)
             h = cp_shard_hash(h, id);
     }
-    st->total = 0;
+    st->total = 0; /* for the progress line: the shard's cases and both controls */
     for (int i = 0; i < s->ncases; i++)
-        st->total += in_shard(st, i);
+        st->total += in_shard(st, i) || is_control(s->cases[i].id);
     if (o->shard_count > 0)
         st->r.shard = (struct cp_shard){
             .index = o->shard_index, .count = o->shard_count, .total = n, .selection = h};

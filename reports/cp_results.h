@@ -175,10 +175,10 @@ int cp_results_merge(const char *const *files, int n, struct cp_results *out);
 
 /* Reads a results file written by cp_results_write_json() into r (initialised here; the caller
  * frees it with cp_results_free(), also after a failure). Verdicts and feature support are
- * taken as written (support needs the probe flags, which the file does not hold); the verdict
- * counts are recomputed from the cases. A file that is unreadable, not JSON, truncated, of
- * another format or format_version, or inconsistent fails with CP_E_FORMAT (CP_E_IO, ...) and a
- * message that names the file. */
+ * taken as written (files before the per-case probe flag could not be rescored); the verdict
+ * counts are recomputed from the cases; a shard's record and the disagreements are optional. A file
+ * that is unreadable, not JSON, truncated, of another format or format_version, or inconsistent
+ * fails with CP_E_FORMAT (CP_E_IO, ...) and a message that names the file. */
 int cp_results_read_json(const char *path, struct cp_results *r);
 
 /*

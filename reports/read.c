@@ -376,8 +376,8 @@ static int summary_int(const cJSON *o, const char *key)
                                                                             : 0;
 }
 
-/* Support needs each case's probe flag, which results files do not hold: it is taken as written.
- * A feature the summary lacks gets counts from the cases and support from those counts. */
+/* Support needs each case's probe flag, which older results files do not hold: it is taken as
+ * written. A feature the summary lacks gets counts from the cases and support from those. */
 static void read_summary(const cJSON *root, struct cp_results *r)
 {
     const cJSON *sum = cJSON_GetObjectItemCaseSensitive(root, "summary");
