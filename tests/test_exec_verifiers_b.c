@@ -7,7 +7,8 @@
  *   - java and webpki, which check the hostname and serverAuth: a hostname the leaf does not
  *     name, a wildcard over two labels and one over one label; a leaf EKU of clientAuth only
  *     and one of serverAuth and clientAuth;
- *   - java-certpath and pkijs, which check neither: those cases are skips, never run.
+ *   - java-certpath and pkijs, which check neither: those cases are skips, never run;
+ *   - java over the wire too: the JDK's TLS client against the built-in server.
  * A verifier is skipped only when it was not built here (its toolchain is absent).
  *
  * One suite (controls, validity, constraints) serves every test: the first test to need it
@@ -115,8 +116,9 @@ static bool built(const char *program)
     return access(path, X_OK) == 0;
 }
 
-/* Runs `certpath run --stack STACK -j2 --filter GLOB` on the shared suite; returns the results. */
-static cJSON *run(const char *stack, const char *glob)
+/* Runs `certpath run --stack STACK --mode MODE -j2 --filter GLOB` on the shared suite; returns
+ * the results. */
+static cJSON *run(const char *stack, const char *mode, const char *glob)
 {
     char dir[PATH_MAX], out[PATH_MAX + 32], log[PATH_MAX + 32], cmd[4 * PATH_MAX];
     snprintf(dir, sizeof(dir), "/tmp/cp-test-exec-b-run.XXXXXX");
@@ -124,8 +126,9 @@ static cJSON *run(const char *stack, const char *glob)
     snprintf(out, sizeof(out), "%s/results.json", dir);
     snprintf(log, sizeof(log), "%s/log.txt", dir);
     snprintf(cmd, sizeof(cmd),
-             "%s run --stack %s --suite %s --no-regenerate -j2 --filter '%s' -o %s >%s 2>&1",
-             CP_CERTPATH_BIN, stack, suite_dir(), glob, out, log);
+             "%s run --stack %s --mode %s --suite %s --no-regenerate -j2 --filter '%s' -o %s >%s "
+             "2>&1",
+             CP_CERTPATH_BIN, stack, mode, suite_dir(), glob, out, log);
     int st = system(cmd);
     char *text = NULL;
     cp_fs_read(log, 1u << 24, &text, NULL);
@@ -190,12 +193,12 @@ static const char *const name_purpose[] = {
     "constraints/leaf-eku/absent/alone/depth2/declared",
 };
 
-static void check(const char *stack, bool checks_name_and_purpose)
+static void check(const char *stack, const char *mode, bool checks_name_and_purpose)
 {
-    cJSON *res = run(stack, "validity/chain/leaf-*");
+    cJSON *res = run(stack, mode, "validity/chain/leaf-*");
     expect_cases(stack, res, validity, N(validity), false);
     cJSON_Delete(res);
-    res = run(stack, NAME_PURPOSE_GLOB);
+    res = run(stack, mode, NAME_PURPOSE_GLOB);
     expect_cases(stack, res, name_purpose, N(name_purpose), !checks_name_and_purpose);
     cJSON_Delete(res);
 }
@@ -204,21 +207,28 @@ Test(exec_b, java_trust_manager_checks_time_hostname_and_purpose)
 {
     if (!built("java/certpath-verify-java"))
         cr_skip_test("the java verifier is not built (apt install openjdk-17-jdk-headless)");
-    check("java", true);
+    check("java", "inproc", true);
+}
+
+Test(exec_b, java_tls_client_checks_time_hostname_and_purpose_over_the_wire)
+{
+    if (!built("java/certpath-verify-java"))
+        cr_skip_test("the java verifier is not built (apt install openjdk-17-jdk-headless)");
+    check("java", "wire", true);
 }
 
 Test(exec_b, java_certpath_builder_checks_time_and_skips_name_and_purpose)
 {
     if (!built("java/certpath-verify-java-certpath"))
         cr_skip_test("the java verifier is not built (apt install openjdk-17-jdk-headless)");
-    check("java-certpath", false);
+    check("java-certpath", "inproc", false);
 }
 
 Test(exec_b, pkijs_checks_time_and_skips_name_and_purpose)
 {
     if (!built("pkijs/certpath-verify-pkijs"))
         cr_skip_test("the pkijs verifier is not built (node and npm, and the npm registry)");
-    check("pkijs", false);
+    check("pkijs", "inproc", false);
 }
 
 Test(exec_b, webpki_checks_time_hostname_and_purpose)
@@ -226,5 +236,5 @@ Test(exec_b, webpki_checks_time_hostname_and_purpose)
     if (!built("webpki/certpath-verify-webpki"))
         cr_skip_test("the webpki verifier is not built (apt install cargo librust-webpki-dev "
                      "librust-serde-json-dev)");
-    check("webpki", true);
+    check("webpki", "inproc", true);
 }

@@ -12,15 +12,19 @@ final class Case {
     final List<byte[]> roots;
     final String hostname;
     final long time; /* Unix seconds */
+    final String host; /* connect mode: where the built-in server listens, or null */
+    final int port;
 
     private Case(Object id, String mode, List<byte[]> chain, List<byte[]> roots, String hostname,
-                 long time) {
+                 long time, String host, int port) {
         this.id = id;
         this.mode = mode;
         this.chain = chain;
         this.roots = roots;
         this.hostname = hostname;
         this.time = time;
+        this.host = host;
+        this.port = port;
     }
 
     private static String text(Map<?, ?> m, String key) {
@@ -40,7 +44,9 @@ final class Case {
         List<byte[]> chain = Certs.readPem(chainPath);
         if (chain.isEmpty())
             throw new IOException(chainPath + ": no certificate");
+        Object host = m.get("host"), port = m.get("port");
         return new Case(m.get("id"), text(m, "mode"), chain, Certs.readPem(text(m, "roots")),
-                        text(m, "hostname"), (Long)t);
+                        text(m, "hostname"), (Long)t, host instanceof String ? (String)host : null,
+                        port instanceof Long ? (int)(long)(Long)port : 0);
     }
 }

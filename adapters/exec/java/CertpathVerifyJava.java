@@ -5,6 +5,7 @@
  * factories are reused.
  *
  *   certpath-verify-java              the `java` row: the PKIX trust manager of a TLS client
+ *                                     (verify), or the JDK's TLS client itself (connect)
  *   certpath-verify-java --builder    the `java-certpath` row: the bare PKIX CertPathBuilder
  *
  * Exit status: 0 at the end of stdin, 1 when stdout fails or the JDK lacks what a row needs, 2
@@ -30,7 +31,7 @@ public final class CertpathVerifyJava {
         m.put("version", System.getProperty("java.vm.vendor") + " "
                              + System.getProperty("java.runtime.version"));
         m.put("caps", builder ? List.of("verify", "set-time")
-                              : List.of("verify", "set-time", "hostname", "purpose"));
+                              : List.of("verify", "connect", "set-time", "hostname", "purpose"));
         m.put("settings", builder ? BuilderVerifier.SETTINGS : TrustManagerVerifier.SETTINGS);
         return Json.write(m);
     }
@@ -38,9 +39,11 @@ public final class CertpathVerifyJava {
     private static Verdict answer(Verifier v, Certs certs, Map<?, ?> req) {
         try {
             Case c = Case.from(req);
-            if (!c.mode.equals("verify"))
-                return Verdict.error("mode \"" + c.mode + "\" is not supported (verify only)");
-            return v.verify(certs, c);
+            if (c.mode.equals("verify"))
+                return v.verify(certs, c);
+            if (c.mode.equals("connect") && v instanceof TrustManagerVerifier)
+                return ((TrustManagerVerifier)v).connect(certs, c);
+            return Verdict.error("mode \"" + c.mode + "\" is not supported");
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             return Verdict.error("certpath-verify-java: " + e.getClass().getSimpleName() + ": "
                                  + Verdict.describe(e));
@@ -56,6 +59,8 @@ public final class CertpathVerifyJava {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         Verifier v = builder ? new BuilderVerifier() : new TrustManagerVerifier();
         Certs certs = new Certs();
+        if (!builder)
+            ConnectVerifier.warmUp();
         out.println(hello(builder));
         out.flush();
         BufferedReader in =

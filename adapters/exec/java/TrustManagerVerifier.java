@@ -20,7 +20,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 final class TrustManagerVerifier implements Verifier {
     static final String SETTINGS =
-        "TrustManagerFactory \"PKIX\" (SunJSSE X509TrustManagerImpl) initialised with "
+        "verify: TrustManagerFactory \"PKIX\" (SunJSSE X509TrustManagerImpl) initialised with "
         + "CertPathTrustManagerParameters(PKIXBuilderParameters(a PKCS12 KeyStore of the case's "
         + "roots, an empty X509CertSelector)), setDate(the case's time), "
         + "setRevocationEnabled(false); checkServerTrusted(chain, \"UNKNOWN\", engine) as a TLS "
@@ -29,12 +29,30 @@ final class TrustManagerVerifier implements Verifier {
         + "default signature schemes (" + String.join(", ", HandshakeStub.JDK17_SIGNATURE_ALGORITHMS)
         + "), so the hostname check, the serverAuth EKU and key usage checks and "
         + "jdk.certpath/jdk.tls.disabledAlgorithms apply. A sent certificate the JDK cannot "
-        + "parse is a reject (CertificateMessage fails the handshake).";
+        + "parse is a reject (CertificateMessage fails the handshake). connect: " + ConnectVerifier.SETTINGS;
 
     private final TrustManagerFactory factory;
 
     TrustManagerVerifier() throws Exception {
         factory = TrustManagerFactory.getInstance("PKIX");
+    }
+
+    /** The trust manager a client gets from the PKIX factory for these roots and this time. */
+    static X509ExtendedTrustManager build(TrustManagerFactory factory, X509Certificate[] roots,
+                                          long time) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        for (int k = 0; k < roots.length; k++)
+            ks.setCertificateEntry("root" + k, roots[k]);
+        PKIXBuilderParameters p = new PKIXBuilderParameters(ks, new X509CertSelector());
+        p.setDate(new Date(time * 1000L));
+        p.setRevocationEnabled(false);
+        factory.init(new CertPathTrustManagerParameters(p));
+        for (TrustManager t : factory.getTrustManagers()) {
+            if (t instanceof X509ExtendedTrustManager)
+                return (X509ExtendedTrustManager)t;
+        }
+        throw new IllegalStateException("TrustManagerFactory PKIX gave no X509ExtendedTrustManager");
     }
 
     @Override
@@ -46,26 +64,18 @@ final class TrustManagerVerifier implements Verifier {
         } catch (CertificateException e) {
             return Verdict.reject(e);
         }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        for (int k = 0; k < roots.length; k++)
-            ks.setCertificateEntry("root" + k, roots[k]);
-        PKIXBuilderParameters p = new PKIXBuilderParameters(ks, new X509CertSelector());
-        p.setDate(new Date(c.time * 1000L));
-        p.setRevocationEnabled(false);
-        factory.init(new CertPathTrustManagerParameters(p));
-        X509ExtendedTrustManager tm = null;
-        for (TrustManager t : factory.getTrustManagers()) {
-            if (t instanceof X509ExtendedTrustManager)
-                tm = (X509ExtendedTrustManager)t;
-        }
-        if (tm == null)
-            return Verdict.error("TrustManagerFactory PKIX gave no X509ExtendedTrustManager");
+        X509ExtendedTrustManager tm = build(factory, roots, c.time);
         try {
             tm.checkServerTrusted(chain, "UNKNOWN", HandshakeStub.clientEngine(c.hostname));
         } catch (CertificateException e) {
             return Verdict.reject(e);
         }
         return Verdict.accept(null);
+    }
+
+    /** Connect mode: a real handshake with the built-in server (ConnectVerifier). */
+    Verdict connect(Certs certs, Case c) throws Exception {
+        X509Certificate[] roots = certs.parseAll(c.roots, "root");
+        return ConnectVerifier.connect(build(factory, roots, c.time), c);
     }
 }
