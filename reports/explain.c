@@ -229,6 +229,23 @@ static void put_ids(const struct xcase *x, const cJSON *list, bool labels)
     }
 }
 
+/* Whether id is on some valid path under some profile; *any says whether there is a path. */
+static bool on_a_path(const struct xcase *x, const char *id, bool *any)
+{
+    const cJSON *e, *p;
+    bool on = false;
+    *any = false;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(x->kase, "expect"))
+    {
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(e, "paths"))
+        {
+            *any = true;
+            on |= listed(p, id);
+        }
+    }
+    return on;
+}
+
 static void put_lists(const struct xcase *x)
 {
     const cJSON *sent = cJSON_GetObjectItemCaseSensitive(x->kase, "sent"), *v;
@@ -250,10 +267,13 @@ static void put_lists(const struct xcase *x)
                 first = k;
         }
         fprintf(x->out, "  %2d. #%s %s", pos, short_id(id), c ? str(c, "label") : "?");
+        bool any, on = on_a_path(x, id, &any);
         if (first < pos)
             fprintf(x->out, "  (duplicate of %d.)", first);
         else if (c && self_signed(c))
             fputs("  (self-signed)", x->out);
+        if (any && !on && first == pos)
+            fputs("  (on no valid path)", x->out);
         fputc('\n', x->out);
     }
 }
