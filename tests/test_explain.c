@@ -181,6 +181,8 @@ Test(explain, draws_the_graph_from_the_leaf_with_anchors_and_defects)
     expect_has(out, "#1 Root1 -> ICA  sent 2  [expired 1 h ago]");
     expect_has(out, "#2 Root2 -> ICA  sent 3   <- Root2 is a trust anchor");
     expect_has(out, "self-signed: #3 Root2 -> Root2  not sent  ANCHOR (in roots.pem)");
+    expect_has(out, " 2. #1 Root1->ICA  (on no valid path)\n");
+    expect_has(out, " 3. #2 Root2->ICA\n");
     free(out);
 }
 
