@@ -19,11 +19,14 @@
  *     connection reuse (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE), no TLS session cache;
  *   - CURLOPT_NOSIGNAL, connect and transfer timeouts under the harness's per-case timeout, the
  *     response body discarded.
- * The NSS backend keeps certificates and trust in process-wide NSS caches that outlive the
- * handle (a root or intermediate seen in one case could be found again in the next), so with it
- * every case runs between curl_global_init() and curl_global_cleanup(), which shuts NSS down;
- * and NSS's database directory (SSL_DIR) is pointed at the case directory, which holds none,
- * so that NSS never opens /etc/pki/nssdb.
+ * The NSS backend keeps certificates in process-wide caches that outlive the handle (the nss
+ * adapter found a chain validated in one case found again in the next), so with it every case
+ * runs between curl_global_init() and curl_global_cleanup(), which shuts NSS down, and no case
+ * can see another's certificates (one NSS for the whole worker gave the same verdicts on the
+ * default suite here, but nothing guarantees it). The modules NSS loads are kept mapped between
+ * cases, so each case pays for NSS's initialisation only. NSS's database directory (SSL_DIR) is
+ * pointed at the case directory, which holds none, so that NSS never opens /etc/pki/nssdb; with
+ * CURLOPT_CAINFO set curl does not load NSS's built-in roots (libnssckbi).
  *
  * Time: libcurl has no way to pass a validation time to its backends; the harness runs the
  * workers under the clock shim (CP_CAP_CLOCK_SHIM).

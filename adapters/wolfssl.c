@@ -27,8 +27,9 @@
  * certificate arrived, a CA file wolfSSL cannot load, out of memory).
  *
  * What wolfSSL 5.5.4 (Debian) does with the list, as the results show: it takes the server's
- * certificates in the order sent, each verified by the ones above it and the trusted roots, so a
- * reversed or shuffled list is refused (ASN_NO_SIGNER_E) and no alternative path is built; more
+ * certificates in the order sent, each verified by the ones above it and the trusted roots:
+ * unrelated extras and duplicates in an otherwise ordered list are passed over, but a reversed
+ * or shuffled list is refused (ASN_NO_SIGNER_E) and no alternative path is tried; more
  * than 9 certificates (MAX_CHAIN_DEPTH) fail to decode (-416). It checks the leaf's
  * extendedKeyUsage for serverAuth (but takes anyExtendedKeyUsage), not the CAs'.
  */
