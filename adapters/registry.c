@@ -61,8 +61,12 @@ const struct cp_stack_entry cp_stack_registry[] = {
     {"node", "Node.js tls", "exec", "@/exec/node/certpath-verify-node", "/usr/bin/node", NULL},
 #endif
 #ifdef CP_HAVE_VERIFIER_CHROMIUM
-    {"chromium", "Chromium", "exec", "@/exec/chromium/certpath-verify-chromium", "/usr/bin/chromium",
-     NULL},
+    {"chromium", "Chromium", "exec", "@/exec/chromium/certpath-verify-chromium",
+     "/usr/bin/chromium", NULL},
+#endif
+#ifdef CP_HAVE_VERIFIER_FIREFOX
+    {"firefox", "Firefox ESR", "exec", "@/exec/firefox/certpath-verify-firefox",
+     "/usr/bin/firefox-esr", NULL},
 #endif
     /* Not runnable here; their users plug them in through the exec protocol (README). */
     {"libressl", "LibreSSL", NULL, NULL, NULL,

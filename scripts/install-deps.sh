@@ -26,6 +26,7 @@ packages=(
   python3-junitparser # tests: the JUnit report read back by a real JUnit consumer
   chromium         # tests: the HTML report rendered headless, offline
   libnss3-tools    # the chromium verifier: certutil sets the browser's NSS trust per case
+  firefox-esr      # the firefox verifier (driven over Marionette)
 )
 
 missing=()
