@@ -178,11 +178,11 @@ static int cu_init(void *vctx, const char *arg, char *err, size_t errcap)
         return -1;
     }
     ctx->backend = cu_backend_of(v->ssl_version);
-    /* curl's GnuTLS backend verifies with gnutls_certificate_verify_peers2(), which checks no
-     * key purpose: a leaf without serverAuth passes. An unknown backend is not claimed. */
-    cu_adapter.caps = ctx->backend == CU_OPENSSL || ctx->backend == CU_NSS
-                          ? CU_CAPS
-                          : CU_CAPS & ~(unsigned)CP_CAP_PURPOSE;
+    /* The purpose capability is claimed for every backend: curl is the client being measured,
+     * and what it asks its backend for is its behaviour. curl's GnuTLS backend verifies with
+     * gnutls_certificate_verify_peers2(), which checks no key purpose, so a leaf without
+     * serverAuth passes there: a finding to report, not a case to skip. */
+    cu_adapter.caps = CU_CAPS;
     snprintf(ctx->version, sizeof(ctx->version), "libcurl %s (%s)", v->version, v->ssl_version);
     if (ctx->backend != CU_NSS) {
         CURLcode rc = ctx->api.global_init(CURL_GLOBAL_DEFAULT);
@@ -392,8 +392,8 @@ out:
     return 0;
 }
 
-/* Not const: init() clears CP_CAP_PURPOSE for a backend that does not check serverAuth (the
- * worker reads the capabilities after init()). */
+/* Not const: init() sets the capabilities once the backend is known (the worker reads them
+ * after init()). */
 static struct cp_adapter cu_adapter = {
     .abi = CP_ADAPTER_ABI,
     .name = "curl",
@@ -416,8 +416,8 @@ static struct cp_adapter cu_adapter = {
         "CURLE_SSL_CONNECT_ERROR on the certificates (OpenSSL: the client sent a fatal alert "
         "after the server's Certificate; GnuTLS: the verify call refused the list; NSS: a "
         "verify result recorded), with curl's error text and CURLINFO_SSL_VERIFYRESULT as "
-        "code; anything else is an error. The GnuTLS backend asks for no key purpose, so "
-        "curl-gnutls lacks the purpose capability",
+        "code; anything else is an error. The GnuTLS backend asks for no key purpose (curl's "
+        "gnutls_certificate_verify_peers2 call): wrong-EKU cases are measured, not skipped",
     .ctx_size = sizeof(struct cu_ctx),
     .init = cu_init,
     .version = cu_version,
