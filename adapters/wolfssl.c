@@ -10,7 +10,7 @@
  *     (wolfSSL_check_domain_name);
  *   - the session cache off (WOLFSSL_SESS_CACHE_OFF), so nothing is kept for a later case;
  *   - a TCP connection to the server's numeric address with TCP_NODELAY and send and receive
- *     timeouts.
+ *     timeouts (wire_connect.h, as the other wire clients).
  *
  * Time: wolfCrypt reads the time for certificate validity through wc_Time(), which calls the
  * function registered with wc_SetTimeCb() when there is one. The callback is process-wide (a
@@ -34,6 +34,7 @@
  * extendedKeyUsage for serverAuth (but takes anyExtendedKeyUsage), not the CAs'.
  */
 #include "cp_adapter_util.h"
+#include "wire_connect.h"
 
 #include <wolfssl/options.h>
 
@@ -44,19 +45,11 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
-/* The server is on loopback and answers in milliseconds; shorter than the harness's default
- * per-case timeout, so a stuck connection is the adapter's error, not a killed worker. */
-#define WOLF_IO_TIMEOUT_SEC 4
 /* TLS: the handshake type of Certificate, the content types of alerts and handshakes. */
 #define WOLF_MT_CERTIFICATE 11
 #define WOLF_RT_ALERT 21
@@ -118,36 +111,6 @@ static void wolf_version(void *vctx, char *buf, size_t cap)
 static void wolf_error_text(int code, char *buf, size_t cap)
 {
     wolfSSL_ERR_error_string_n((unsigned long)code, buf, cap);
-}
-
-/* A connected TCP socket to host:port, or -1 with out filled. */
-static int wolf_connect_tcp(const struct cp_verify_input *in, struct cp_verify_result *out)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                             .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
-    struct addrinfo *ai = NULL;
-    struct timeval tv = {.tv_sec = WOLF_IO_TIMEOUT_SEC};
-    char service[16];
-    int fd = -1, one = 1, rc;
-    snprintf(service, sizeof(service), "%d", in->port);
-    if ((rc = getaddrinfo(in->host, service, &hints, &ai))) {
-        cp_result(out, CP_VERIFY_ERROR, 0, "server address %s: %s", in->host, gai_strerror(rc));
-        return -1;
-    }
-    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
-        connect(fd, ai->ai_addr, ai->ai_addrlen)) {
-        cp_result(out, CP_VERIFY_ERROR, 0, "connect to %s port %d: %s", in->host, in->port,
-                  strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(ai);
-    return fd;
 }
 
 static void wolf_msg(int write_p, int version, int content_type, const void *buf, size_t len,
@@ -226,7 +189,7 @@ static int wolf_verify(void *vctx, const struct cp_verify_input *in, struct cp_v
         cp_result(out, CP_VERIFY_ERROR, 0, "client set-up failed");
         goto out;
     }
-    if ((fd = wolf_connect_tcp(in, out)) < 0)
+    if ((fd = cp_wire_connect(in, out)) < 0)
         goto out;
     if (wolfSSL_set_fd(ssl, fd) != WOLFSSL_SUCCESS) {
         cp_result(out, CP_VERIFY_ERROR, 0, "wolfSSL_set_fd failed");

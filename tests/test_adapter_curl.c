@@ -11,6 +11,7 @@
  * suite is minted for this second; the tool's runs use a suite minted for a past time, which
  * only the clock shim makes valid.
  */
+#include "cp_tool_test.h"
 #include "cp_wire_test.h"
 
 #include "cp_common.h"
@@ -48,19 +49,6 @@ static const struct flavour flavours[] = {
 };
 
 static const char *const families[] = {"controls", "ordering", "validity", "constraints"};
-
-/* Cases whose outcome every profile agrees on and every flavour gets right. */
-static const char *const certain[] = {
-    "controls/accept",
-    "controls/reject",
-    "ordering/depth3/plain/declared",
-    "ordering/depth3/plain/reversed",
-    "ordering/depth3/missing-bottom/declared",
-    "validity/chain/leaf-expired/declared",
-    "validity/chain/leaf-long-lived/declared",
-    "constraints/hostname/mismatch/alone/depth2/declared",
-    "constraints/hostname/wildcard-one-label/alone/depth2/declared",
-    NULL};
 
 static bool installed(const char *soname)
 {
@@ -120,8 +108,7 @@ ParameterizedTest(int *i, adapter_curl, flavour_handshakes)
     cr_expect(strstr(t->ad->settings, "CURLOPT_CAINFO") &&
               strstr(t->ad->settings, "CURLOPT_CAPATH = NULL"));
 
-    for (const char *const *id = certain; *id; id++)
-        cp_wire_test_expect(*id);
+    cp_wire_test_expect_certain(CP_WIRE_CERTAIN_REVERSED | CP_WIRE_CERTAIN_HOSTNAME);
     struct cp_verify_result r = cp_wire_test_run("controls/reject", 0);
     cr_expect_eq(r.code, f->unknown_issuer, "%s: code %ld: %s", f->row, r.code, r.reason);
 
@@ -141,24 +128,11 @@ ParameterizedTest(int *i, adapter_curl, flavour_handshakes)
  * succeeded. */
 static char *run_tool(const char *dir, const char *args)
 {
-    char cmd[4096], log[512], *text = NULL;
+    char log[512], *text = NULL;
     snprintf(log, sizeof(log), "%s/tool.log", dir);
-    snprintf(cmd, sizeof(cmd), "cd '%s' && %s %s >%s 2>&1", dir, CP_CERTPATH_BIN, args, log);
-    int st = system(cmd);
-    cp_fs_read(log, 1u << 20, &text, NULL);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status %d:\n%s", cmd, st,
-              text ? text : "");
+    int rc = cp_test_certpath(dir, NULL, args, log, &text);
+    cr_assert_eq(rc, 0, "certpath %s: status %d:\n%s", args, rc, text);
     return text;
-}
-
-static cJSON *load_json(const char *path)
-{
-    char *text = NULL;
-    cr_assert_eq(cp_fs_read(path, 1u << 26, &text, NULL), 0, "%s", cp_error_msg(-1));
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    cr_assert_not_null(j, "%s is not JSON", path);
-    return j;
 }
 
 static const char *str_of(const cJSON *o, const char *key)
@@ -171,7 +145,7 @@ static const char *str_of(const cJSON *o, const char *key)
  * (which, on a suite minted for a past time, only the clock shim allows). */
 static void expect_controls_file(const char *path, const char *name, const char *backend)
 {
-    cJSON *r = load_json(path), *c;
+    cJSON *r = cp_test_load_json(path), *c;
     const cJSON *st = cJSON_GetObjectItem(r, "stack");
     int n = 0;
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "complete")), "%s: not complete", path);

@@ -23,23 +23,6 @@
 
 static const char *const families[] = {"controls", "ordering", "validity", "constraints"};
 
-/* Cases whose outcome every profile agrees on and wolfSSL's client gets right (it takes the
- * list in the order sent, so no reversed or shuffled one is among them). */
-static const char *const certain[] = {
-    "controls/accept",
-    "controls/reject",
-    "ordering/depth3/plain/declared",
-    "ordering/depth3/missing-bottom/declared",
-    "validity/chain/leaf-expired/declared",
-    "validity/chain/leaf-long-lived/declared",
-    "constraints/hostname/mismatch/alone/depth2/declared",
-    "constraints/hostname/wildcard-one-label/alone/depth2/declared",
-    NULL};
-
-static const char *const certain_depth3[] = {"controls/accept", "controls/reject",
-                                             "ordering/depth3/plain/declared",
-                                             "ordering/depth3/missing-bottom/declared", NULL};
-
 TestSuite(adapter_wolfssl, .fini = cp_wire_test_close);
 
 Test(adapter_wolfssl, describes_itself)
@@ -59,8 +42,8 @@ Test(adapter_wolfssl, describes_itself)
 Test(adapter_wolfssl, certain_cases_get_the_manifests_outcome)
 {
     cp_wire_test_open("wolfssl", families, 4, 0);
-    for (const char *const *id = certain; *id; id++)
-        cp_wire_test_expect(*id);
+    /* It takes the list in the order sent, so no reversed one is among the certain cases. */
+    cp_wire_test_expect_certain(CP_WIRE_CERTAIN_HOSTNAME);
     struct cp_verify_result r = cp_wire_test_run("controls/reject", 0);
     cr_expect_eq(r.code, WOLF_ASN_NO_SIGNER_E, "code %ld: %s", r.code, r.reason);
     r = cp_wire_test_run("validity/chain/leaf-expired/declared", 0);
@@ -106,5 +89,5 @@ Test(adapter_wolfssl, certpath_run_wire_through_the_tool)
 {
     static const char *const fams[] = {"controls", "ordering"};
     cp_wire_test_open("wolfssl", fams, 2, 0);
-    cp_wire_test_cli("wolfssl", "ordering/depth3/*", 30, certain_depth3);
+    cp_wire_test_cli_depth3("wolfssl", CP_WIRE_CERTAIN_HOSTNAME);
 }

@@ -6,6 +6,7 @@
  * real `certpath run --baseline` and in the Markdown report.
  */
 #include "cp_fs.h"
+#include "cp_tool_test.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -22,13 +23,7 @@ static char tmpdir[256];
 
 static int run(const char *args, char **out)
 {
-    char cmd[4096], log[300];
-    snprintf(log, sizeof(log), "%s/out.txt", tmpdir);
-    snprintf(cmd, sizeof(cmd), "cd %s && %s %s >%s 2>&1", tmpdir, CP_CERTPATH_BIN, args, log);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st), "certpath %s did not exit normally", args);
-    cr_assert_eq(cp_fs_read(log, 1u << 26, out, NULL), 0);
-    return WEXITSTATUS(st);
+    return cp_test_certpath(tmpdir, NULL, args, NULL, out);
 }
 
 static cJSON *load(const char *name)

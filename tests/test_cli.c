@@ -3,6 +3,7 @@
  * that must fail with a clear message naming what is wrong and a non-zero exit.
  */
 #include "cp_fs.h"
+#include "cp_tool_test.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -27,13 +28,7 @@ static void remove_tmpdir(void)
 /* Runs certpath with args (a shell fragment); returns its exit status, output in *out. */
 static int run(const char *args, char **out)
 {
-    char cmd[2048], log[300];
-    snprintf(log, sizeof(log), "%s/out.txt", tmpdir);
-    snprintf(cmd, sizeof(cmd), "cd %s && %s %s >%s 2>&1", tmpdir, CP_CERTPATH_BIN, args, log);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st), "certpath %s did not exit normally", args);
-    cr_assert_eq(cp_fs_read(log, 1u << 24, out, NULL), 0);
-    return WEXITSTATUS(st);
+    return cp_test_certpath(tmpdir, NULL, args, NULL, out);
 }
 
 static void expect_failure(const char *args, int status, const char *needle)

@@ -17,6 +17,7 @@
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
+#include "cp_tool_test.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -72,77 +73,32 @@ static void teardown(void)
 
 TestSuite(exec, .fini = teardown);
 
-static cJSON *load_json(const char *path)
-{
-    char *text = NULL;
-    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0, "%s", cp_error_msg(-1));
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    cr_assert_not_null(j, "%s is not JSON", path);
-    return j;
-}
-
 /* Runs `certpath run --stack STACK ... ARGS` with ENV before it; returns the exit status and
  * the output. */
 static int run_certpath(const char *env, const char *stack, const char *args, char **output)
 {
-    char cmd[8192], log[400];
+    char envs[4096], run[8192], log[400];
     snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
-    snprintf(cmd, sizeof(cmd),
-             "env CP_EXEC_STATE=%s %s %s run --stack '%s' --suite %s --no-regenerate -o %s %s "
-             ">%s 2>&1",
-             state, env, CP_CERTPATH_BIN, stack, suite, results, args, log);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st), "certpath did not exit normally");
-    if (output)
-        cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
-    return WEXITSTATUS(st);
-}
-
-static cJSON *result_of(cJSON *res, const char *id)
-{
-    cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
-    {
-        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static const char *field(cJSON *c, const char *key)
-{
-    const char *s = c ? cJSON_GetStringValue(cJSON_GetObjectItem(c, key)) : NULL;
-    return s ? s : "(none)";
-}
-
-/* The manifest's webpki expectation for a case. */
-static const char *expected(cJSON *manifest, const char *id)
-{
-    cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(manifest, "cases"))
-    {
-        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0) {
-            cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "expect"), "webpki");
-            return field(e, "outcome");
-        }
-    }
-    return "(no such case)";
+    snprintf(envs, sizeof(envs), "env CP_EXEC_STATE=%s %s", state, env);
+    snprintf(run, sizeof(run), "run --stack '%s' --suite %s --no-regenerate -o %s %s", stack, suite,
+             results, args);
+    return cp_test_certpath(NULL, envs, run, log, output);
 }
 
 static cJSON *manifest(void)
 {
     char path[400];
     snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    return load_json(path);
+    return cp_test_load_json(path);
 }
 
 static void expect_error(cJSON *res, const char *id, const char *words)
 {
-    cJSON *c = result_of(res, id);
-    cr_expect_str_eq(field(c, "outcome"), "error", "%s: %s", id, field(c, "reason"));
-    cr_expect(strstr(field(c, "reason"), words) != NULL, "%s: want \"%s\" in \"%s\"", id, words,
-              field(c, "reason"));
+    cJSON *c = cp_test_case_of(res, id);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error", "%s: %s", id,
+                     cp_test_field(c, "reason"));
+    cr_expect(strstr(cp_test_field(c, "reason"), words) != NULL, "%s: want \"%s\" in \"%s\"", id,
+              words, cp_test_field(c, "reason"));
 }
 
 /* ---- the module against a scripted verifier ---- */
@@ -162,27 +118,27 @@ Test(exec, each_broken_reply_is_an_error_naming_it_and_the_run_goes_on, .init = 
              broken_ids[5]);
     int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j2 --timeout 20", &log);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
-    cJSON *res = load_json(results), *m = manifest(), *c;
+    cJSON *res = cp_test_load_json(results), *m = manifest(), *c;
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "run not complete");
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(res, "broken")), "run reported broken");
-    cr_expect_str_eq(field(cJSON_GetObjectItem(res, "stack"), "name"), "scripted-verifier");
+    cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(res, "stack"), "name"), "scripted-verifier");
     expect_error(res, broken_ids[0], "not a JSON object: \"<html>500");
     expect_error(res, broken_ids[1], "for id \"someone/else\"");
     expect_error(res, broken_ids[2], "exited with status 3 mid-case");
     expect_error(res, broken_ids[3], "line longer than 65536 bytes");
     expect_error(res, broken_ids[4], "outcome \"(none)\" is not accept, reject or error");
     /* The program's view of itself; a string code is kept in the reason. */
-    c = result_of(res, broken_ids[5]);
-    cr_expect_str_eq(field(c, "reason"), "[probe] fds 0,1,2; own group");
-    cr_expect_str_eq(field(c, "outcome"), expected(m, broken_ids[5]));
+    c = cp_test_case_of(res, broken_ids[5]);
+    cr_expect_str_eq(cp_test_field(c, "reason"), "[probe] fds 0,1,2; own group");
+    cr_expect_str_eq(cp_test_field(c, "outcome"), cp_test_expected(m, broken_ids[5]));
 
     /* Every other case ran (on restarted programs) and got the manifest's answer. */
     int total = 0, right = 0;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
     {
-        const char *id = field(c, "id");
+        const char *id = cp_test_field(c, "id");
         total++;
-        right += strcmp(field(c, "outcome"), expected(m, id)) == 0;
+        right += strcmp(cp_test_field(c, "outcome"), cp_test_expected(m, id)) == 0;
     }
     cr_expect_eq(right, total - 5, "%d of %d cases got the manifest's answer", right, total);
     cr_expect_eq(total, cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
@@ -209,8 +165,8 @@ Test(exec, a_program_that_hangs_dies_with_its_worker, .init = setup_ordering)
     snprintf(env, sizeof(env), "CP_EXEC_PLAN='%s=hang'", broken_ids[0]);
     int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j2 --timeout 3", &log);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
-    cJSON *res = load_json(results);
-    cr_expect_str_eq(field(result_of(res, broken_ids[0]), "outcome"), "timeout");
+    cJSON *res = cp_test_load_json(results);
+    cr_expect_str_eq(cp_test_field(cp_test_case_of(res, broken_ids[0]), "outcome"), "timeout");
     snprintf(path, sizeof(path), "%s/hang.pid", state);
     cr_assert_eq(cp_fs_read(path, 64, &pidtext, NULL), 0, "the program never hung");
     pid_t pid = (pid_t)atoi(pidtext);
@@ -258,13 +214,13 @@ Test(exec, a_restart_without_a_hello_costs_each_later_case_an_error, .init = set
              broken_ids[0]);
     int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j1 --filter 'ordering/depth1/*'", &log);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
-    cJSON *res = load_json(results), *c;
+    cJSON *res = cp_test_load_json(results), *c;
     expect_error(res, broken_ids[0], "exited with status 3 mid-case");
     int restarts = 0;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
     {
-        restarts += strstr(field(c, "reason"), "restarting the program failed") &&
-                    strstr(field(c, "reason"), "not a JSON hello");
+        restarts += strstr(cp_test_field(c, "reason"), "restarting the program failed") &&
+                    strstr(cp_test_field(c, "reason"), "not a JSON hello");
     }
     cr_expect_gt(restarts, 0, "no case reported the failed restart");
     cJSON_Delete(res);
@@ -306,12 +262,12 @@ static void check_verifier(const char *stack, const char *mode)
     snprintf(args, sizeof(args), "-j2 --mode %s --filter 'validity/chain/leaf-*'", mode);
     int rc = run_certpath("", stack, args, &log);
     cr_assert_eq(rc, 0, "%s %s: exit %d:\n%s", stack, mode, rc, log);
-    cJSON *res = load_json(results), *m = manifest();
+    cJSON *res = cp_test_load_json(results), *m = manifest();
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "%s: run not complete", stack);
     for (size_t i = 0; i < sizeof(certain) / sizeof(certain[0]); i++) {
-        cJSON *c = result_of(res, certain[i]);
-        cr_expect_str_eq(field(c, "outcome"), expected(m, certain[i]), "%s %s: %s: %s", stack, mode,
-                         certain[i], field(c, "reason"));
+        cJSON *c = cp_test_case_of(res, certain[i]);
+        cr_expect_str_eq(cp_test_field(c, "outcome"), cp_test_expected(m, certain[i]),
+                         "%s %s: %s: %s", stack, mode, certain[i], cp_test_field(c, "reason"));
     }
     cJSON_Delete(m);
     cJSON_Delete(res);

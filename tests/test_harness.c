@@ -7,6 +7,7 @@
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
+#include "cp_tool_test.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -42,23 +43,13 @@ static void teardown(void)
 
 TestSuite(harness, .init = setup, .fini = teardown);
 
-static cJSON *load_json(const char *path)
-{
-    char *text = NULL;
-    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0, "%s", cp_error_msg(-1));
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    cr_assert_not_null(j, "%s is not JSON", path);
-    return j;
-}
-
 /* The ids of the first n cases that are not controls and not a substring of another id (the
  * fake adapter's plan matches substrings). */
 static int pick_cases(char ids[][192], int n)
 {
     char path[400];
     snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    cJSON *m = load_json(path), *cases = cJSON_GetObjectItem(m, "cases"), *a, *b;
+    cJSON *m = cp_test_load_json(path), *cases = cJSON_GetObjectItem(m, "cases"), *a, *b;
     int k = 0;
     cJSON_ArrayForEach(a, cases)
     {
@@ -78,32 +69,12 @@ static int pick_cases(char ids[][192], int n)
 
 static int run_certpath(const char *env, const char *extra, char **output)
 {
-    char cmd[8192], log[400];
+    char args[8192], log[400];
     snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
-    snprintf(cmd, sizeof(cmd),
-             "%s %s run --stack %s --suite %s --no-regenerate -j2 --timeout 1 -o %s %s >%s 2>&1",
-             env, CP_CERTPATH_BIN, CP_FAKE_ADAPTER, suite, results, extra, log);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st), "certpath did not exit normally");
-    if (output)
-        cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
-    return WEXITSTATUS(st);
-}
-
-static cJSON *result_of(cJSON *res, const char *id)
-{
-    cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
-    {
-        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static const char *field(cJSON *c, const char *key)
-{
-    return c ? cJSON_GetStringValue(cJSON_GetObjectItem(c, key)) : NULL;
+    snprintf(args, sizeof(args),
+             "run --stack %s --suite %s --no-regenerate -j2 --timeout 1 -o %s %s", CP_FAKE_ADAPTER,
+             suite, results, extra);
+    return cp_test_certpath(NULL, env, args, log, output);
 }
 
 Test(harness, every_misbehaviour_gets_its_own_outcome_and_the_run_completes)
@@ -114,34 +85,38 @@ Test(harness, every_misbehaviour_gets_its_own_outcome_and_the_run_completes)
              ids[1], ids[2], ids[3], ids[4]);
     int rc = run_certpath(env, "", &log);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
-    cJSON *res = load_json(results);
+    cJSON *res = cp_test_load_json(results);
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "run not complete");
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(res, "broken")), "run reported broken");
 
-    cJSON *c = result_of(res, ids[0]);
-    cr_expect_str_eq(field(c, "outcome"), "timeout", "%s", ids[0]);
-    c = result_of(res, ids[1]);
-    cr_expect_str_eq(field(c, "outcome"), "crash", "%s", ids[1]);
-    cr_expect(strstr(field(c, "reason"), "signal 11") != NULL, "%s", field(c, "reason"));
-    c = result_of(res, ids[2]);
-    cr_expect_str_eq(field(c, "outcome"), "crash", "%s", ids[2]);
-    cr_expect(strstr(field(c, "reason"), "signal 6") != NULL, "%s", field(c, "reason"));
-    c = result_of(res, ids[3]);
-    cr_expect_str_eq(field(c, "outcome"), "error", "%s", ids[3]);
-    cr_expect(strstr(field(c, "reason"), "exited with status 3") != NULL, "%s", field(c, "reason"));
-    c = result_of(res, ids[4]);
-    cr_expect_str_eq(field(c, "outcome"), "error", "%s", ids[4]);
-    cr_expect(strstr(field(c, "reason"), "invalid status 99") != NULL, "%s", field(c, "reason"));
+    cJSON *c = cp_test_case_of(res, ids[0]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "timeout", "%s", ids[0]);
+    c = cp_test_case_of(res, ids[1]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "crash", "%s", ids[1]);
+    cr_expect(strstr(cp_test_field(c, "reason"), "signal 11") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    c = cp_test_case_of(res, ids[2]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "crash", "%s", ids[2]);
+    cr_expect(strstr(cp_test_field(c, "reason"), "signal 6") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    c = cp_test_case_of(res, ids[3]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error", "%s", ids[3]);
+    cr_expect(strstr(cp_test_field(c, "reason"), "exited with status 3") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    c = cp_test_case_of(res, ids[4]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error", "%s", ids[4]);
+    cr_expect(strstr(cp_test_field(c, "reason"), "invalid status 99") != NULL, "%s",
+              cp_test_field(c, "reason"));
 
     /* Every other case still ran, on fresh workers, and got the fake's plain answer. */
     char path[400];
     snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    cJSON *m = load_json(path), *mc;
+    cJSON *m = cp_test_load_json(path), *mc;
     int total = 0, plain = 0;
     cJSON_ArrayForEach(mc, cJSON_GetObjectItem(m, "cases"))
     {
         const char *id = cJSON_GetObjectItem(mc, "id")->valuestring;
-        const char *out = field(result_of(res, id), "outcome");
+        const char *out = cp_test_field(cp_test_case_of(res, id), "outcome");
         total++;
         plain += out && (strcmp(out, strstr(id, "reject") ? "reject" : "accept") == 0);
     }
@@ -158,9 +133,9 @@ Test(harness, a_failed_control_marks_the_adapter_broken)
     int rc = run_certpath("CP_FAKE_PLAN='controls/accept=reject'", "", &log);
     cr_expect_eq(rc, 1, "exit %d:\n%s", rc, log);
     cr_expect(strstr(log, "broken") && strstr(log, "controls/accept"), "%s", log);
-    cJSON *res = load_json(results);
+    cJSON *res = cp_test_load_json(results);
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "broken")));
-    cr_expect(strstr(field(res, "broken_reason"), "controls/accept") != NULL);
+    cr_expect(strstr(cp_test_field(res, "broken_reason"), "controls/accept") != NULL);
     cJSON_Delete(res);
     free(log);
 }
@@ -198,7 +173,7 @@ Test(harness, sigint_keeps_every_finished_case_and_resume_completes_the_run)
     cr_assert_eq(waitpid(pid, &st, 0), pid);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 130, "exit status %d", WEXITSTATUS(st));
     int done = count_lines(journal) - 1; /* minus the header */
-    cJSON *res = load_json(results);
+    cJSON *res = cp_test_load_json(results);
     int total = cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases"));
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(res, "complete")));
     cr_expect_gt(done, 5, "too few cases finished before SIGINT");
@@ -210,11 +185,11 @@ Test(harness, sigint_keeps_every_finished_case_and_resume_completes_the_run)
     char want[64];
     snprintf(want, sizeof(want), "resuming; %d cases already done", done);
     cr_expect(strstr(log, want) != NULL, "want \"%s\" in:\n%s", want, log);
-    res = load_json(results);
+    res = cp_test_load_json(results);
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")));
     char path[400];
     snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    cJSON *m = load_json(path);
+    cJSON *m = cp_test_load_json(path);
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases")),
                  cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
     cr_expect_eq(count_lines(journal) - 1, cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
@@ -255,28 +230,24 @@ static void expect_disagreement(cJSON *d, const char *id, const char *outcome, c
                                 const char *other_mode, const char *other, const char *other_reason)
 {
     cr_assert_not_null(d, "no disagreement for %s", id);
-    cr_expect_str_eq(field(d, "id"), id);
-    cr_expect_str_eq(field(d, "outcome"), outcome, "%s", id);
-    cr_expect_str_eq(field(d, "reason"), reason, "%s", id);
-    cr_expect_str_eq(field(d, "other_mode"), other_mode, "%s", id);
-    cr_expect_str_eq(field(d, "other_outcome"), other, "%s", id);
+    cr_expect_str_eq(cp_test_field(d, "id"), id);
+    cr_expect_str_eq(cp_test_field(d, "outcome"), outcome, "%s", id);
+    cr_expect_str_eq(cp_test_field(d, "reason"), reason, "%s", id);
+    cr_expect_str_eq(cp_test_field(d, "other_mode"), other_mode, "%s", id);
+    cr_expect_str_eq(cp_test_field(d, "other_outcome"), other, "%s", id);
     if (other_reason)
-        cr_expect_str_eq(field(d, "other_reason"), other_reason, "%s", id);
+        cr_expect_str_eq(cp_test_field(d, "other_reason"), other_reason, "%s", id);
 }
 
 /* --mode both, from tmpdir: the results go to tmpdir/results/ under their default names. */
 static int run_both(const char *env, const char *extra, char **output)
 {
-    char cmd[8192], log[400];
+    char args[8192], log[400];
     snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
-    snprintf(cmd, sizeof(cmd),
-             "cd %s && %s %s run --stack %s --suite suite --no-regenerate -j2 --timeout 1 "
-             "--mode both %s >%s 2>&1",
-             tmpdir, env, CP_CERTPATH_BIN, CP_FAKE_ADAPTER, extra, log);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st), "certpath did not exit normally");
-    cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
-    return WEXITSTATUS(st);
+    snprintf(args, sizeof(args),
+             "run --stack %s --suite suite --no-regenerate -j2 --timeout 1 --mode both %s",
+             CP_FAKE_ADAPTER, extra);
+    return cp_test_certpath(tmpdir, env, args, log, output);
 }
 
 Test(harness, mode_both_writes_both_files_and_lists_exactly_the_disagreements)
@@ -297,13 +268,13 @@ Test(harness, mode_both_writes_both_files_and_lists_exactly_the_disagreements)
     cr_expect(strstr(log, "wire:       reject: fake rejection") != NULL, "%s", log);
 
     snprintf(path, sizeof(path), "%s/results/certpath-adapter-fake-inproc.json", tmpdir);
-    cJSON *in = load_json(path);
+    cJSON *in = cp_test_load_json(path);
     cr_expect(validates(path), "%s does not validate", path);
     snprintf(path, sizeof(path), "%s/results/certpath-adapter-fake-wire.json", tmpdir);
-    cJSON *wire = load_json(path);
+    cJSON *wire = cp_test_load_json(path);
     cr_expect(validates(path), "%s does not validate", path);
-    cr_expect_str_eq(field(cJSON_GetObjectItem(in, "stack"), "mode"), "in-process");
-    cr_expect_str_eq(field(cJSON_GetObjectItem(wire, "stack"), "mode"), "wire");
+    cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(in, "stack"), "mode"), "in-process");
+    cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(wire, "stack"), "mode"), "wire");
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(in, "complete")));
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(wire, "complete")));
 
@@ -321,9 +292,9 @@ Test(harness, mode_both_writes_both_files_and_lists_exactly_the_disagreements)
                         "in-process", "accept", "");
     expect_disagreement(cJSON_GetArrayItem(dwire, 1), ids[1], "accept", "", "in-process", "error",
                         "fake: told to fail");
-    cr_expect_str_eq(field(cJSON_GetArrayItem(dwire, 2), "outcome"), "timeout");
-    cr_expect_str_eq(field(result_of(in, ids[3]), "outcome"), "error");
-    cr_expect_str_eq(field(result_of(wire, ids[3]), "outcome"), "error");
+    cr_expect_str_eq(cp_test_field(cJSON_GetArrayItem(dwire, 2), "outcome"), "timeout");
+    cr_expect_str_eq(cp_test_field(cp_test_case_of(in, ids[3]), "outcome"), "error");
+    cr_expect_str_eq(cp_test_field(cp_test_case_of(wire, ids[3]), "outcome"), "error");
     cJSON_Delete(in);
     cJSON_Delete(wire);
     free(log);

@@ -13,6 +13,7 @@
 #include "cp_fs.h"
 #include "cp_generator.h"
 #include "cp_server.h"
+#include "cp_tool_test.h"
 #include "harness_internal.h"
 
 #include <cjson/cJSON.h>
@@ -554,35 +555,9 @@ Test(server, concurrent_handshakes_all_complete)
 
 static int run_certpath(const char *args, char **output)
 {
-    char cmd[4096], log[400];
+    char log[400];
     snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
-    snprintf(cmd, sizeof(cmd), "%s %s >%s 2>&1", CP_CERTPATH_BIN, args, log);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st), "certpath did not exit normally");
-    if (output)
-        cr_assert_eq(cp_fs_read(log, 1u << 24, output, NULL), 0);
-    return WEXITSTATUS(st);
-}
-
-static cJSON *load_json(const char *path)
-{
-    char *text = NULL;
-    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0, "%s", cp_error_msg(-1));
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    cr_assert_not_null(j, "%s is not JSON", path);
-    return j;
-}
-
-static cJSON *case_result(cJSON *res, const char *id)
-{
-    cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
-    {
-        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
-            return c;
-    }
-    return NULL;
+    return cp_test_certpath(NULL, NULL, args, log, output);
 }
 
 Test(server, wire_run_j2_passes_its_controls_and_agrees_with_in_process_openssl)
@@ -605,24 +580,24 @@ Test(server, wire_run_j2_passes_its_controls_and_agrees_with_in_process_openssl)
     cr_assert_eq(rc, 0, "in-process run: exit %d:\n%s", rc, log);
     free(log);
 
-    cJSON *w = load_json(wire), *in = load_json(inproc), *c;
+    cJSON *w = cp_test_load_json(wire), *in = cp_test_load_json(inproc), *c;
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(w, "complete")));
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(w, "broken")));
     cJSON *stack = cJSON_GetObjectItem(w, "stack");
     cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(stack, "mode")), "wire");
     cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(stack, "name")), "openssl");
     cr_expect_str_eq(
-        cJSON_GetStringValue(cJSON_GetObjectItem(case_result(w, "controls/accept"), "outcome")),
+        cJSON_GetStringValue(cJSON_GetObjectItem(cp_test_case_of(w, "controls/accept"), "outcome")),
         "accept");
     cr_expect_str_eq(
-        cJSON_GetStringValue(cJSON_GetObjectItem(case_result(w, "controls/reject"), "outcome")),
+        cJSON_GetStringValue(cJSON_GetObjectItem(cp_test_case_of(w, "controls/reject"), "outcome")),
         "reject");
     int n = 0;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(w, "cases"))
     {
         const char *id = cJSON_GetObjectItem(c, "id")->valuestring;
         const char *out = cJSON_GetStringValue(cJSON_GetObjectItem(c, "outcome"));
-        cJSON *other = case_result(in, id);
+        cJSON *other = cp_test_case_of(in, id);
         cr_assert_not_null(other, "%s missing from the in-process results", id);
         cr_expect(strcmp(out, "accept") == 0 || strcmp(out, "reject") == 0, "%s: %s (%s)", id, out,
                   cJSON_GetStringValue(cJSON_GetObjectItem(c, "reason")));

@@ -15,31 +15,12 @@
 
 static const char *const families[] = {"controls", "ordering", "validity"};
 
-/* Cases whose outcome every profile agrees on and GnuTLS's client gets right. */
-static const char *const certain[] = {"controls/accept",
-                                      "controls/reject",
-                                      "ordering/depth3/plain/declared",
-                                      "ordering/depth3/plain/reversed",
-                                      "ordering/depth3/missing-bottom/declared",
-                                      "validity/chain/leaf-expired/declared",
-                                      "validity/chain/leaf-long-lived/declared",
-                                      NULL};
-
-/* Those of them that the tool's run of ordering/depth3 cases has (the controls always run). */
-static const char *const certain_depth3[] = {"controls/accept",
-                                             "controls/reject",
-                                             "ordering/depth3/plain/declared",
-                                             "ordering/depth3/plain/reversed",
-                                             "ordering/depth3/missing-bottom/declared",
-                                             NULL};
-
 TestSuite(wire_gnutls, .fini = cp_wire_test_close);
 
 Test(wire_gnutls, certain_cases_get_the_manifests_outcome)
 {
     cp_wire_test_open("gnutls", families, 3, 0);
-    for (const char *const *id = certain; *id; id++)
-        cp_wire_test_expect(*id);
+    cp_wire_test_expect_certain(CP_WIRE_CERTAIN_REVERSED);
     /* The reject's code is gnutls_session_get_verify_cert_status(), its text the status's. */
     struct cp_verify_result r = cp_wire_test_run("validity/chain/leaf-expired/declared", 0);
     cr_expect_eq(r.code, GNUTLS_CERT_INVALID | GNUTLS_CERT_EXPIRED, "code 0x%lx: %s", r.code,
@@ -81,5 +62,5 @@ Test(wire_gnutls, no_server_or_an_unknown_name_is_an_error)
 Test(wire_gnutls, certpath_run_wire_through_the_tool)
 {
     cp_wire_test_open("gnutls", families, 3, 0);
-    cp_wire_test_cli("gnutls", "ordering/depth3/*", 30, certain_depth3);
+    cp_wire_test_cli_depth3("gnutls", CP_WIRE_CERTAIN_REVERSED);
 }

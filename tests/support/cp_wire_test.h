@@ -70,6 +70,19 @@ void cp_wire_test_expect_error(const struct cp_verify_result *r, const char *wor
  * under every profile), with a reason; an accept has code 0. */
 void cp_wire_test_expect(const char *id);
 
+/* The cases whose outcome every profile agrees on that a stack's client is expected to get
+ * right: the controls, ordering/depth3 plain and missing-bottom in the order declared, an
+ * expired and a long-lived leaf; and with these flags also: */
+#define CP_WIRE_CERTAIN_REVERSED 1u /* ordering/depth3/plain/reversed (a path built backwards) */
+#define CP_WIRE_CERTAIN_HOSTNAME                                                                   \
+    2u /* a hostname mismatch and a wildcard over one label (the                                   \
+        * suite has the constraints family) */
+/* cp_wire_test_expect() on each of those cases. */
+void cp_wire_test_expect_certain(unsigned with);
+/* cp_wire_test_cli() of the ordering/depth3 cases (at least 30), with those of the certain
+ * cases that the run has. */
+void cp_wire_test_cli_depth3(const char *stack, unsigned with);
+
 /* `certpath run --stack STACK --mode wire -j2 --filter FILTER` on the suite, results into a file
  * of the test's directory; checks the file: complete, not broken, the stack and mode, the wire
  * capability, at least min_cases cases, none an error, timeout or crash, the controls passing,

@@ -6,6 +6,7 @@
 #include "cp_fs.h"
 #include "cp_generator.h"
 #include "cp_server.h"
+#include "cp_tool_test.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -217,16 +218,55 @@ void cp_wire_test_expect(const char *id)
         cr_expect_neq(r.reason[0], '\0', "%s: a reject without a reason", id);
 }
 
+/* The cases of cp_wire_test_expect_certain(), each with the flag it needs (0: none). */
+static const struct {
+    const char *id;
+    unsigned needs;
+} wt_certain[] = {
+    {"controls/accept", 0},
+    {"controls/reject", 0},
+    {"ordering/depth3/plain/declared", 0},
+    {"ordering/depth3/plain/reversed", CP_WIRE_CERTAIN_REVERSED},
+    {"ordering/depth3/missing-bottom/declared", 0},
+    {"validity/chain/leaf-expired/declared", 0},
+    {"validity/chain/leaf-long-lived/declared", 0},
+    {"constraints/hostname/mismatch/alone/depth2/declared", CP_WIRE_CERTAIN_HOSTNAME},
+    {"constraints/hostname/wildcard-one-label/alone/depth2/declared", CP_WIRE_CERTAIN_HOSTNAME},
+};
+
+#define WT_NCERTAIN (sizeof(wt_certain) / sizeof(wt_certain[0]))
+
+/* The ids of wt_certain[] that `with` allows and that begin with one of the prefixes (NULL:
+ * any), NULL-terminated, into ids (WT_NCERTAIN + 1 entries). */
+static void wt_certain_ids(unsigned with, const char *const *prefixes, const char **ids)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < WT_NCERTAIN; i++) {
+        bool match = !prefixes;
+        for (const char *const *p = prefixes; p && *p; p++)
+            match = match || strncmp(wt_certain[i].id, *p, strlen(*p)) == 0;
+        if ((wt_certain[i].needs & ~with) == 0 && match)
+            ids[n++] = wt_certain[i].id;
+    }
+    ids[n] = NULL;
+}
+
+void cp_wire_test_expect_certain(unsigned with)
+{
+    const char *ids[WT_NCERTAIN + 1];
+    wt_certain_ids(with, NULL, ids);
+    for (const char *const *id = ids; *id; id++)
+        cp_wire_test_expect(*id);
+}
+
 /* ---- the command line ---- */
 
-static cJSON *wt_load_json(const char *path)
+void cp_wire_test_cli_depth3(const char *stack, unsigned with)
 {
-    char *text = NULL;
-    cr_assert_eq(cp_fs_read(path, 1u << 26, &text, NULL), 0, "%s", cp_error_msg(-1));
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    cr_assert_not_null(j, "%s is not JSON", path);
-    return j;
+    static const char *const prefixes[] = {"controls/", "ordering/depth3/", NULL};
+    const char *ids[WT_NCERTAIN + 1];
+    wt_certain_ids(with, prefixes, ids);
+    cp_wire_test_cli(stack, "ordering/depth3/*", 30, ids);
 }
 
 static const char *wt_str(const cJSON *o, const char *key)
@@ -257,21 +297,17 @@ static int wt_check_case(const cJSON *c, const char *const *certain)
 void cp_wire_test_cli(const char *stack, const char *filter, int min_cases,
                       const char *const *certain)
 {
-    char cmd[4096], results[400], log[400], *text = NULL;
+    char args[4096], results[400], log[400], *text = NULL;
     int n = 0, found = 0, ncertain = 0;
     snprintf(results, sizeof(results), "%s/%s-wire.json", T.tmpdir, stack);
     snprintf(log, sizeof(log), "%s/run.log", T.tmpdir);
-    snprintf(cmd, sizeof(cmd),
-             "%s run --stack %s --mode wire -j2 --suite %s --no-regenerate --filter '%s' -o %s "
-             ">%s 2>&1",
-             CP_CERTPATH_BIN, stack, T.suite, filter, results, log);
-    int st = system(cmd);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        cp_fs_read(log, 1u << 20, &text, NULL);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status %d:\n%s", cmd, st,
-              text ? text : "");
+    snprintf(args, sizeof(args),
+             "run --stack %s --mode wire -j2 --suite %s --no-regenerate --filter '%s' -o %s", stack,
+             T.suite, filter, results);
+    int rc = cp_test_certpath(NULL, NULL, args, log, &text);
+    cr_assert_eq(rc, 0, "certpath %s: status %d:\n%s", args, rc, text);
     free(text);
-    cJSON *r = wt_load_json(results), *c, *cap;
+    cJSON *r = cp_test_load_json(results), *c, *cap;
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "complete")), "the run is not complete");
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(r, "broken")), "the run says the stack is broken");
     const cJSON *st_info = cJSON_GetObjectItem(r, "stack");
