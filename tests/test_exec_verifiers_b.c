@@ -69,22 +69,6 @@ static void expect_cases(const char *stack, cJSON *res, const char *const *ids, 
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Certain for any verifier that takes the validation time. leaf-expires-now is left out (valid
- * in its last second per RFC 5280, which libraries count differently: a finding, not a test). */
-static const char *const validity[] = {
-    "controls/accept",
-    "controls/reject",
-    "validity/chain/leaf-expired/declared",
-    "validity/chain/leaf-expired/shuffled",
-    "validity/chain/leaf-not-yet-valid/reversed",
-    "validity/chain/leaf-expired-1s/declared",
-    "validity/chain/leaf-not-yet-valid-1s/declared",
-    "validity/chain/leaf-not-yet-valid-1s/shuffled",
-    "validity/chain/leaf-starts-now/declared",
-    "validity/chain/leaf-long-lived/reversed",
-    "validity/chain/leaf-expired-long-ago/declared",
-};
-
 /* Certain for a verifier that checks the hostname and the leaf's serverAuth EKU (a leaf EKU of
  * anyExtendedKeyUsage alone is left out: the profiles disagree on it). */
 #define NAME_PURPOSE_GLOB "constraints/[hl]*/alone/depth2/declared"
@@ -100,7 +84,7 @@ static const char *const name_purpose[] = {
 static void check(const char *stack, const char *mode, bool checks_name_and_purpose)
 {
     cJSON *res = run(stack, mode, "validity/chain/leaf-*");
-    expect_cases(stack, res, validity, N(validity), false);
+    expect_cases(stack, res, cp_test_certain_validity, CP_TEST_NCERTAIN_VALIDITY, false);
     cJSON_Delete(res);
     res = run(stack, mode, NAME_PURPOSE_GLOB);
     expect_cases(stack, res, name_purpose, N(name_purpose), !checks_name_and_purpose);

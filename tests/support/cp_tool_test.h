@@ -24,6 +24,13 @@ int cp_test_certpath(const char *dir, const char *env, const char *args, const c
  * be NULL. The caller deletes the results. */
 cJSON *cp_test_run_results(const char *env, const char *stack, const char *args);
 
+/* The controls and the validity cases whose outcome is certain for any verifier that takes the
+ * validation time and checks validity periods (an expired or not-yet-valid leaf, also by one
+ * second, in several orders). Left out: leaf-expires-now, valid in its last second per RFC 5280,
+ * which libraries count differently (a finding, not a test). */
+extern const char *const cp_test_certain_validity[];
+#define CP_TEST_NCERTAIN_VALIDITY 11
+
 /* The JSON document in a file (asserted to be one). */
 cJSON *cp_test_load_json(const char *path);
 

@@ -66,6 +66,11 @@ int cp_wire_test_closed_port(void);
 /* Expects an error (never a verdict) with a reason holding `words`. */
 void cp_wire_test_expect_error(const struct cp_verify_result *r, const char *words);
 
+/* Runs controls/accept against a port where nothing listens, then asking for a name the server
+ * does not serve (it alerts before sending any certificate): expects each to be an error, never a
+ * verdict, with a reason holding refused_words and unknown_words respectively. */
+void cp_wire_test_expect_refusals(const char *refused_words, const char *unknown_words);
+
 /* Runs the case and expects exactly the outcome the manifest gives it (asserted to be the same
  * under every profile), with a reason; an accept has code 0. */
 void cp_wire_test_expect(const char *id);

@@ -57,6 +57,20 @@ cJSON *cp_test_run_results(const char *env, const char *stack, const char *args)
     return res;
 }
 
+const char *const cp_test_certain_validity[CP_TEST_NCERTAIN_VALIDITY] = {
+    "controls/accept",
+    "controls/reject",
+    "validity/chain/leaf-expired/declared",
+    "validity/chain/leaf-expired/shuffled",
+    "validity/chain/leaf-not-yet-valid/reversed",
+    "validity/chain/leaf-expired-1s/declared",
+    "validity/chain/leaf-not-yet-valid-1s/declared",
+    "validity/chain/leaf-not-yet-valid-1s/shuffled",
+    "validity/chain/leaf-starts-now/declared",
+    "validity/chain/leaf-long-lived/reversed",
+    "validity/chain/leaf-expired-long-ago/declared",
+};
+
 cJSON *cp_test_load_json(const char *path)
 {
     char *text = NULL;

@@ -218,6 +218,16 @@ void cp_wire_test_expect(const char *id)
         cr_expect_neq(r.reason[0], '\0', "%s: a reject without a reason", id);
 }
 
+void cp_wire_test_expect_refusals(const char *refused_words, const char *unknown_words)
+{
+    struct cp_wire_test_opts closed = {.port = cp_wire_test_closed_port()};
+    struct cp_verify_result r = cp_wire_test_run_with("controls/accept", &closed);
+    cp_wire_test_expect_error(&r, refused_words);
+    struct cp_wire_test_opts unknown = {.hostname = "no-such-case.certpath.test"};
+    r = cp_wire_test_run_with("controls/accept", &unknown);
+    cp_wire_test_expect_error(&r, unknown_words);
+}
+
 /* The cases of cp_wire_test_expect_certain(), each with the flag it needs (0: none). */
 static const struct {
     const char *id;
