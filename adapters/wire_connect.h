@@ -2,8 +2,8 @@
  * wire_connect.h - the TCP connection a wire-mode client makes to the built-in server: the
  * server's numeric address and port, TCP_NODELAY (as curl sets it), and send and receive
  * timeouts so that a server that stops answering fails the case instead of hanging it. Shared
- * by the modules whose TLS client runs over a socket they open (OpenSSL, GnuTLS); each module
- * compiles its own static copy, so no symbol is shared between modules.
+ * by the modules whose TLS client runs over a socket they open (OpenSSL, GnuTLS, wolfSSL); each
+ * module compiles its own static copy, so no symbol is shared between modules.
  */
 #ifndef CP_WIRE_CONNECT_H
 #define CP_WIRE_CONNECT_H
