@@ -1,0 +1,245 @@
+/*
+ * cli_run.c - `certpath run`, `stacks`, `serve` and `merge`: running stacks on the suite and
+ * joining a sharded run's results.
+ */
+#include "cli.h"
+#include "cp_common.h"
+#include "cp_harness.h"
+#include "cp_results.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char cp_cli_run_usage[] =
+    "usage: certpath run --stack NAME [--suite DIR] [-j N] [--timeout S] [--filter GLOB]\n"
+    "                    [--profile P] [-o FILE] [--resume] [--no-regenerate]\n"
+    "                    [--mode inproc|wire|both] [--shard I/N]\n"
+    "  --stack NAME      a stack from `certpath stacks`, NAME:ARG, a module path, or all\n"
+    "  --mode M          inproc (default): the library's verify call in the worker; wire: its\n"
+    "                    TLS client against the built-in server (see `certpath help serve`);\n"
+    "                    both: each mode the adapter has, then every case where the two\n"
+    "                    disagree (in both results files and the summary)\n"
+    "  --shard I/N       run slice I of N of the cases (both controls run in every shard);\n"
+    "                    `certpath merge` joins the N results files into one\n"
+    "  --suite DIR       the suite (default: suite; generated when missing or a day old)\n"
+    "  -j, --jobs N      worker processes (default: one per core)\n"
+    "  --timeout S       seconds a case may take before it counts as a timeout (default 5)\n"
+    "  --filter GLOB     only cases whose id matches (e.g. 'bettertls/*')\n"
+    "  --profile P       the profile the summary shows: webpki (default) or rfc5280\n"
+    "  -o, --output F    results file (default: results/<stack>-<inproc|wire>.json, with\n"
+    "                    --shard results/<stack>-<mode>.shard-I-of-N.json)\n"
+    "  --resume          continue an interrupted run from its journal\n"
+    "  --no-regenerate   use the suite however old it is\n"
+    "  --baseline B      compare each stack with its baseline: B is a file, or a directory\n"
+    "                    holding <stack>.json (e.g. expected/baselines); exit 1 when a case\n"
+    "                    regressed (see docs/baselines.md)\n";
+
+const char cp_cli_merge_usage[] =
+    "usage: certpath merge SHARD.json... -o OUT.json\n"
+    "  Joins the results files of every shard of one run (`certpath run --shard I/N`) into\n"
+    "  the results file one unsharded run writes (its timings aside): the cases in manifest\n"
+    "  order, verdicts, counts and feature support recomputed. The shards must come from one\n"
+    "  suite, stack, library version, mode and profile set, each be complete, and together\n"
+    "  cover every case exactly once (shards 1..N, none missing or repeated).\n"
+    "  -o, --output F   the merged results file\n";
+
+const char cp_cli_serve_usage[] =
+    "usage: certpath serve [--suite DIR] [--port P]\n"
+    "  --suite DIR   the suite whose cases are served (default: suite)\n"
+    "  --port P      TCP port on 127.0.0.1 (default 0: any free port, printed at start)\n"
+    "  A client picks a case by sending the case's hostname as SNI; the server sends that\n"
+    "  case's chain.pem exactly as listed. Runs until Ctrl-C.\n";
+
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v > 0 && v <= 3600))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "I/N" with 1 <= I <= N <= 10000. */
+static int parse_shard(const char *s, int *index, int *count)
+{
+    char buf[32], *slash;
+    uint64_t i, n;
+    if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf) || !(slash = strchr(buf, '/')))
+        return -1;
+    *slash = '\0';
+    if (cp_cli_parse_u64(buf, &i) || cp_cli_parse_u64(slash + 1, &n) || i < 1 || i > n || n > 10000)
+        return -1;
+    *index = (int)i;
+    *count = (int)n;
+    return 0;
+}
+
+int cp_cli_merge(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    struct cp_results r;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        default:
+            return cp_cli_help_or_usage(c, cp_cli_merge_usage);
+        }
+    }
+    if (optind >= argc)
+        return cp_cli_usage_error(cp_cli_merge_usage, "no shard results file given", "");
+    if (!out)
+        return cp_cli_usage_error(cp_cli_merge_usage, "-o OUT.json is required", "");
+    int rc = cp_results_merge((const char *const *)(argv + optind), argc - optind, &r);
+    if (!rc)
+        rc = cp_results_write_json(&r, out);
+    int status = cp_cli_status("merge", rc, CP_CLI_ARG_IS_USAGE);
+    if (!rc)
+        printf("certpath merge: %d shards, %d cases of %s (%s mode) into %s\n", argc - optind,
+               r.ncases, r.stack, r.mode, out);
+    cp_results_free(&r);
+    return status;
+}
+
+int cp_cli_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"stack", required_argument, NULL, 'S'},   {"suite", required_argument, NULL, 'd'},
+        {"jobs", required_argument, NULL, 'j'},    {"timeout", required_argument, NULL, 'T'},
+        {"filter", required_argument, NULL, 'F'},  {"profile", required_argument, NULL, 'P'},
+        {"output", required_argument, NULL, 'o'},  {"resume", no_argument, NULL, 'R'},
+        {"no-regenerate", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
+        {"mode", required_argument, NULL, 'm'},    {"baseline", required_argument, NULL, 'B'},
+        {"shard", required_argument, NULL, 'H'},   {NULL, 0, NULL, 0}};
+    struct cp_run_opts o;
+    int c, regressions = 0;
+    cp_run_opts_init(&o);
+    o.regressions = &regressions;
+    while ((c = getopt_long(argc, argv, "j:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'S':
+            o.stack = optarg;
+            break;
+        case 'd':
+            o.suite_dir = optarg;
+            break;
+        case 'j':
+            if (cp_cli_parse_jobs(optarg, &o.jobs))
+                return cp_cli_usage_error(cp_cli_run_usage, "bad --jobs (want 1..64)", optarg);
+            break;
+        case 'T':
+            if (parse_seconds(optarg, &o.timeout))
+                return cp_cli_usage_error(cp_cli_run_usage, "bad --timeout (want seconds, 0..3600)",
+                                          optarg);
+            break;
+        case 'F':
+            o.filter = optarg;
+            break;
+        case 'P':
+            o.profile = optarg;
+            break;
+        case 'o':
+            o.output = optarg;
+            break;
+        case 'R':
+            o.resume = true;
+            break;
+        case 'N':
+            o.no_regenerate = true;
+            break;
+        case 'B':
+            o.baseline = optarg;
+            break;
+        case 'm':
+            if (strcmp(optarg, "inproc") == 0 || strcmp(optarg, "in-process") == 0)
+                o.mode = CP_RUN_INPROC;
+            else if (strcmp(optarg, "wire") == 0)
+                o.mode = CP_RUN_WIRE;
+            else if (strcmp(optarg, "both") == 0)
+                o.mode = CP_RUN_BOTH;
+            else
+                return cp_cli_usage_error(cp_cli_run_usage,
+                                          "bad --mode (want inproc, wire or both)", optarg);
+            break;
+        case 'H':
+            if (parse_shard(optarg, &o.shard_index, &o.shard_count))
+                return cp_cli_usage_error(cp_cli_run_usage,
+                                          "bad --shard (want I/N with 1 <= I <= N)", optarg);
+            break;
+        default:
+            return cp_cli_help_or_usage(c, cp_cli_run_usage);
+        }
+    }
+    if (optind < argc)
+        return cp_cli_usage_error(cp_cli_run_usage, "unexpected argument", argv[optind]);
+    if (!o.stack)
+        return cp_cli_usage_error(cp_cli_run_usage, "--stack is required", "");
+    /* A mistyped baseline fails before the run, not after it. */
+    if (o.baseline && access(o.baseline, F_OK) != 0)
+        return cp_cli_usage_error(cp_cli_run_usage, "no such baseline file or directory",
+                                  o.baseline);
+    cp_cli_catch_interrupts();
+    o.stop = &cp_cli_stop;
+    o.progress = isatty(STDERR_FILENO);
+    int rc = cp_run(&o);
+    if (rc)
+        return cp_cli_status("run", rc,
+                             CP_CLI_INTERRUPTIBLE | CP_CLI_NOTFOUND_IS_USAGE | CP_CLI_ARG_IS_USAGE);
+    if (regressions) {
+        fprintf(stderr, "certpath run: %d case%s regressed against the baseline (listed above)\n",
+                regressions, regressions == 1 ? "" : "s");
+        return CP_EXIT_FAILED;
+    }
+    return 0;
+}
+
+int cp_cli_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {{"suite", required_argument, NULL, 'd'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct cp_serve_opts o = {.suite_dir = "suite"};
+    uint64_t port;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o.suite_dir = optarg;
+            break;
+        case 'p':
+            if (cp_cli_parse_u64(optarg, &port) || port > 65535)
+                return cp_cli_usage_error(cp_cli_serve_usage, "bad --port (want 0..65535)", optarg);
+            o.port = (int)port;
+            break;
+        default:
+            return cp_cli_help_or_usage(c, cp_cli_serve_usage);
+        }
+    }
+    if (optind < argc)
+        return cp_cli_usage_error(cp_cli_serve_usage, "unexpected argument", argv[optind]);
+    cp_cli_catch_interrupts();
+    o.stop = &cp_cli_stop;
+    int rc = cp_serve(&o);
+    if (rc)
+        return cp_cli_status("serve", rc, CP_CLI_NOTFOUND_IS_USAGE | CP_CLI_ARG_IS_USAGE);
+    return 0;
+}
+
+int cp_cli_stacks(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return cp_cli_status("stacks", cp_stacks_print(stdout), 0);
+}
