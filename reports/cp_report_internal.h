@@ -13,6 +13,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Sets CP_E_FORMAT with "<path>: <message>": a results file that is not what it should be
+ * (read.c, merge.c). Returns the code. */
+int cp_report_bad_file(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Escapers. Each writes s (NULL counts as "") to out. Invalid UTF-8 becomes U+FFFD and control
  * characters other than tab and newline are dropped, so a library's raw error text can never
  * break the document it lands in. */

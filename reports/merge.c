@@ -15,17 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int mismatch(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int mismatch(const char *path, const char *fmt, ...)
-{
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    return cp_error_set(CP_E_FORMAT, "%s: %s", path, msg);
-}
-
 static const char *or_empty(const char *s)
 {
     return s ? s : "";
@@ -35,18 +24,20 @@ static const char *or_empty(const char *s)
 static int check_alone(const char *path, const struct cp_results *r)
 {
     if (r->shard.count <= 0)
-        return mismatch(path, "not a shard's results (no \"shard\"; see `certpath run --shard`)");
+        return cp_report_bad_file(
+            path, "not a shard's results (no \"shard\"; see `certpath run --shard`)");
     if (r->broken)
-        return mismatch(path, "shard %d/%d is broken: %s", r->shard.index, r->shard.count,
-                        or_empty(r->broken_reason));
+        return cp_report_bad_file(path, "shard %d/%d is broken: %s", r->shard.index, r->shard.count,
+                                  or_empty(r->broken_reason));
     if (!r->complete)
-        return mismatch(path, "shard %d/%d is incomplete (finish it with `certpath run --resume`)",
-                        r->shard.index, r->shard.count);
+        return cp_report_bad_file(
+            path, "shard %d/%d is incomplete (finish it with `certpath run --resume`)",
+            r->shard.index, r->shard.count);
     int want = (r->shard.total - r->shard.index + r->shard.count) / r->shard.count;
     if (r->ncases != want)
-        return mismatch(path,
-                        "shard %d/%d lists %d cases; its run selects %d, so it should list %d",
-                        r->shard.index, r->shard.count, r->ncases, r->shard.total, want);
+        return cp_report_bad_file(
+            path, "shard %d/%d lists %d cases; its run selects %d, so it should list %d",
+            r->shard.index, r->shard.count, r->ncases, r->shard.total, want);
     return 0;
 }
 
@@ -55,8 +46,8 @@ static int same(const char *path, const char *what, const char *a, const char *f
 {
     if (strcmp(or_empty(a), or_empty(b)) == 0)
         return 0;
-    return mismatch(path, "%s \"%.200s\", but %s has \"%.200s\": not shards of one run", what,
-                    or_empty(a), first, or_empty(b));
+    return cp_report_bad_file(path, "%s \"%.200s\", but %s has \"%.200s\": not shards of one run",
+                              what, or_empty(a), first, or_empty(b));
 }
 
 /* A shard against the first one: the same run of the same suite and stack. */
@@ -74,24 +65,26 @@ static int check_same_run(const char *path, const struct cp_results *r, const ch
         (rc = same(path, "has settings", r->settings, first, f->settings)))
         return rc;
     if (r->nprofiles != f->nprofiles)
-        return mismatch(path, "has %d profiles, but %s has %d", r->nprofiles, first, f->nprofiles);
+        return cp_report_bad_file(path, "has %d profiles, but %s has %d", r->nprofiles, first,
+                                  f->nprofiles);
     for (int p = 0; p < r->nprofiles; p++) {
         if ((rc = same(path, "has profile", r->profiles[p], first, f->profiles[p])))
             return rc;
     }
     if (r->shard.count != f->shard.count)
-        return mismatch(path, "is shard %d/%d, but %s is shard %d/%d", r->shard.index,
-                        r->shard.count, first, f->shard.index, f->shard.count);
+        return cp_report_bad_file(path, "is shard %d/%d, but %s is shard %d/%d", r->shard.index,
+                                  r->shard.count, first, f->shard.index, f->shard.count);
     if (r->shard.total != f->shard.total || r->shard.selection != f->shard.selection)
-        return mismatch(path,
-                        "its run selected other cases than %s's (%d and %d cases, digests "
-                        "%016llx and %016llx): another --filter or suite",
-                        first, r->shard.total, f->shard.total,
-                        (unsigned long long)r->shard.selection,
-                        (unsigned long long)f->shard.selection);
+        return cp_report_bad_file(
+            path,
+            "its run selected other cases than %s's (%d and %d cases, digests "
+            "%016llx and %016llx): another --filter or suite",
+            first, r->shard.total, f->shard.total, (unsigned long long)r->shard.selection,
+            (unsigned long long)f->shard.selection);
     if (r->compared != f->compared)
-        return mismatch(path, "%s modes, but %s %s", r->compared ? "compares" : "does not compare",
-                        first, f->compared ? "does (--mode both)" : "does not");
+        return cp_report_bad_file(path, "%s modes, but %s %s",
+                                  r->compared ? "compares" : "does not compare", first,
+                                  f->compared ? "does (--mode both)" : "does not");
     return 0;
 }
 
@@ -104,8 +97,8 @@ static int order_shards(const char *const *files, const struct cp_results *sh, i
     for (int k = 0; k < n; k++) {
         int i = sh[k].shard.index - 1;
         if (by[i] >= 0)
-            return mismatch(files[k], "shard %d/%d again: %s is that shard too", i + 1, count,
-                            files[by[i]]);
+            return cp_report_bad_file(files[k], "shard %d/%d again: %s is that shard too", i + 1,
+                                      count, files[by[i]]);
         by[i] = k;
     }
     for (int i = 0; i < count; i++) {
@@ -200,7 +193,8 @@ static int deal_cases(const char *const *files, const struct cp_results *sh, con
         const struct cp_result_case *c = &sh[k].cases[p / count];
         int was = cp_rep_map_get(&seen, c->id);
         if (was >= 0)
-            rc = mismatch(files[k], "case %.160s is also in %s", c->id, files[by[was % count]]);
+            rc = cp_report_bad_file(files[k], "case %.160s is also in %s", c->id,
+                                    files[by[was % count]]);
         else if (!(rc = cp_rep_map_put(&seen, c->id, p)) &&
                  !(rc = copy_case(out, &out->cases[out->ncases], &sh[k], c)))
             out->ncases++;

@@ -14,8 +14,7 @@
 /* A run of every family is a few megabytes; a file far larger is not one of ours. */
 #define CP_RESULTS_READ_MAX (256u << 20)
 
-static int bad(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bad(const char *path, const char *fmt, ...)
+int cp_report_bad_file(const char *path, const char *fmt, ...)
 {
     char msg[768];
     va_list ap;
@@ -36,7 +35,8 @@ static int take_string(const char *path, const cJSON *obj, const char *key, cons
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsString(v))
-        return bad(path, "%s%s is %s, want a string", where, key, v ? "not a string" : "missing");
+        return cp_report_bad_file(path, "%s%s is %s, want a string", where, key,
+                                  v ? "not a string" : "missing");
     if (!(*out = strdup(v->valuestring)))
         return nomem(path);
     return 0;
@@ -47,9 +47,10 @@ static int take_number(const char *path, const cJSON *obj, const char *key, cons
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsNumber(v))
-        return bad(path, "%s%s is %s, want a number", where, key, v ? "not a number" : "missing");
+        return cp_report_bad_file(path, "%s%s is %s, want a number", where, key,
+                                  v ? "not a number" : "missing");
     if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
-        return bad(path, "%s%s is %g, out of range", where, key, v->valuedouble);
+        return cp_report_bad_file(path, "%s%s is %g, out of range", where, key, v->valuedouble);
     *out = v->valuedouble;
     return 0;
 }
@@ -58,7 +59,8 @@ static int take_bool(const char *path, const cJSON *obj, const char *key, bool *
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsBool(v))
-        return bad(path, "%s is %s, want true or false", key, v ? "not a boolean" : "missing");
+        return cp_report_bad_file(path, "%s is %s, want true or false", key,
+                                  v ? "not a boolean" : "missing");
     *out = cJSON_IsTrue(v);
     return 0;
 }
@@ -68,7 +70,8 @@ static const cJSON *need_object(const char *path, const cJSON *obj, const char *
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsObject(v)) {
-        *rc = bad(path, "%s%s is %s, want an object", where, key, v ? "not an object" : "missing");
+        *rc = cp_report_bad_file(path, "%s%s is %s, want an object", where, key,
+                                 v ? "not an object" : "missing");
         return NULL;
     }
     return v;
@@ -113,7 +116,8 @@ static int parse_error(const char *path, const char *text, size_t len, const cha
 {
     size_t pos = at && at >= text && at <= text + len ? (size_t)(at - text) : len;
     if (cut_short(text, len))
-        return bad(path, "truncated: the JSON document ends early (after %zu bytes)", len);
+        return cp_report_bad_file(path, "truncated: the JSON document ends early (after %zu bytes)",
+                                  len);
     int line = 1, col = 1;
     for (size_t i = 0; i < pos; i++) {
         if (text[i] == '\n')
@@ -121,25 +125,27 @@ static int parse_error(const char *path, const char *text, size_t len, const cha
         else
             col++;
     }
-    return bad(path, "not JSON: syntax error at line %d, column %d", line, col);
+    return cp_report_bad_file(path, "not JSON: syntax error at line %d, column %d", line, col);
 }
 
 static int check_format(const char *path, const cJSON *root)
 {
     if (!cJSON_IsObject(root))
-        return bad(path, "not a certpath results file (the JSON is not an object)");
+        return cp_report_bad_file(path, "not a certpath results file (the JSON is not an object)");
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(root, "format");
     if (!cJSON_IsString(f))
-        return bad(path, "not a certpath results file (no \"format\" field)");
+        return cp_report_bad_file(path, "not a certpath results file (no \"format\" field)");
     if (strcmp(f->valuestring, CP_RESULTS_FORMAT) != 0)
-        return bad(path, "not a certpath results file: its format is \"%.64s\", want \"%s\"",
-                   f->valuestring, CP_RESULTS_FORMAT);
+        return cp_report_bad_file(
+            path, "not a certpath results file: its format is \"%.64s\", want \"%s\"",
+            f->valuestring, CP_RESULTS_FORMAT);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format_version");
     if (!cJSON_IsNumber(v))
-        return bad(path, "format_version is missing or not a number");
+        return cp_report_bad_file(path, "format_version is missing or not a number");
     if (v->valuedouble != CP_RESULTS_FORMAT_VERSION)
-        return bad(path, "%s format_version %g; this certpath (%s) reads format_version %d only",
-                   CP_RESULTS_FORMAT, v->valuedouble, CP_VERSION, CP_RESULTS_FORMAT_VERSION);
+        return cp_report_bad_file(
+            path, "%s format_version %g; this certpath (%s) reads format_version %d only",
+            CP_RESULTS_FORMAT, v->valuedouble, CP_VERSION, CP_RESULTS_FORMAT_VERSION);
     return 0;
 }
 
@@ -155,16 +161,18 @@ static int read_suite(const char *path, const cJSON *root, struct cp_results *r)
         return rc;
     profiles = cJSON_GetObjectItemCaseSensitive(s, "profiles");
     if (!cJSON_IsArray(profiles) || cJSON_GetArraySize(profiles) < 1)
-        return bad(path, "suite.profiles is missing or empty");
+        return cp_report_bad_file(path, "suite.profiles is missing or empty");
     if (cJSON_GetArraySize(profiles) > CP_RESULTS_MAX_PROFILES)
-        return bad(path, "suite.profiles lists %d profiles, more than the %d allowed",
-                   cJSON_GetArraySize(profiles), CP_RESULTS_MAX_PROFILES);
+        return cp_report_bad_file(path,
+                                  "suite.profiles lists %d profiles, more than the %d allowed",
+                                  cJSON_GetArraySize(profiles), CP_RESULTS_MAX_PROFILES);
     cJSON_ArrayForEach(p, profiles)
     {
         if (!cJSON_IsString(p) || !*p->valuestring)
-            return bad(path, "suite.profiles holds something other than a profile name");
+            return cp_report_bad_file(path,
+                                      "suite.profiles holds something other than a profile name");
         if (cp_results_profile(r, p->valuestring) >= 0)
-            return bad(path, "suite.profiles lists \"%.64s\" twice", p->valuestring);
+            return cp_report_bad_file(path, "suite.profiles lists \"%.64s\" twice", p->valuestring);
         if (!(r->profiles[r->nprofiles] = strdup(p->valuestring)))
             return nomem(path);
         r->nprofiles++;
@@ -193,10 +201,10 @@ static int read_stack(const char *path, const cJSON *root, struct cp_results *r)
         (rc = take_string(path, s, "settings", "stack.", &r->settings)))
         return rc;
     if (!*r->stack)
-        return bad(path, "stack.name is empty");
+        return cp_report_bad_file(path, "stack.name is empty");
     a = cJSON_GetObjectItemCaseSensitive(s, "capabilities");
     if (!cJSON_IsArray(a))
-        return bad(path, "stack.capabilities is missing or not an array");
+        return cp_report_bad_file(path, "stack.capabilities is missing or not an array");
     /* A capability this certpath does not know changes nothing a report shows. */
     cJSON_ArrayForEach(c, a)
     {
@@ -215,7 +223,7 @@ static int feature_index(const char *path, struct cp_results *r, const char *nam
             return f;
     }
     if (r->nfeatures >= CP_RESULTS_MAX_FEATURES)
-        return bad(path, "more than %d features", CP_RESULTS_MAX_FEATURES);
+        return cp_report_bad_file(path, "more than %d features", CP_RESULTS_MAX_FEATURES);
     if (!(r->features[r->nfeatures] = strdup(name)))
         return nomem(path);
     return r->nfeatures++;
@@ -242,19 +250,21 @@ static int read_case_profiles(const char *path, const cJSON *o, const char *wher
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(vd, r->profiles[p]);
         if (!cJSON_IsString(e) ||
             (strcmp(e->valuestring, "accept") && strcmp(e->valuestring, "reject")))
-            return bad(path, "case %.160s: expected.%s is not \"accept\" or \"reject\"", c->id,
-                       r->profiles[p]);
+            return cp_report_bad_file(path,
+                                      "case %.160s: expected.%s is not \"accept\" or \"reject\"",
+                                      c->id, r->profiles[p]);
         c->expect_accept[p] = strcmp(e->valuestring, "accept") == 0;
         int k = cJSON_IsString(v) ? verdict_lookup(v->valuestring) : -1;
         if (k < 0 || k == CP_V_NONE)
-            return bad(path, "case %.160s: verdict.%s is not a verdict", c->id, r->profiles[p]);
+            return cp_report_bad_file(path, "case %.160s: verdict.%s is not a verdict", c->id,
+                                      r->profiles[p]);
         c->verdict[p] = (enum cp_verdict)k;
         /* A verdict that does not follow from the outcome and the expectation means the file
          * was edited or damaged: counts built on it would lie. */
         if (c->verdict[p] != cp_verdict_of(c->outcome, c->expect_accept[p]))
-            return bad(path, "case %.160s: verdict.%s \"%s\" does not follow from outcome \"%s\"",
-                       c->id, r->profiles[p], cp_verdict_name(c->verdict[p]),
-                       cp_outcome_kind_name(c->outcome));
+            return cp_report_bad_file(
+                path, "case %.160s: verdict.%s \"%s\" does not follow from outcome \"%s\"", c->id,
+                r->profiles[p], cp_verdict_name(c->verdict[p]), cp_outcome_kind_name(c->outcome));
     }
     return 0;
 }
@@ -268,21 +278,21 @@ static int read_case(const char *path, const cJSON *o, int i, struct cp_results 
     const cJSON *a, *f;
     snprintf(where, sizeof(where), "cases[%d].", i);
     if (!cJSON_IsObject(o))
-        return bad(path, "cases[%d] is not an object", i);
+        return cp_report_bad_file(path, "cases[%d] is not an object", i);
     if ((rc = take_string(path, o, "id", where, &c->id)))
         return rc;
     if (!*c->id)
-        return bad(path, "cases[%d].id is empty", i);
+        return cp_report_bad_file(path, "cases[%d].id is empty", i);
     if ((rc = take_string(path, o, "family", where, &c->family)) ||
         (rc = take_string(path, o, "reason", where, &c->reason)))
         return rc;
     a = cJSON_GetObjectItemCaseSensitive(o, "features");
     if (!cJSON_IsArray(a))
-        return bad(path, "case %.160s: features is missing or not an array", c->id);
+        return cp_report_bad_file(path, "case %.160s: features is missing or not an array", c->id);
     cJSON_ArrayForEach(f, a)
     {
         if (!cJSON_IsString(f))
-            return bad(path, "case %.160s: features holds a non-string", c->id);
+            return cp_report_bad_file(path, "case %.160s: features holds a non-string", c->id);
         int k = feature_index(path, r, f->valuestring);
         if (k < 0)
             return k;
@@ -291,13 +301,14 @@ static int read_case(const char *path, const cJSON *o, int i, struct cp_results 
     /* Files before the probe flag was written have none: every case reads as no probe. */
     const cJSON *probe = cJSON_GetObjectItemCaseSensitive(o, "probe");
     if (probe && !cJSON_IsBool(probe))
-        return bad(path, "case %.160s: probe is not true or false", c->id);
+        return cp_report_bad_file(path, "case %.160s: probe is not true or false", c->id);
     c->probe = cJSON_IsTrue(probe);
     const cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "outcome");
     int k = cJSON_IsString(out) ? cp_outcome_kind_lookup(out->valuestring) : -1;
     if (k < 0 || k == CP_OUT_NONE)
-        return bad(path, "case %.160s: outcome is %s", c->id,
-                   out ? "not accept, reject, error, timeout, crash or skip" : "missing");
+        return cp_report_bad_file(path, "case %.160s: outcome is %s", c->id,
+                                  out ? "not accept, reject, error, timeout, crash or skip"
+                                      : "missing");
     c->outcome = (enum cp_outcome_kind)k;
     if ((rc = take_number(path, o, "code", where, -9.2e18, 9.2e18, &num)))
         return rc;
@@ -314,7 +325,8 @@ static int read_cases(const char *path, const cJSON *root, struct cp_results *r)
     struct cp_rep_map seen = {0};
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases"), *o;
     if (!cJSON_IsArray(cases)) {
-        rc = bad(path, "cases is %s, want an array", cases ? "not an array" : "missing");
+        rc = cp_report_bad_file(path, "cases is %s, want an array",
+                                cases ? "not an array" : "missing");
         goto out;
     }
     int n = cJSON_GetArraySize(cases);
@@ -330,7 +342,7 @@ static int read_cases(const char *path, const cJSON *root, struct cp_results *r)
         if ((rc = read_case(path, o, i, r, &r->cases[i])))
             goto out;
         if (cp_rep_map_get(&seen, r->cases[i].id) >= 0) {
-            rc = bad(path, "case %.160s appears twice", r->cases[i].id);
+            rc = cp_report_bad_file(path, "case %.160s appears twice", r->cases[i].id);
             goto out;
         }
         if ((rc = cp_rep_map_put(&seen, r->cases[i].id, i)))
@@ -441,19 +453,19 @@ static int read_shard(const char *path, const cJSON *root, struct cp_results *r)
     if (!sh)
         return 0;
     if (!cJSON_IsObject(sh))
-        return bad(path, "shard is not an object");
+        return cp_report_bad_file(path, "shard is not an object");
     if ((rc = take_number(path, sh, "index", "shard.", 1, 1e6, &index)) ||
         (rc = take_number(path, sh, "count", "shard.", 1, 1e6, &count)) ||
         (rc = take_number(path, sh, "total", "shard.", 0, 1e9, &total)))
         return rc;
     if (index > count || index != (int)index || count != (int)count || total != (int)total)
-        return bad(path, "shard %g/%g is not I/N with 1 <= I <= N", index, count);
+        return cp_report_bad_file(path, "shard %g/%g is not I/N with 1 <= I <= N", index, count);
     sel = cJSON_GetObjectItemCaseSensitive(sh, "selection");
     if (!cJSON_IsString(sel) || strlen(sel->valuestring) != 16)
-        return bad(path, "shard.selection is not 16 hex digits");
+        return cp_report_bad_file(path, "shard.selection is not 16 hex digits");
     r->shard.selection = strtoull(sel->valuestring, &end, 16);
     if (*end)
-        return bad(path, "shard.selection is not 16 hex digits");
+        return cp_report_bad_file(path, "shard.selection is not 16 hex digits");
     r->shard.index = (int)index;
     r->shard.count = (int)count;
     r->shard.total = (int)total;
@@ -466,8 +478,8 @@ static int outcome_of(const char *path, const cJSON *o, const char *key, int i,
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     int k = cJSON_IsString(v) ? cp_outcome_kind_lookup(v->valuestring) : -1;
     if (k <= CP_OUT_NONE || k == CP_OUT_SKIP)
-        return bad(path, "disagreements[%d].%s is not accept, reject, error, timeout or crash", i,
-                   key);
+        return cp_report_bad_file(
+            path, "disagreements[%d].%s is not accept, reject, error, timeout or crash", i, key);
     *out = (enum cp_outcome_kind)k;
     return 0;
 }
@@ -480,7 +492,7 @@ static int read_disagreement(const char *path, const cJSON *o, int i, struct cp_
     int rc;
     snprintf(where, sizeof(where), "disagreements[%d].", i);
     if (!cJSON_IsObject(o))
-        return bad(path, "disagreements[%d] is not an object", i);
+        return cp_report_bad_file(path, "disagreements[%d] is not an object", i);
     if ((rc = take_string(path, o, "id", where, &d->id)) ||
         (rc = take_string(path, o, "reason", where, &d->reason)) ||
         (rc = take_string(path, o, "other_reason", where, &d->other_reason)) ||
@@ -492,7 +504,8 @@ static int read_disagreement(const char *path, const cJSON *o, int i, struct cp_
     if (!r->other_mode)
         r->other_mode = mode;
     else if (strcmp(r->other_mode, mode) != 0)
-        rc = bad(path, "disagreements name two other modes, %.32s and %.32s", r->other_mode, mode);
+        rc = cp_report_bad_file(path, "disagreements name two other modes, %.32s and %.32s",
+                                r->other_mode, mode);
     if (r->other_mode != mode)
         free(mode);
     return rc;
@@ -506,7 +519,7 @@ static int read_disagreements(const char *path, const cJSON *root, struct cp_res
     if (!a)
         return 0;
     if (!cJSON_IsArray(a))
-        return bad(path, "disagreements is not an array");
+        return cp_report_bad_file(path, "disagreements is not an array");
     r->compared = true;
     n = cJSON_GetArraySize(a);
     if (n > 0 && !(r->disagreements = calloc((size_t)n, sizeof(*r->disagreements))))
@@ -531,7 +544,7 @@ int cp_results_read_json(const char *path, struct cp_results *r)
     if ((rc = cp_fs_read(path, CP_RESULTS_READ_MAX, &text, &len)))
         goto out;
     if (len == 0) {
-        rc = bad(path, "empty file, not a results file");
+        rc = cp_report_bad_file(path, "empty file, not a results file");
         goto out;
     }
     /* cJSON wants the terminating NUL inside the length to check that nothing follows the
