@@ -235,20 +235,6 @@ static enum exec_read exec_read_line(struct exec_ctx *x, int64_t deadline_ms, ch
     }
 }
 
-static int exec_write_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Why a read gave no line, for a reason; a program that is gone is stopped and described. */
 static void exec_read_failure(struct exec_ctx *x, enum exec_read r, char *buf, size_t cap)
 {
@@ -517,7 +503,7 @@ static int exec_verify(void *vctx, const struct cp_verify_input *in, struct cp_v
         return cp_result(out, CP_VERIFY_ERROR, 0, "exec: out of memory for the request");
     size_t len = strlen(req);
     req[len] = '\n'; /* over the NUL: the text is written by length */
-    int w = exec_write_all(x->to_fd, req, len + 1);
+    int w = cp_write_all(x->to_fd, req, len + 1);
     free(req);
     if (w) {
         char how[128];

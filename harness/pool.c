@@ -8,6 +8,7 @@
  * deadline has its worker killed (timeout); a worker that dies mid-case is a crash (signal) or
  * an error (exit); either way a fresh worker takes its place and the run goes on.
  */
+#include "cp_adapter_util.h"
 #include "cp_common.h"
 #include "harness_internal.h"
 
@@ -83,8 +84,8 @@ static void exec_worker(const struct cp_pool *p, int req, int resp)
         setenv("CERTPATH_FAKETIME", faketime, 1);
         setenv("LD_PRELOAD", preload, 1);
     }
-    char *argv[] = {(char *)"certpath", (char *)"__worker", (char *)p->module,
-                    (char *)p->arg, NULL};
+    char *argv[] = {(char *)"certpath", (char *)"__worker", (char *)p->module, (char *)p->arg,
+                    NULL};
     execv(p->exe, argv);
     _exit(127);
 }
@@ -206,18 +207,8 @@ static int dispatch(struct run_state *st, struct cp_worker *w, int index)
     rq.port = st->p->wire_port;
     w->busy = index;
     w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
-    const char *p = (const char *)&rq;
-    size_t len = sizeof(rq);
-    while (len) {
-        ssize_t n = write(w->req_fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1; /* the worker is gone: its end will read as EOF */
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    /* A worker that is gone fails the write; its end then reads as EOF. */
+    return cp_write_all(w->req_fd, &rq, sizeof(rq));
 }
 
 /* A worker whose case could not finish: record why, then put a fresh worker in its place. */
@@ -235,9 +226,9 @@ static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_ki
         outcome = CP_OUT_CRASH, snprintf(reason, sizeof(reason), "worker killed by signal %d (%s)",
                                          WTERMSIG(status), strsignal(WTERMSIG(status)));
     else
-        outcome = CP_OUT_ERROR, snprintf(reason, sizeof(reason),
-                                         "worker exited with status %d during the case (%s)",
-                                         WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
+        outcome = CP_OUT_ERROR,
+        snprintf(reason, sizeof(reason), "worker exited with status %d during the case (%s)",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
     st->done(st->arg, index, outcome, 0, reason, 0);
     struct cp_wire_hello hello;
     return spawn(st->p, w, &hello);

@@ -7,6 +7,7 @@
  * goes to /dev/null: an adapter that prints garbage cannot disturb the protocol, which runs on
  * fds of its own.
  */
+#include "cp_adapter_util.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "harness_internal.h"
@@ -26,25 +27,10 @@
 #define CP_PEM_FILE_MAX (8u << 20)
 
 struct pem_list {
-    char *text;     /* the file, decoded in place */
+    char *text; /* the file, decoded in place */
     struct cp_der certs[CP_WORKER_MAX_CERTS];
     int n;
 };
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 static int read_all(int fd, void *buf, size_t len)
 {
@@ -73,8 +59,10 @@ static int read_pem(const char *path, struct pem_list *l)
     while ((p = strstr(p, begin))) {
         char *b64 = p + sizeof(begin) - 1, *e = strstr(b64, end);
         if (!e || l->n >= CP_WORKER_MAX_CERTS)
-            return cp_error_set(CP_E_FORMAT, "%s: unterminated PEM block or more than %d "
-                                             "certificates", path, CP_WORKER_MAX_CERTS);
+            return cp_error_set(CP_E_FORMAT,
+                                "%s: unterminated PEM block or more than %d "
+                                "certificates",
+                                path, CP_WORKER_MAX_CERTS);
         size_t dlen = 0;
         /* The DER is shorter than its base64, so decoding over the text read so far is safe:
          * out never passes b64. */
@@ -93,15 +81,14 @@ static int load_module(const char *path, const struct cp_adapter **out, void **h
 {
     *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!*handle) {
-        snprintf(hello->error, sizeof(hello->error), "cannot load adapter %s: %s", path,
-                 dlerror());
+        snprintf(hello->error, sizeof(hello->error), "cannot load adapter %s: %s", path, dlerror());
         return -1;
     }
     cp_adapter_entry_fn entry = (cp_adapter_entry_fn)dlsym(*handle, CP_ADAPTER_ENTRY);
     const struct cp_adapter *a = entry ? entry() : NULL;
     if (!a || a->abi != CP_ADAPTER_ABI || !a->verify || !a->init || !a->cleanup || !a->version) {
-        snprintf(hello->error, sizeof(hello->error), "%s is not a certpath adapter of ABI %d",
-                 path, CP_ADAPTER_ABI);
+        snprintf(hello->error, sizeof(hello->error), "%s is not a certpath adapter of ABI %d", path,
+                 CP_ADAPTER_ABI);
         return -1;
     }
     *out = a;
@@ -126,9 +113,14 @@ static void run_case(const struct cp_adapter *a, void *ctx, const struct cp_wire
         snprintf(rs->reason, sizeof(rs->reason), "harness: %s", cp_error_msg(rc));
         goto out;
     }
-    struct cp_verify_input in = {.case_id = rq->id, .case_dir = rq->dir, .chain = chain.certs,
-                                 .nchain = chain.n, .roots = roots.certs, .nroots = roots.n,
-                                 .hostname = rq->hostname, .vtime = rq->vtime};
+    struct cp_verify_input in = {.case_id = rq->id,
+                                 .case_dir = rq->dir,
+                                 .chain = chain.certs,
+                                 .nchain = chain.n,
+                                 .roots = roots.certs,
+                                 .nroots = roots.n,
+                                 .hostname = rq->hostname,
+                                 .vtime = rq->vtime};
     in.host = rq->host[0] ? rq->host : NULL; /* wire mode: where the built-in server listens */
     in.port = rq->port;
     struct timespec t0, t1;
@@ -211,7 +203,7 @@ int cp_worker_main(int argc, char **argv)
         if (hello.ok)
             a->version(ctx, hello.version, sizeof(hello.version));
     }
-    if (write_all(CP_WORKER_RESP_FD, &hello, sizeof(hello)) || !hello.ok)
+    if (cp_write_all(CP_WORKER_RESP_FD, &hello, sizeof(hello)) || !hello.ok)
         goto out;
     struct cp_wire_request rq;
     while (read_all(CP_WORKER_REQ_FD, &rq, sizeof(rq)) == 0) {
@@ -221,7 +213,7 @@ int cp_worker_main(int argc, char **argv)
         rq.dir[sizeof(rq.dir) - 1] = '\0';
         rq.host[sizeof(rq.host) - 1] = '\0';
         run_case(a, ctx, &rq, &rs);
-        if (write_all(CP_WORKER_RESP_FD, &rs, sizeof(rs)))
+        if (cp_write_all(CP_WORKER_RESP_FD, &rs, sizeof(rs)))
             goto out;
     }
     status = 0;
