@@ -14,6 +14,11 @@ int cp_fs_mkdirs(const char *path);
  * error, not a truncated file. */
 int cp_fs_write(const char *path, const void *data, size_t len);
 
+/* Writes len bytes to path through a temporary file beside it (path.tmp.XXXXXX, mode 0644)
+ * renamed into place, so path holds either its old content or all of the new, never half; two
+ * writers at once never share a temporary file. The temporary file is removed on failure. */
+int cp_fs_write_atomic(const char *path, const void *data, size_t len);
+
 /* rm -rf: removes path and everything under it; a missing path is not an error. */
 int cp_fs_rmtree(const char *path);
 

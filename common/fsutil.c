@@ -31,11 +31,9 @@ int cp_fs_mkdirs(const char *path)
     return 0;
 }
 
-int cp_fs_write(const char *path, const void *data, size_t len)
+/* Writes all of data to fd and closes it; messages name path. */
+static int write_close(int fd, const char *path, const void *data, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return cp_error_set(CP_E_IO, "cannot create %s: %s", path, strerror(errno));
     const char *p = data;
     while (len > 0) {
         ssize_t w = write(fd, p, len);
@@ -52,6 +50,36 @@ int cp_fs_write(const char *path, const void *data, size_t len)
     if (close(fd))
         return cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
     return 0;
+}
+
+int cp_fs_write(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return cp_error_set(CP_E_IO, "cannot create %s: %s", path, strerror(errno));
+    return write_close(fd, path, data, len);
+}
+
+int cp_fs_write_atomic(const char *path, const void *data, size_t len)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+        return cp_error_set(CP_E_LIMIT, "path %s is too long", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return cp_error_set(CP_E_IO, "cannot create a file beside %s: %s", path, strerror(errno));
+    /* mkostemp makes the file 0600; the result is an ordinary file anyone may read. */
+    int rc = fchmod(fd, 0644) ? cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno))
+                              : 0;
+    if (rc)
+        close(fd);
+    else
+        rc = write_close(fd, path, data, len);
+    if (!rc && rename(tmp, path))
+        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    return rc;
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

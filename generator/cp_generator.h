@@ -12,7 +12,8 @@
  *
  * The suite is written to a temporary directory beside DIR and renamed into place only when
  * complete, so a failed or interrupted run never leaves a suite that looks complete. An
- * existing DIR is replaced only when it holds a certpath suite (a manifest.json).
+ * existing DIR is replaced only when it holds a certpath suite (a manifest.json). The manifest
+ * is written through the manifest part (manifest/cp_manifest.h), which owns its format.
  */
 #ifndef CP_GENERATOR_H
 #define CP_GENERATOR_H
@@ -22,8 +23,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CP_SUITE_FORMAT "certpath-suite"
-#define CP_SUITE_FORMAT_VERSION 1
 #define CP_DEFAULT_SEED 1
 
 struct cp_gen_opts {

@@ -1,6 +1,7 @@
 /*
  * cp_suite_internal.h - writing a suite's files (generator-internal): suite.c mints and writes
- * certificate and case files, manifest.c writes manifest.json, generate.c drives both.
+ * certificate and case files, model_manifest.c writes manifest.json (through cp_manifest.h),
+ * generate.c drives both.
  */
 #ifndef CP_SUITE_INTERNAL_H
 #define CP_SUITE_INTERNAL_H
@@ -16,8 +17,8 @@ int cp_suite_mint_all(const struct cp_model *m, const struct cp_gen_opts *o, con
 void cp_suite_free_index(int **idx, int ngraphs);
 
 /* Writes dir/manifest.json. suite_id identifies the inputs (seed, time, families, version). */
-int cp_manifest_write(const struct cp_model *m, const struct cp_gen_opts *o,
-                      const struct cp_minted *minted, const char *suite_id, const char *dir);
+int cp_suite_write_manifest(const struct cp_model *m, const struct cp_gen_opts *o,
+                            const struct cp_minted *minted, const char *suite_id, const char *dir);
 
 /* Cases that differ in nothing a client can see but names (same graph shape and attributes,
  * trust, sent list and hostname fit) count once. */

@@ -178,7 +178,7 @@ static int mint_and_write(const struct cp_model *m, const struct cp_gen_opts *o,
         cp_minted_init(&minted[i]);
     snprintf(id, sizeof(id), "%016" PRIx64, suite_id(o));
     if (!(rc = cp_suite_mint_all(m, o, tmp, minted)))
-        rc = cp_manifest_write(m, o, minted, id, tmp);
+        rc = cp_suite_write_manifest(m, o, minted, id, tmp);
     for (int i = 0; i < m->ngraphs; i++)
         cp_minted_free(&minted[i]);
     free(minted);

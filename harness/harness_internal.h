@@ -1,7 +1,7 @@
 /*
  * harness_internal.h - the harness's parts as they meet each other (harness-internal).
  *
- *   suite.c    reads suite/manifest.json into a cp_suite
+ *   suite.c    the suite as the harness runs it, from the manifest part's reader
  *   worker.c   the worker process: loads one adapter module, verifies the cases it is sent
  *   pool.c     the parent's side: spawns workers, sends cases, enforces timeouts, replaces
  *              workers that hang or crash
@@ -13,6 +13,7 @@
 #define CP_HARNESS_INTERNAL_H
 
 #include "cp_adapter.h"
+#include "cp_manifest.h"
 #include "cp_results.h"
 
 #include <limits.h>
@@ -23,25 +24,32 @@
 
 /* ---- the suite as the harness reads it (suite.c) ---- */
 
+/* The strings are borrowed from the manifest (valid until cp_suite_free); dir is owned. */
 struct cp_suite_case {
-    char *id, *family, *hostname, *dir, *description;
+    const char *id, *family, *hostname, *description;
+    char *dir;         /* the suite directory joined with the case's "dir" */
     uint64_t features; /* bits index cp_suite.features */
     bool probe;
     bool expect_accept[CP_RESULTS_MAX_PROFILES];
 };
 
 struct cp_suite {
-    char *dir, *suite_id, *seed, *validation_time;
+    struct cp_manifest man; /* the manifest as read and checked (cp_manifest.h) */
+    char *dir;
+    const char *suite_id;
+    char seed[24];            /* the seed as the manifest writes it (decimal) */
+    char validation_time[32]; /* RFC 3339 */
     int64_t vtime;
     int nprofiles;
-    char *profiles[CP_RESULTS_MAX_PROFILES];
+    char *const *profiles; /* borrowed from man */
     int nfeatures;
-    char *features[CP_RESULTS_MAX_FEATURES];
+    char *const *features;
     struct cp_suite_case *cases;
     int ncases;
 };
 
-/* Loads dir/manifest.json. Errors name the file and, for a bad case, its index or id. */
+/* Loads dir/manifest.json through cp_manifest_load(): errors name the file and, for a bad
+ * case, its id and the field. */
 int cp_suite_load(const char *dir, struct cp_suite *s);
 void cp_suite_free(struct cp_suite *s);
 int cp_suite_find(const struct cp_suite *s, const char *id);
