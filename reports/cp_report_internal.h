@@ -8,6 +8,7 @@
 #ifndef CP_REPORT_INTERNAL_H
 #define CP_REPORT_INTERNAL_H
 
+#include "cp_manifest.h"
 #include "cp_results.h"
 
 #include <stddef.h>
@@ -86,31 +87,30 @@ const char *cp_rep_library_short(const struct cp_results *r, char *buf, size_t c
 /* The suite the runs come from: r[0]'s id, and whether all agree. */
 int cp_rep_same_suite(const struct cp_results *r, int n);
 
-/* A suite's manifest.json, for the HTML report's graphs and commands. Cases and certificates
- * are found by id; the cJSON objects are borrowed from root and live until cp_rep_suite_free. */
+/* A suite's manifest.json, for the HTML report's graphs and commands and for `explain`, read
+ * and checked by the manifest part (cp_manifest.h). Cases and certificates are found by id and
+ * borrowed from man until cp_rep_suite_free (suite_view.c). */
 struct cJSON;
 struct cp_rep_suite {
-    struct cJSON *root;
+    struct cp_manifest man;
     const char *dir; /* borrowed */
     const char *suite_id;
-    double vtime;               /* validation time, Unix seconds */
-    const struct cJSON **certs; /* certs[i]: the manifest's i-th certificate */
-    const struct cJSON **cases;
-    int ncerts, ncases;
-    struct cp_rep_map cert_index, case_index; /* id -> index */
+    double vtime; /* validation time, Unix seconds */
 };
-/* CP_E_NOTFOUND when dir has no manifest.json, CP_E_FORMAT when it is not a suite manifest. */
+/* CP_E_NOTFOUND when dir has no manifest.json, CP_E_FORMAT (and the manifest reader's other
+ * codes) when it is not a readable suite manifest. */
 int cp_rep_suite_load(struct cp_rep_suite *s, const char *dir);
 void cp_rep_suite_free(struct cp_rep_suite *s);
-const struct cJSON *cp_rep_suite_case(const struct cp_rep_suite *s, const char *id);
-const struct cJSON *cp_rep_suite_cert(const struct cp_rep_suite *s, const char *id);
-/* A string member of a manifest object, or "" when absent. */
+const struct cp_manifest_case *cp_rep_suite_case(const struct cp_rep_suite *s, const char *id);
+const struct cp_manifest_cert *cp_rep_suite_cert(const struct cp_rep_suite *s, const char *id);
+/* A string member of a JSON object, or "" when absent. */
 const char *cp_rep_json_str(const struct cJSON *o, const char *key);
 /* Draws a case's graph as inline SVG: entities as nodes, certificates as arrows from issuer to
  * subject numbered in the order they are sent, the anchors and the leaf marked, the arrows on a
- * valid path (green) and the certificates at fault (red) under the profile marked. */
-void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s, const struct cJSON *kase,
-                       const char *profile);
+ * valid path (green) and the certificates at fault (red) under the profile marked (an index
+ * into the manifest's profiles; -1 marks none). */
+void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s,
+                       const struct cp_manifest_case *kase, int profile);
 /* The <svg> with the arrowheads every graph refers to (written once per page). */
 void cp_rep_graph_defs(FILE *out);
 

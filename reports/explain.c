@@ -10,7 +10,6 @@
 #include "cp_explain.h"
 #include "cp_report_internal.h"
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,19 +23,14 @@
 
 struct xcase {
     const struct cp_rep_suite *s;
-    const cJSON *kase;
-    const cJSON *cert[X_MAX_CERTS]; /* the graph's certificates, by their number */
+    const struct cp_manifest_case *kase;
+    const struct cp_manifest_cert *cert[X_MAX_CERTS]; /* the graph's certificates, by number */
     int ncerts;
     const char *ent[X_MAX_CERTS * 2]; /* entity names */
     int nent;
     bool expanded[X_MAX_CERTS * 2], on_branch[X_MAX_CERTS * 2];
     FILE *out;
 };
-
-static const char *str(const cJSON *o, const char *key)
-{
-    return cp_rep_json_str(o, key);
-}
 
 static int entity(struct xcase *x, const char *name)
 {
@@ -50,15 +44,24 @@ static int entity(struct xcase *x, const char *name)
     return x->nent++;
 }
 
-static bool listed(const cJSON *list, const char *id)
+static bool listed(const int *refs, int n, int cert)
 {
-    const cJSON *v;
-    cJSON_ArrayForEach(v, list)
-    {
-        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+    for (int i = 0; i < n; i++) {
+        if (refs[i] == cert)
             return true;
     }
     return false;
+}
+
+static const struct cp_manifest_cert *cert_at(const struct xcase *x, int i)
+{
+    return &x->s->man.certs[i];
+}
+
+/* The manifest's index of a certificate of the case's graph. */
+static int index_of(const struct xcase *x, const struct cp_manifest_cert *c)
+{
+    return (int)(c - x->s->man.certs);
 }
 
 /* "#3" for a certificate of the case's graph (ids are "<graph tag>/<n>"). */
@@ -70,43 +73,36 @@ static const char *short_id(const char *id)
 
 static bool is_anchor_entity(const struct xcase *x, const char *name)
 {
-    const cJSON *a;
-    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(x->kase, "anchors"))
-    {
-        const cJSON *c = cJSON_IsString(a) ? cp_rep_suite_cert(x->s, a->valuestring) : NULL;
-        if (c && strcmp(str(c, "subject"), name) == 0)
+    for (int i = 0; i < x->kase->nanchors; i++) {
+        if (strcmp(cert_at(x, x->kase->anchors[i])->subject, name) == 0)
             return true;
     }
     return false;
 }
 
 /* Where a certificate is sent: " sent 2" or " sent 2,5" (a duplicate), or "" when it is not. */
-static void put_sent(const struct xcase *x, const char *id)
+static void put_sent(const struct xcase *x, int cert)
 {
-    const cJSON *v;
-    int pos = 0, n = 0;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(x->kase, "sent"))
-    {
-        pos++;
-        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+    int n = 0;
+    for (int pos = 1; pos <= x->kase->nsent; pos++) {
+        if (x->kase->sent[pos - 1] == cert)
             fprintf(x->out, "%s%d", n++ ? "," : "  sent ", pos);
     }
     if (!n)
         fputs("  not sent", x->out);
 }
 
-static void put_cert_line(const struct xcase *x, const cJSON *c)
+static void put_cert_line(const struct xcase *x, const struct cp_manifest_cert *c)
 {
-    const char *defects = str(c, "defects");
-    fprintf(x->out, "#%s %s -> %s", short_id(str(c, "id")), str(c, "issuer"), str(c, "subject"));
-    put_sent(x, str(c, "id"));
-    if (*defects)
-        fprintf(x->out, "  [%s]", defects);
+    fprintf(x->out, "#%s %s -> %s", short_id(c->id), c->issuer, c->subject);
+    put_sent(x, index_of(x, c));
+    if (*c->defects)
+        fprintf(x->out, "  [%s]", c->defects);
 }
 
-static bool self_signed(const cJSON *c)
+static bool self_signed(const struct cp_manifest_cert *c)
 {
-    return strcmp(str(c, "issuer"), str(c, "subject")) == 0;
+    return strcmp(c->issuer, c->subject) == 0;
 }
 
 /* The certificates under entity e (its issuers' edges), each followed by its issuer. */
@@ -114,13 +110,13 @@ static void draw(struct xcase *x, int e, char *prefix, size_t plen, int depth)
 {
     int kids[X_MAX_CERTS], n = 0;
     for (int i = 0; i < x->ncerts; i++) {
-        if (!self_signed(x->cert[i]) && strcmp(str(x->cert[i], "subject"), x->ent[e]) == 0)
+        if (!self_signed(x->cert[i]) && strcmp(x->cert[i]->subject, x->ent[e]) == 0)
             kids[n++] = i;
     }
     x->expanded[e] = x->on_branch[e] = true;
     for (int k = 0; k < n; k++) {
-        const cJSON *c = x->cert[kids[k]];
-        const char *issuer = str(c, "issuer");
+        const struct cp_manifest_cert *c = x->cert[kids[k]];
+        const char *issuer = c->issuer;
         int up = entity(x, issuer);
         bool last = k == n - 1;
         fprintf(x->out, "  %s%s", prefix,
@@ -142,8 +138,7 @@ static void draw(struct xcase *x, int e, char *prefix, size_t plen, int depth)
             size_t add = (size_t)snprintf(prefix + plen, 16, "%s", last ? "   " : "\xe2\x94\x82  ");
             bool issued = false;
             for (int i = 0; i < x->ncerts && !issued; i++)
-                issued =
-                    !self_signed(x->cert[i]) && strcmp(str(x->cert[i], "subject"), issuer) == 0;
+                issued = !self_signed(x->cert[i]) && strcmp(x->cert[i]->subject, issuer) == 0;
             fputs(issued ? "\n" : "", x->out);
             if (!issued)
                 fprintf(x->out, "   <- %s: no certificate issues to it, and it is no anchor\n",
@@ -158,89 +153,82 @@ static void draw(struct xcase *x, int e, char *prefix, size_t plen, int depth)
 
 static int load_graph(struct xcase *x)
 {
-    const char *leaf = str(x->kase, "leaf"), *slash = strrchr(leaf, '/');
+    const char *leaf = cert_at(x, x->kase->leaf)->id, *slash = strrchr(leaf, '/');
     char id[256];
     if (!slash || slash - leaf > 200)
         return cp_error_set(CP_E_FORMAT, "%s/manifest.json: case %s has no leaf certificate",
-                            x->s->dir, str(x->kase, "id"));
+                            x->s->dir, x->kase->id);
     for (int i = 0; i < X_MAX_CERTS; i++) {
         snprintf(id, sizeof(id), "%.*s/%d", (int)(slash - leaf), leaf, i);
         if (!(x->cert[i] = cp_rep_suite_cert(x->s, id)))
             break;
         x->ncerts++;
-        if (entity(x, str(x->cert[i], "issuer")) < 0 || entity(x, str(x->cert[i], "subject")) < 0)
-            return cp_error_set(CP_E_LIMIT, "case %s: too many entities", str(x->kase, "id"));
+        if (entity(x, x->cert[i]->issuer) < 0 || entity(x, x->cert[i]->subject) < 0)
+            return cp_error_set(CP_E_LIMIT, "case %s: too many entities", x->kase->id);
     }
     return 0;
 }
 
 static void put_header(const struct xcase *x)
 {
-    const cJSON *f;
+    const struct cp_manifest *m = &x->s->man;
+    char when[32];
     int n = 0;
-    fprintf(x->out, "case %s\n  %s\n  family     %s; features:", str(x->kase, "id"),
-            str(x->kase, "description"), str(x->kase, "family"));
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(x->kase, "features"))
-    {
-        fprintf(x->out, "%s %s", n++ ? "," : "", cJSON_IsString(f) ? f->valuestring : "?");
+    fprintf(x->out, "case %s\n  %s\n  family     %s; features:", x->kase->id,
+            x->kase->description, x->kase->family);
+    for (int b = 0; b < m->nfeatures; b++) {
+        if (x->kase->features & (UINT64_C(1) << b))
+            fprintf(x->out, "%s %s", n++ ? "," : "", m->features[b]);
     }
+    cp_manifest_time_format(m->vtime, when, sizeof(when));
     fprintf(x->out,
             "%s\n  hostname   %s\n  time       %s (%.0f)\n  files      %s/%s/"
             "{chain.pem,roots.pem,leaf.key}\n",
-            n ? "" : " none", str(x->kase, "hostname"), str(x->s->root, "validation_time"),
-            x->s->vtime, x->s->dir, str(x->kase, "dir"));
+            n ? "" : " none", x->kase->hostname, when, x->s->vtime, x->s->dir, x->kase->dir);
 }
 
 static void put_graph(struct xcase *x)
 {
-    const cJSON *leaf = cp_rep_suite_cert(x->s, str(x->kase, "leaf"));
+    const struct cp_manifest_cert *leaf = cert_at(x, x->kase->leaf);
     char prefix[4 * X_MAX_DEPTH * 4 + 16] = "";
     fprintf(x->out,
             "\ngraph %s: %d entities, %d certificates (issuer -> subject, read up "
             "from the leaf)\n",
-            str(x->kase, "graph"), x->nent, x->ncerts);
-    if (!leaf)
-        return;
-    fprintf(x->out, "  %s (the leaf)\n", str(leaf, "subject"));
-    draw(x, entity(x, str(leaf, "subject")), prefix, 0, 0);
+            x->kase->graph, x->nent, x->ncerts);
+    fprintf(x->out, "  %s (the leaf)\n", leaf->subject);
+    draw(x, entity(x, leaf->subject), prefix, 0, 0);
     for (int i = 0; i < x->ncerts; i++) {
         if (!self_signed(x->cert[i]))
             continue;
         fputs("  self-signed: ", x->out);
         put_cert_line(x, x->cert[i]);
-        fputs(listed(cJSON_GetObjectItemCaseSensitive(x->kase, "anchors"), str(x->cert[i], "id"))
+        fputs(listed(x->kase->anchors, x->kase->nanchors, index_of(x, x->cert[i]))
                   ? "  ANCHOR (in roots.pem)\n"
                   : "\n",
               x->out);
     }
 }
 
-static void put_ids(const struct xcase *x, const cJSON *list, bool labels)
+static void put_ids(const struct xcase *x, const int *refs, int n, bool labels)
 {
-    const cJSON *v;
-    int n = 0;
-    cJSON_ArrayForEach(v, list)
-    {
-        const char *id = cJSON_IsString(v) ? v->valuestring : "?";
-        const cJSON *c = cp_rep_suite_cert(x->s, id);
-        fprintf(x->out, "%s#%s", n++ ? (labels ? "\n    " : " -> ") : "", short_id(id));
+    for (int i = 0; i < n; i++) {
+        const struct cp_manifest_cert *c = cert_at(x, refs[i]);
+        fprintf(x->out, "%s#%s", i ? (labels ? "\n    " : " -> ") : "", short_id(c->id));
         if (labels)
-            fprintf(x->out, " %s", c ? str(c, "label") : "(not in the manifest)");
+            fprintf(x->out, " %s", c->label);
     }
 }
 
 /* Whether id is on some valid path under some profile; *any says whether there is a path. */
-static bool on_a_path(const struct xcase *x, const char *id, bool *any)
+static bool on_a_path(const struct xcase *x, int cert, bool *any)
 {
-    const cJSON *e, *p;
     bool on = false;
     *any = false;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(x->kase, "expect"))
-    {
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(e, "paths"))
-        {
+    for (int p = 0; p < x->s->man.nprofiles; p++) {
+        const struct cp_manifest_expect *e = &x->kase->expect[p];
+        for (int i = 0; i < e->npaths; i++) {
             *any = true;
-            on |= listed(p, id);
+            on |= listed(e->paths[i].certs, e->paths[i].n, cert);
         }
     }
     return on;
@@ -248,29 +236,20 @@ static bool on_a_path(const struct xcase *x, const char *id, bool *any)
 
 static void put_lists(const struct xcase *x)
 {
-    const cJSON *sent = cJSON_GetObjectItemCaseSensitive(x->kase, "sent"), *v;
-    int pos = 0;
+    const struct cp_manifest_case *k = x->kase;
     fputs("\nanchors (roots.pem)\n    ", x->out);
-    put_ids(x, cJSON_GetObjectItemCaseSensitive(x->kase, "anchors"), true);
-    fprintf(x->out, "\nsent (chain.pem, in this order, %d certificates)\n",
-            cJSON_GetArraySize(sent));
-    cJSON_ArrayForEach(v, sent)
-    {
-        const char *id = cJSON_IsString(v) ? v->valuestring : "?";
-        const cJSON *c = cp_rep_suite_cert(x->s, id), *w;
-        int first = 0, k = 0;
-        pos++;
-        cJSON_ArrayForEach(w, sent)
-        {
-            k++;
-            if (!first && cJSON_IsString(w) && strcmp(w->valuestring, id) == 0)
-                first = k;
-        }
-        fprintf(x->out, "  %2d. #%s %s", pos, short_id(id), c ? str(c, "label") : "?");
-        bool any, on = on_a_path(x, id, &any);
+    put_ids(x, k->anchors, k->nanchors, true);
+    fprintf(x->out, "\nsent (chain.pem, in this order, %d certificates)\n", k->nsent);
+    for (int pos = 1; pos <= k->nsent; pos++) {
+        int cert = k->sent[pos - 1], first = 0;
+        const struct cp_manifest_cert *c = cert_at(x, cert);
+        for (int j = 1; j <= k->nsent && !first; j++)
+            first = k->sent[j - 1] == cert ? j : 0;
+        fprintf(x->out, "  %2d. #%s %s", pos, short_id(c->id), c->label);
+        bool any, on = on_a_path(x, cert, &any);
         if (first < pos)
             fprintf(x->out, "  (duplicate of %d.)", first);
-        else if (c && self_signed(c))
+        else if (self_signed(c))
             fputs("  (self-signed)", x->out);
         if (any && !on && first == pos)
             fputs("  (on no valid path)", x->out);
@@ -278,59 +257,48 @@ static void put_lists(const struct xcase *x)
     }
 }
 
-static void put_expect(const struct xcase *x, const char *profile, const cJSON *e)
+static void put_expect(const struct xcase *x, const char *profile,
+                       const struct cp_manifest_expect *e)
 {
-    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(e, "paths"), *p;
-    const cJSON *rej = cJSON_GetObjectItemCaseSensitive(e, "rejected"), *np, *nr;
-    np = cJSON_GetObjectItemCaseSensitive(e, "npaths");
-    nr = cJSON_GetObjectItemCaseSensitive(e, "nrejected");
-    fprintf(x->out, "  %-8s %s", profile, str(e, "outcome"));
-    if (cJSON_GetArraySize(paths))
-        fprintf(x->out, ": %.0f valid path%s, leaf to anchor", cJSON_GetNumberValue(np),
-                cJSON_GetNumberValue(np) == 1 ? "" : "s");
+    fprintf(x->out, "  %-8s %s", profile, e->accept ? "accept" : "reject");
+    if (e->npaths)
+        fprintf(x->out, ": %lld valid path%s, leaf to anchor", (long long)e->paths_all,
+                e->paths_all == 1 ? "" : "s");
     fputc('\n', x->out);
-    cJSON_ArrayForEach(p, paths)
-    {
+    for (int i = 0; i < e->npaths; i++) {
         fputs("      ", x->out);
-        put_ids(x, p, false);
+        put_ids(x, e->paths[i].certs, e->paths[i].n, false);
         fputc('\n', x->out);
     }
-    if (cJSON_GetArraySize(paths) < cJSON_GetNumberValue(np))
-        fprintf(x->out, "      ... and %.0f more\n",
-                cJSON_GetNumberValue(np) - cJSON_GetArraySize(paths));
-    if (!cJSON_GetArraySize(rej))
+    if (e->npaths < e->paths_all)
+        fprintf(x->out, "      ... and %lld more\n", (long long)(e->paths_all - e->npaths));
+    if (!e->nrejected)
         return;
-    fprintf(x->out, "    ruled out (%.0f candidate%s):\n", cJSON_GetNumberValue(nr),
-            cJSON_GetNumberValue(nr) == 1 ? "" : "s");
-    cJSON_ArrayForEach(p, rej)
-    {
-        const char *at = str(p, "at");
+    fprintf(x->out, "    ruled out (%lld candidate%s):\n", (long long)e->rejected_all,
+            e->rejected_all == 1 ? "" : "s");
+    for (int i = 0; i < e->nrejected; i++) {
+        const struct cp_manifest_rejected *r = &e->rejected[i];
         fputs("      ", x->out);
-        put_ids(x, cJSON_GetObjectItemCaseSensitive(p, "path"), false);
-        fprintf(x->out, ": %s", str(p, "reason"));
-        if (*at)
-            fprintf(x->out, " at #%s", short_id(at));
-        fputc('\n', x->out);
+        put_ids(x, r->path.certs, r->path.n, false);
+        fprintf(x->out, ": %s at #%s\n", x->s->man.reasons[r->reason],
+                short_id(cert_at(x, r->at)->id));
     }
 }
 
 static void put_expectations(const struct xcase *x)
 {
-    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(x->kase, "expect"), *e;
     fputs("\nexpected (the oracle)\n", x->out);
-    cJSON_ArrayForEach(e, ex)
-    {
-        put_expect(x, e->string ? e->string : "?", e);
-    }
+    for (int p = 0; p < x->s->man.nprofiles; p++)
+        put_expect(x, x->s->man.profiles[p], &x->kase->expect[p]);
 }
 
 static void put_reproduce(const struct xcase *x)
 {
-    const cJSON *leaf = cp_rep_suite_cert(x->s, str(x->kase, "leaf"));
-    const char *host = str(x->kase, "hostname");
+    const struct cp_manifest_cert *leaf = cert_at(x, x->kase->leaf);
+    const char *host = x->kase->hostname;
     bool ip = strchr(host, ':') || strspn(host, "0123456789.") == strlen(host);
     char dir[2048], path[2200], q[4400], qs[2200], qh[600];
-    snprintf(dir, sizeof(dir), "%s/%s", x->s->dir, str(x->kase, "dir"));
+    snprintf(dir, sizeof(dir), "%s/%s", x->s->dir, x->kase->dir);
     cp_rep_shell_quote(host, qh, sizeof(qh));
     cp_rep_shell_quote(x->s->dir, qs, sizeof(qs));
     fputs("\nreproduce by hand\n  # OpenSSL's verifier as libssl's TLS client calls it on Debian "
@@ -342,7 +310,7 @@ static void put_reproduce(const struct xcase *x)
     fprintf(x->out, "    -CAfile %s \\\n", cp_rep_shell_quote(path, q, sizeof(q)));
     snprintf(path, sizeof(path), "%s/chain.pem", dir);
     fprintf(x->out, "    -untrusted %s \\\n", cp_rep_shell_quote(path, q, sizeof(q)));
-    snprintf(path, sizeof(path), "%s/%s", x->s->dir, leaf ? str(leaf, "file") : "");
+    snprintf(path, sizeof(path), "%s/%s", x->s->dir, leaf->file);
     fprintf(x->out, "    %s\n", cp_rep_shell_quote(path, q, sizeof(q)));
     fputs("  # over TLS: the built-in server sends chain.pem to whoever asks for the hostname "
           "(SNI);\n  # curl checks with the current clock, so this holds while the suite is "
@@ -355,7 +323,7 @@ static void put_reproduce(const struct xcase *x)
     fprintf(x->out,
             "  # the case against a stack, through the harness\n  certpath run --stack "
             "openssl --suite %s --no-regenerate --filter %s\n",
-            qs, cp_rep_shell_quote(str(x->kase, "id"), q, sizeof(q)));
+            qs, cp_rep_shell_quote(x->kase->id, q, sizeof(q)));
 }
 
 /* Ids that begin like want, trying shorter beginnings (up to a '/') until some match. */
@@ -367,8 +335,8 @@ static int unknown_case(const struct cp_rep_suite *s, const char *want)
     memcpy(prefix, want, len);
     prefix[len] = '\0';
     while (len > 0) {
-        for (int i = 0; i < s->ncases; i++) {
-            const char *id = str(s->cases[i], "id");
+        for (int i = 0; i < s->man.ncases; i++) {
+            const char *id = s->man.cases[i].id;
             if (strncmp(id, prefix, len) != 0)
                 continue;
             if (found < X_SUGGEST && strlen(list) + strlen(id) + 8 < sizeof(list)) {

@@ -1,5 +1,5 @@
 /*
- * graph.c - a suite's manifest for reports, and a case's graph drawn as inline SVG.
+ * graph.c - a case's graph drawn as inline SVG, from the suite's manifest (suite_view.c).
  *
  * Layout: entities are nodes in layers, the leaf's at the bottom; a node's layer is its
  * shortest distance, going from subject to issuer, to a node that issues nothing (the leaf
@@ -9,18 +9,14 @@
  * certificates (a re-key, a cross-sign) bow apart; arrows going up (cycles) bow to the side.
  */
 #include "cp_common.h"
-#include "cp_fs.h"
 #include "cp_report_internal.h"
 
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The largest graph the generator makes has 64 certificates; twice that leaves room. */
 #define G_MAX_CERTS 128
 #define G_MAX_NODES 128
-/* A manifest of every family is tens of megabytes; far more is not ours. */
-#define G_MANIFEST_MAX (512u << 20)
 
 #define G_NODE_H 28.0
 #define G_LAYER_GAP 92.0
@@ -38,7 +34,7 @@ struct g_node {
 
 struct g_edge {
     int from, to, k, m; /* k-th of m certificates between the same two nodes */
-    const cJSON *cert;
+    const struct cp_manifest_cert *cert;
     char sent[40]; /* positions in the sent list, "2" or "2,5" */
     enum edge_style style;
     bool anchor_cert;
@@ -73,98 +69,6 @@ static double droot(double v)
     return x;
 }
 
-const char *cp_rep_json_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static int index_array(const cJSON *a, const cJSON ***out, int *n, struct cp_rep_map *m)
-{
-    const cJSON *o;
-    int i = 0, rc;
-    *n = cJSON_GetArraySize(a);
-    if (!(*out = calloc((size_t)*n + 1, sizeof(**out))))
-        return cp_error_set(CP_E_NOMEM, "out of memory indexing a manifest");
-    if ((rc = cp_rep_map_init(m, (size_t)*n)))
-        return rc;
-    cJSON_ArrayForEach(o, a)
-    {
-        const char *id = cp_rep_json_str(o, "id");
-        (*out)[i] = o;
-        if (*id && (rc = cp_rep_map_put(m, id, i)))
-            return rc;
-        i++;
-    }
-    return 0;
-}
-
-int cp_rep_suite_load(struct cp_rep_suite *s, const char *dir)
-{
-    int rc;
-    char path[4096], *text = NULL;
-    size_t len;
-    const cJSON *f, *t;
-    memset(s, 0, sizeof(*s));
-    s->dir = dir;
-    if (snprintf(path, sizeof(path), "%s/manifest.json", dir) >= (int)sizeof(path)) {
-        rc = cp_error_set(CP_E_LIMIT, "path %s/manifest.json is too long", dir);
-        goto out;
-    }
-    if ((rc = cp_fs_read(path, G_MANIFEST_MAX, &text, &len))) {
-        rc = rc == CP_E_IO ? CP_E_NOTFOUND : rc;
-        goto out;
-    }
-    if (!(s->root = cJSON_ParseWithLength(text, len))) {
-        rc = cp_error_set(CP_E_FORMAT, "%s: not JSON, or truncated", path);
-        goto out;
-    }
-    f = cJSON_GetObjectItemCaseSensitive(s->root, "format");
-    if (!cJSON_IsString(f) || strcmp(f->valuestring, "certpath-suite") != 0 ||
-        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(s->root, "certs")) ||
-        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(s->root, "cases"))) {
-        rc = cp_error_set(CP_E_FORMAT, "%s: not a certpath suite manifest", path);
-        goto out;
-    }
-    s->suite_id = cp_rep_json_str(s->root, "suite_id");
-    t = cJSON_GetObjectItemCaseSensitive(s->root, "validation_time_unix");
-    s->vtime = cJSON_IsNumber(t) ? t->valuedouble : 0;
-    if ((rc = index_array(cJSON_GetObjectItemCaseSensitive(s->root, "certs"), &s->certs, &s->ncerts,
-                          &s->cert_index)) ||
-        (rc = index_array(cJSON_GetObjectItemCaseSensitive(s->root, "cases"), &s->cases, &s->ncases,
-                          &s->case_index)))
-        goto out;
-out:
-    free(text);
-    if (rc)
-        cp_rep_suite_free(s);
-    return rc;
-}
-
-void cp_rep_suite_free(struct cp_rep_suite *s)
-{
-    if (!s)
-        return;
-    cJSON_Delete(s->root);
-    free(s->certs);
-    free(s->cases);
-    cp_rep_map_free(&s->cert_index);
-    cp_rep_map_free(&s->case_index);
-    memset(s, 0, sizeof(*s));
-}
-
-const cJSON *cp_rep_suite_case(const struct cp_rep_suite *s, const char *id)
-{
-    int i = s->root ? cp_rep_map_get(&s->case_index, id) : -1;
-    return i >= 0 ? s->cases[i] : NULL;
-}
-
-const cJSON *cp_rep_suite_cert(const struct cp_rep_suite *s, const char *id)
-{
-    int i = s->root ? cp_rep_map_get(&s->cert_index, id) : -1;
-    return i >= 0 ? s->certs[i] : NULL;
-}
-
 static int node_of(struct g_graph *g, const char *name)
 {
     for (int i = 0; i < g->nn; i++) {
@@ -178,12 +82,10 @@ static int node_of(struct g_graph *g, const char *name)
     return g->nn++;
 }
 
-static bool in_list(const cJSON *list, const char *id)
+static bool in_list(const int *refs, int n, int cert)
 {
-    const cJSON *v;
-    cJSON_ArrayForEach(v, list)
-    {
-        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+    for (int i = 0; i < n; i++) {
+        if (refs[i] == cert)
             return true;
     }
     return false;
@@ -195,29 +97,23 @@ static bool blames_cert(const char *reason)
     return strcmp(reason, "no-issuer") && strcmp(reason, "cycle") && strcmp(reason, "too-deep");
 }
 
-static void classify(struct g_graph *g, struct g_edge *e, const char *id, const cJSON *kase,
-                     const cJSON *expect)
+static void classify(struct g_graph *g, struct g_edge *e, int cert, const struct cp_manifest *m,
+                     const struct cp_manifest_case *kase, const struct cp_manifest_expect *expect)
 {
-    const cJSON *v, *paths = cJSON_GetObjectItemCaseSensitive(expect, "paths");
-    int pos = 0;
     size_t n = 0;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(kase, "sent"))
-    {
-        pos++;
-        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0 && n + 6 < sizeof(e->sent))
+    for (int pos = 1; pos <= kase->nsent; pos++) {
+        if (kase->sent[pos - 1] == cert && n + 6 < sizeof(e->sent))
             n += (size_t)snprintf(e->sent + n, sizeof(e->sent) - n, "%s%d", n ? "," : "", pos);
     }
-    e->anchor_cert = in_list(cJSON_GetObjectItemCaseSensitive(kase, "anchors"), id);
+    e->anchor_cert = in_list(kase->anchors, kase->nanchors, cert);
     e->style = n ? E_SENT : E_UNSENT;
-    cJSON_ArrayForEach(v, paths)
-    {
-        if (in_list(v, id) && !e->anchor_cert)
+    for (int i = 0; expect && i < expect->npaths; i++) {
+        if (in_list(expect->paths[i].certs, expect->paths[i].n, cert) && !e->anchor_cert)
             e->style = E_PATH;
     }
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(expect, "rejected"))
-    {
-        const char *reason = cp_rep_json_str(v, "reason");
-        if (strcmp(cp_rep_json_str(v, "at"), id) == 0 && blames_cert(reason)) {
+    for (int i = 0; expect && i < expect->nrejected; i++) {
+        const char *reason = m->reasons[expect->rejected[i].reason];
+        if (expect->rejected[i].at == cert && blames_cert(reason)) {
             e->style = E_BAD;
             e->reason = reason;
         }
@@ -229,28 +125,27 @@ static void classify(struct g_graph *g, struct g_edge *e, const char *id, const 
 }
 
 /* Reads the case's graph: every certificate whose id shares the leaf's graph tag. */
-static int build(struct g_graph *g, const struct cp_rep_suite *s, const cJSON *kase,
-                 const char *profile)
+static int build(struct g_graph *g, const struct cp_rep_suite *s,
+                 const struct cp_manifest_case *kase, int profile)
 {
-    const char *leaf = cp_rep_json_str(kase, "leaf"), *slash = strrchr(leaf, '/');
-    const cJSON *expect =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(kase, "expect"), profile);
+    const char *leaf = s->man.certs[kase->leaf].id, *slash = strrchr(leaf, '/');
+    const struct cp_manifest_expect *expect = profile >= 0 ? &kase->expect[profile] : NULL;
     char id[256];
     if (!slash || slash - leaf > 200)
         return -1;
     for (int i = 0; i < G_MAX_CERTS; i++) {
         snprintf(id, sizeof(id), "%.*s/%d", (int)(slash - leaf), leaf, i);
-        const cJSON *c = cp_rep_suite_cert(s, id);
+        const struct cp_manifest_cert *c = cp_rep_suite_cert(s, id);
         if (!c)
             break;
         struct g_edge *e = &g->e[g->ne];
         memset(e, 0, sizeof(*e));
         e->cert = c;
-        e->from = node_of(g, cp_rep_json_str(c, "issuer"));
-        e->to = node_of(g, cp_rep_json_str(c, "subject"));
+        e->from = node_of(g, c->issuer);
+        e->to = node_of(g, c->subject);
         if (e->from < 0 || e->to < 0)
             return -1;
-        classify(g, e, cp_rep_json_str(c, "id"), kase, expect);
+        classify(g, e, (int)(c - s->man.certs), &s->man, kase, expect);
         if (strcmp(id, leaf) == 0)
             g->n[e->to].leaf = true;
         g->ne++;
@@ -511,9 +406,9 @@ static void put_edge(FILE *out, const struct g_edge *e)
 
 static void put_edge_title(FILE *out, const struct g_edge *e)
 {
-    const char *defects = cp_rep_json_str(e->cert, "defects");
+    const char *defects = e->cert->defects;
     fputs("<title>", out);
-    cp_rep_put_xml(out, cp_rep_json_str(e->cert, "label"));
+    cp_rep_put_xml(out, e->cert->label);
     if (e->sent[0])
         fprintf(out, ", sent #%s", e->sent);
     else
@@ -546,8 +441,8 @@ void cp_rep_graph_defs(FILE *out)
     fputs("</defs></svg>\n", out);
 }
 
-void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s, const cJSON *kase,
-                       const char *profile)
+void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s,
+                       const struct cp_manifest_case *kase, int profile)
 {
     struct g_graph *g = calloc(1, sizeof(*g));
     if (!g || build(g, s, kase, profile)) {

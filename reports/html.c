@@ -11,7 +11,6 @@
 #include "cp_common.h"
 #include "cp_report_internal.h"
 
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,91 +327,76 @@ static void put_filters(const struct page *pg)
 }
 
 /* A path as the chain of entities it names: "EE \u2190 ICA \u2190 Root". */
-static void put_path(const struct page *pg, const cJSON *path)
+static const struct cp_manifest_cert *cert_at(const struct page *pg, int i)
 {
-    const cJSON *id;
-    int i = 0;
-    cJSON_ArrayForEach(id, path)
-    {
-        const cJSON *c = cJSON_IsString(id) ? cp_rep_suite_cert(pg->suite, id->valuestring) : NULL;
-        if (!c)
-            continue;
+    return &pg->suite->man.certs[i];
+}
+
+static void put_path(const struct page *pg, const struct cp_manifest_path *path)
+{
+    for (int i = 0; i < path->n; i++) {
+        const struct cp_manifest_cert *c = cert_at(pg, path->certs[i]);
         if (i == 0)
-            cp_rep_put_xml(pg->out, cp_rep_json_str(c, "subject"));
-        if (strcmp(cp_rep_json_str(c, "issuer"), cp_rep_json_str(c, "subject")) != 0 || i == 0) {
+            cp_rep_put_xml(pg->out, c->subject);
+        if (strcmp(c->issuer, c->subject) != 0 || i == 0) {
             fputs(" \xe2\x86\x90 ", pg->out);
-            cp_rep_put_xml(pg->out, cp_rep_json_str(c, "issuer"));
+            cp_rep_put_xml(pg->out, c->issuer);
         }
-        i++;
     }
 }
 
-static const char *cert_label(const struct page *pg, const char *id)
-{
-    const cJSON *c = cp_rep_suite_cert(pg->suite, id);
-    return c ? cp_rep_json_str(c, "label") : id;
-}
-
-static void put_expect_row(const struct page *pg, const char *profile, const cJSON *e)
+static void put_expect_row(const struct page *pg, const char *profile,
+                           const struct cp_manifest_expect *e)
 {
     FILE *out = pg->out;
-    const cJSON *p, *paths = cJSON_GetObjectItemCaseSensitive(e, "paths");
-    const cJSON *rej = cJSON_GetObjectItemCaseSensitive(e, "rejected");
-    const cJSON *np = cJSON_GetObjectItemCaseSensitive(e, "npaths");
-    const cJSON *nr = cJSON_GetObjectItemCaseSensitive(e, "nrejected");
-    int i = 0;
+    int i;
     fputs("<tr><td>", out);
     cp_rep_put_xml(out, profile);
     fprintf(out, "%s</td><td>", strcmp(profile, pg->profile) == 0 ? " (shown)" : "");
-    cp_rep_put_xml(out, cp_rep_json_str(e, "outcome"));
+    cp_rep_put_xml(out, e->accept ? "accept" : "reject");
     fputs("</td><td>", out);
-    cJSON_ArrayForEach(p, paths)
-    {
-        if (i++ >= HTML_MAX_PATHS)
-            break;
-        put_path(pg, p);
+    for (i = 0; i < e->npaths && i < HTML_MAX_PATHS; i++) {
+        put_path(pg, &e->paths[i]);
         fputs("<br>", out);
     }
-    if (cJSON_IsNumber(np) && np->valuedouble > 0)
-        fprintf(out, "<span class=\"note\">%.0f valid path%s</span>", np->valuedouble,
-                np->valuedouble == 1 ? "" : "s");
+    if (e->paths_all > 0)
+        fprintf(out, "<span class=\"note\">%lld valid path%s</span>", (long long)e->paths_all,
+                e->paths_all == 1 ? "" : "s");
     else
         fputs("<span class=\"note\">none</span>", out);
     fputs("</td><td>", out);
-    i = 0;
-    cJSON_ArrayForEach(p, rej)
-    {
-        if (i++ >= HTML_MAX_REJECTED)
-            break;
-        put_path(pg, cJSON_GetObjectItemCaseSensitive(p, "path"));
+    for (i = 0; i < e->nrejected && i < HTML_MAX_REJECTED; i++) {
+        const struct cp_manifest_rejected *x = &e->rejected[i];
+        put_path(pg, &x->path);
         fputs(": <b>", out);
-        cp_rep_put_xml(out, cp_rep_json_str(p, "reason"));
+        cp_rep_put_xml(out, pg->suite->man.reasons[x->reason]);
         fputs("</b> at ", out);
-        cp_rep_put_xml(out, cert_label(pg, cp_rep_json_str(p, "at")));
+        cp_rep_put_xml(out, cert_at(pg, x->at)->label);
         fputs("<br>", out);
     }
-    if (cJSON_IsNumber(nr) && nr->valuedouble > HTML_MAX_REJECTED)
-        fprintf(out, "<span class=\"note\">%.0f ruled out in all</span>", nr->valuedouble);
+    if (e->rejected_all > HTML_MAX_REJECTED)
+        fprintf(out, "<span class=\"note\">%lld ruled out in all</span>",
+                (long long)e->rejected_all);
     else if (i == 0)
         fputs("<span class=\"note\">none</span>", out);
     fputs("</td></tr>", out);
 }
 
-static void put_suite_facts(const struct page *pg, const cJSON *kase)
+static void put_suite_facts(const struct page *pg, const struct cp_manifest_case *kase)
 {
     FILE *out = pg->out;
-    const cJSON *v, *expect = cJSON_GetObjectItemCaseSensitive(kase, "expect");
+    const struct cp_manifest *m = &pg->suite->man;
     fputs("<p>", out);
-    cp_rep_put_xml(out, cp_rep_json_str(kase, "description"));
+    cp_rep_put_xml(out, kase->description);
     fputs("</p><div class=\"cols\"><div>", out);
-    cp_rep_draw_graph(out, pg->suite, kase, pg->profile);
+    cp_rep_draw_graph(out, pg->suite, kase,
+                      cp_manifest_name_index(m->profiles, m->nprofiles, pg->profile));
     fputs("</div><div><h4>Sent, in order</h4><ol class=\"sent\">", out);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(kase, "sent"))
-    {
-        const cJSON *c = cJSON_IsString(v) ? cp_rep_suite_cert(pg->suite, v->valuestring) : NULL;
-        const char *defects = c ? cp_rep_json_str(c, "defects") : "";
+    for (int i = 0; i < kase->nsent; i++) {
+        const struct cp_manifest_cert *c = cert_at(pg, kase->sent[i]);
+        const char *defects = c->defects;
         fputs("<li>", out);
-        cp_rep_put_xml(out, c ? cp_rep_json_str(c, "label") : "?");
+        cp_rep_put_xml(out, c->label);
         if (*defects) {
             fputs(" <span class=\"def\">", out);
             cp_rep_put_xml(out, defects);
@@ -421,23 +405,18 @@ static void put_suite_facts(const struct page *pg, const cJSON *kase)
         fputs("</li>", out);
     }
     fputs("</ol><h4>Trusted</h4>", out);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(kase, "anchors"))
-    {
-        const cJSON *c = cJSON_IsString(v) ? cp_rep_suite_cert(pg->suite, v->valuestring) : NULL;
+    for (int i = 0; i < kase->nanchors; i++) {
         fputs("<span class=\"chip\">", out);
-        cp_rep_put_xml(out, c ? cp_rep_json_str(c, "subject") : "?");
+        cp_rep_put_xml(out, cert_at(pg, kase->anchors[i])->subject);
         fputs("</span>", out);
     }
     fputs("<h4>Hostname</h4><code>", out);
-    cp_rep_put_xml(out, cp_rep_json_str(kase, "hostname"));
+    cp_rep_put_xml(out, kase->hostname);
     fputs("</code></div></div><h4>Expected</h4><table><tr><th>profile</th><th>outcome</th>"
           "<th>valid paths</th><th>ruled out</th></tr>",
           out);
-    cJSON_ArrayForEach(v, expect)
-    {
-        if (v->string)
-            put_expect_row(pg, v->string, v);
-    }
+    for (int p = 0; p < m->nprofiles; p++)
+        put_expect_row(pg, m->profiles[p], &kase->expect[p]);
     fputs("</table>", out);
 }
 
@@ -467,16 +446,17 @@ static void put_stack_rows(const struct page *pg, const struct cp_rep_grid *grid
     fputs("</table>", out);
 }
 
-static void put_commands(const struct page *pg, const char *id, const cJSON *kase)
+static void put_commands(const struct page *pg, const char *id,
+                         const struct cp_manifest_case *kase)
 {
     FILE *out = pg->out;
     char q[1024], dir[1200];
     fputs("<h4>Reproduce</h4><pre>", out);
     if (kase) {
-        const cJSON *leaf = cp_rep_suite_cert(pg->suite, cp_rep_json_str(kase, "leaf"));
-        const char *host = cp_rep_json_str(kase, "hostname");
+        const struct cp_manifest_cert *leaf = cert_at(pg, kase->leaf);
+        const char *host = kase->hostname;
         bool ip = strchr(host, ':') || strspn(host, "0123456789.") == strlen(host);
-        snprintf(dir, sizeof(dir), "%s/%s", pg->suite->dir, cp_rep_json_str(kase, "dir"));
+        snprintf(dir, sizeof(dir), "%s/%s", pg->suite->dir, kase->dir);
         fputs("# openssl's own verifier on the case's files (serverAuth, as a TLS client)\n", out);
         fprintf(out, "openssl verify -attime %.0f -purpose sslserver %s ", pg->suite->vtime,
                 ip ? "-verify_ip" : "-verify_hostname");
@@ -485,10 +465,10 @@ static void put_commands(const struct page *pg, const char *id, const cJSON *kas
         snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/roots.pem");
         cp_rep_put_xml(out, cp_rep_shell_quote(dir, q, sizeof(q)));
         fputs(" \\\n  -untrusted ", out);
-        snprintf(dir, sizeof(dir), "%s/%s/chain.pem", pg->suite->dir, cp_rep_json_str(kase, "dir"));
+        snprintf(dir, sizeof(dir), "%s/%s/chain.pem", pg->suite->dir, kase->dir);
         cp_rep_put_xml(out, cp_rep_shell_quote(dir, q, sizeof(q)));
         fputs(" \\\n  ", out);
-        snprintf(dir, sizeof(dir), "%s/%s", pg->suite->dir, cp_rep_json_str(leaf, "file"));
+        snprintf(dir, sizeof(dir), "%s/%s", pg->suite->dir, leaf->file);
         cp_rep_put_xml(out, cp_rep_shell_quote(dir, q, sizeof(q)));
         fputs("\n", out);
     }
@@ -522,7 +502,7 @@ static void put_case(const struct page *pg, const struct cp_rep_grid *grid, int 
     int first = 0;
     const struct cp_result_case *c = cp_rep_grid_case(grid, pg->r, row, &first);
     const struct cp_results *fr = &pg->r[first];
-    const cJSON *kase = pg->suite ? cp_rep_suite_case(pg->suite, c->id) : NULL;
+    const struct cp_manifest_case *kase = pg->suite ? cp_rep_suite_case(pg->suite, c->id) : NULL;
     bool accept = c->expect_accept[pg->prof[first]];
     fputs("<details class=\"case\" id=\"case-", out);
     cp_rep_put_xml(out, c->id);

@@ -85,11 +85,11 @@ static int run_certpath(const char *env, const char *stack, const char *args, ch
     return cp_test_certpath(NULL, envs, run, log, output);
 }
 
-static cJSON *manifest(void)
+static struct cp_manifest *manifest(void)
 {
-    char path[400];
-    snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    return cp_test_load_json(path);
+    static struct cp_manifest m;
+    cp_test_manifest_load(suite, &m);
+    return &m;
 }
 
 static void expect_error(cJSON *res, const char *id, const char *words)
@@ -118,7 +118,8 @@ Test(exec, each_broken_reply_is_an_error_naming_it_and_the_run_goes_on, .init = 
              broken_ids[5]);
     int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j2 --timeout 20", &log);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
-    cJSON *res = cp_test_load_json(results), *m = manifest(), *c;
+    cJSON *res = cp_test_load_json(results), *c;
+    struct cp_manifest *m = manifest();
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "run not complete");
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(res, "broken")), "run reported broken");
     cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(res, "stack"), "name"), "scripted-verifier");
@@ -141,8 +142,8 @@ Test(exec, each_broken_reply_is_an_error_naming_it_and_the_run_goes_on, .init = 
         right += strcmp(cp_test_field(c, "outcome"), cp_test_expected(m, id)) == 0;
     }
     cr_expect_eq(right, total - 5, "%d of %d cases got the manifest's answer", right, total);
-    cr_expect_eq(total, cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
-    cJSON_Delete(m);
+    cr_expect_eq(total, m->ncases);
+    cp_manifest_free(m);
     cJSON_Delete(res);
     free(log);
 }
@@ -245,7 +246,8 @@ static void check_verifier(const char *stack, const char *mode)
     snprintf(args, sizeof(args), "-j2 --mode %s --filter 'validity/chain/leaf-*'", mode);
     int rc = run_certpath("", stack, args, &log);
     cr_assert_eq(rc, 0, "%s %s: exit %d:\n%s", stack, mode, rc, log);
-    cJSON *res = cp_test_load_json(results), *m = manifest();
+    cJSON *res = cp_test_load_json(results);
+    struct cp_manifest *m = manifest();
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "%s: run not complete", stack);
     for (size_t i = 0; i < CP_TEST_NCERTAIN_VALIDITY; i++) {
         cJSON *c = cp_test_case_of(res, cp_test_certain_validity[i]);
@@ -253,7 +255,7 @@ static void check_verifier(const char *stack, const char *mode)
                          cp_test_expected(m, cp_test_certain_validity[i]), "%s %s: %s: %s", stack,
                          mode, cp_test_certain_validity[i], cp_test_field(c, "reason"));
     }
-    cJSON_Delete(m);
+    cp_manifest_free(m);
     cJSON_Delete(res);
     free(log);
 }

@@ -207,11 +207,12 @@ static cJSON *ask(struct proc *p, const char *id, const char *dir, const char *h
 }
 
 /* The hostname of a case, from the manifest. */
-static void case_host(cJSON *m, const char *id, char *host, size_t cap, char *dir, size_t dcap)
+static void case_host(const struct cp_manifest *m, const char *id, char *host, size_t cap,
+                      char *dir, size_t dcap)
 {
-    cJSON *c = cp_test_case_of(m, id);
+    const struct cp_manifest_case *c = cp_test_manifest_case(m, id);
     cr_assert_not_null(c, "%s is not in the suite", id);
-    snprintf(host, cap, "%s", cp_test_field(c, "hostname"));
+    snprintf(host, cap, "%s", c->hostname);
     snprintf(dir, dcap, "%s/cases/%s", cp_test_shared_suite(SHARED_ENV), id);
 }
 
@@ -225,7 +226,7 @@ static void drive(const char *program, const char *reject_code)
                           (char *)"0",
                           NULL};
     char *verifier_argv[] = {(char *)program, NULL};
-    char path[PATH_MAX + 16], host[256], dir[PATH_MAX + 16];
+    char host[256], dir[PATH_MAX + 16];
     struct proc srv, v;
     proc_start(&srv, serve_argv, -1);
     char *text = proc_read(&srv, "Ctrl-C");
@@ -245,8 +246,9 @@ static void drive(const char *program, const char *reject_code)
     cJSON_Delete(h);
     free(hello);
 
-    snprintf(path, sizeof(path), "%s/manifest.json", cp_test_shared_suite(SHARED_ENV));
-    cJSON *m = cp_test_load_json(path), *r;
+    struct cp_manifest man, *m = &man;
+    cJSON *r;
+    cp_test_manifest_load(cp_test_shared_suite(SHARED_ENV), &man);
     /* The suite's time is an hour ago: the controls' certificates are valid now as well. */
     case_host(m, "controls/accept", host, sizeof(host), dir, sizeof(dir));
     r = ask(&v, "accept", dir, host, port);
@@ -264,7 +266,7 @@ static void drive(const char *program, const char *reject_code)
     r = ask(&v, "refused", dir, host, closed_port());
     cr_expect_str_eq(cp_test_field(r, "outcome"), "error", "%s", cp_test_field(r, "reason"));
     cJSON_Delete(r);
-    cJSON_Delete(m);
+    cp_manifest_free(m);
     proc_stop(&v);
     kill(srv.pid, SIGINT);
     close(srv.in);

@@ -20,7 +20,7 @@
 #define CASE_REJECT "bettertls/linear/ta/probe-expired/declared"
 
 static char tmpdir[256];
-static cJSON *manifest;
+static struct cp_manifest manifest;
 
 static int run(const char *args, char **out)
 {
@@ -29,7 +29,7 @@ static int run(const char *args, char **out)
 
 static void setup(void)
 {
-    char *out = NULL, path[512], *text = NULL;
+    char *out = NULL, path[512];
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-explain.XXXXXX");
     cr_assert_not_null(mkdtemp(tmpdir));
     int rc = run("generate --family controls --family bettertls --time 2026-01-01T00:00:00Z "
@@ -37,30 +37,21 @@ static void setup(void)
                  &out);
     cr_assert_eq(rc, 0, "%s", out);
     free(out);
-    snprintf(path, sizeof(path), "%s/suite/manifest.json", tmpdir);
-    cr_assert_eq(cp_fs_read(path, 1u << 28, &text, NULL), 0);
-    cr_assert_not_null(manifest = cJSON_Parse(text));
-    free(text);
+    snprintf(path, sizeof(path), "%s/suite", tmpdir);
+    cp_test_manifest_load(path, &manifest);
 }
 
 static void teardown(void)
 {
-    cJSON_Delete(manifest);
-    manifest = NULL;
+    cp_manifest_free(&manifest);
     cp_fs_rmtree(tmpdir);
 }
 
 TestSuite(explain, .init = setup, .fini = teardown);
 
-static const cJSON *find(const char *array, const char *id)
+static const struct cp_manifest_cert *cert(int i)
 {
-    const cJSON *o;
-    cJSON_ArrayForEach(o, cJSON_GetObjectItem(manifest, array))
-    {
-        if (strcmp(cJSON_GetObjectItem(o, "id")->valuestring, id) == 0)
-            return o;
-    }
-    return NULL;
+    return &manifest.certs[i];
 }
 
 static const char *num(const char *id)
@@ -74,62 +65,52 @@ static void expect_has(const char *out, const char *needle)
 }
 
 /* A path as explain prints it: "#0 -> #2 -> #3". */
-static void path_text(const cJSON *path, char *buf, size_t cap)
+static void path_text(const struct cp_manifest_path *path, char *buf, size_t cap)
 {
-    const cJSON *v;
     size_t n = 0;
     buf[0] = '\0';
-    cJSON_ArrayForEach(v, path)
-    {
-        n += (size_t)snprintf(buf + n, cap - n, "%s#%s", n ? " -> " : "", num(v->valuestring));
-    }
+    for (int i = 0; i < path->n; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s#%s", n ? " -> " : "",
+                              num(cert(path->certs[i])->id));
 }
 
 /* Everything the manifest says about the case appears as explain prints it. */
 static void expect_manifest(const char *id, const char *out)
 {
-    const cJSON *k = find("cases", id), *v, *e;
+    const struct cp_manifest_case *k = cp_test_manifest_case(&manifest, id);
     char line[1024];
-    int pos = 0;
     cr_assert_not_null(k, "no %s in the manifest", id);
     snprintf(line, sizeof(line), "case %s\n", id);
     expect_has(out, line);
-    expect_has(out, cJSON_GetObjectItem(k, "hostname")->valuestring);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItem(k, "anchors"))
-    {
-        const cJSON *c = find("certs", v->valuestring);
-        snprintf(line, sizeof(line), "    #%s %s", num(v->valuestring),
-                 cJSON_GetObjectItem(c, "label")->valuestring);
+    expect_has(out, k->hostname);
+    for (int i = 0; i < k->nanchors; i++) {
+        const struct cp_manifest_cert *c = cert(k->anchors[i]);
+        snprintf(line, sizeof(line), "    #%s %s", num(c->id), c->label);
         expect_has(out, line);
     }
-    cJSON_ArrayForEach(v, cJSON_GetObjectItem(k, "sent"))
-    {
-        const cJSON *c = find("certs", v->valuestring);
-        snprintf(line, sizeof(line), "%2d. #%s %s", ++pos, num(v->valuestring),
-                 cJSON_GetObjectItem(c, "label")->valuestring);
+    for (int i = 0; i < k->nsent; i++) {
+        const struct cp_manifest_cert *c = cert(k->sent[i]);
+        snprintf(line, sizeof(line), "%2d. #%s %s", i + 1, num(c->id), c->label);
         expect_has(out, line);
-        if (*cJSON_GetObjectItem(c, "defects")->valuestring) {
-            snprintf(line, sizeof(line), "[%s]", cJSON_GetObjectItem(c, "defects")->valuestring);
+        if (*c->defects) {
+            snprintf(line, sizeof(line), "[%s]", c->defects);
             expect_has(out, line);
         }
     }
-    cJSON_ArrayForEach(e, cJSON_GetObjectItem(k, "expect"))
-    {
-        snprintf(line, sizeof(line), "  %-8s %s", e->string,
-                 cJSON_GetObjectItem(e, "outcome")->valuestring);
+    for (int p = 0; p < manifest.nprofiles; p++) {
+        const struct cp_manifest_expect *e = &k->expect[p];
+        snprintf(line, sizeof(line), "  %-8s %s", manifest.profiles[p],
+                 e->accept ? "accept" : "reject");
         expect_has(out, line);
-        cJSON_ArrayForEach(v, cJSON_GetObjectItem(e, "paths"))
-        {
-            path_text(v, line, sizeof(line));
+        for (int i = 0; i < e->npaths; i++) {
+            path_text(&e->paths[i], line, sizeof(line));
             expect_has(out, line);
         }
-        cJSON_ArrayForEach(v, cJSON_GetObjectItem(e, "rejected"))
-        {
+        for (int i = 0; i < e->nrejected; i++) {
             char path[512];
-            path_text(cJSON_GetObjectItem(v, "path"), path, sizeof(path));
+            path_text(&e->rejected[i].path, path, sizeof(path));
             snprintf(line, sizeof(line), "%s: %s at #%s", path,
-                     cJSON_GetObjectItem(v, "reason")->valuestring,
-                     num(cJSON_GetObjectItem(v, "at")->valuestring));
+                     manifest.reasons[e->rejected[i].reason], num(cert(e->rejected[i].at)->id));
             expect_has(out, line);
         }
     }
@@ -137,21 +118,19 @@ static void expect_manifest(const char *id, const char *out)
 
 static void expect_reproduce(const char *id, const char *out)
 {
-    const cJSON *k = find("cases", id);
-    const char *host = cJSON_GetObjectItem(k, "hostname")->valuestring;
+    const struct cp_manifest_case *k = cp_test_manifest_case(&manifest, id);
+    const char *host = k->hostname;
     char line[1024];
-    snprintf(line, sizeof(line), "-verify_hostname '%s' -attime %.0f", host,
-             cJSON_GetObjectItem(manifest, "validation_time_unix")->valuedouble);
+    snprintf(line, sizeof(line), "-verify_hostname '%s' -attime %lld", host,
+             (long long)manifest.vtime);
     expect_has(out, line);
-    snprintf(line, sizeof(line), "-CAfile 'suite/%s/roots.pem'",
-             cJSON_GetObjectItem(k, "dir")->valuestring);
+    snprintf(line, sizeof(line), "-CAfile 'suite/%s/roots.pem'", k->dir);
     expect_has(out, line);
-    snprintf(line, sizeof(line), "-untrusted 'suite/%s/chain.pem'",
-             cJSON_GetObjectItem(k, "dir")->valuestring);
+    snprintf(line, sizeof(line), "-untrusted 'suite/%s/chain.pem'", k->dir);
     expect_has(out, line);
     expect_has(out, "certpath serve --suite 'suite' --port 8443");
     snprintf(line, sizeof(line), "curl --cacert 'suite/%s/roots.pem' --resolve %s:8443:127.0.0.1",
-             cJSON_GetObjectItem(k, "dir")->valuestring, host);
+             k->dir, host);
     expect_has(out, line);
 }
 

@@ -47,23 +47,18 @@ TestSuite(harness, .init = setup, .fini = teardown);
  * fake adapter's plan matches substrings). */
 static int pick_cases(char ids[][192], int n)
 {
-    char path[400];
-    snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    cJSON *m = cp_test_load_json(path), *cases = cJSON_GetObjectItem(m, "cases"), *a, *b;
+    struct cp_manifest m;
     int k = 0;
-    cJSON_ArrayForEach(a, cases)
-    {
-        const char *id = cJSON_GetObjectItem(a, "id")->valuestring;
+    cp_test_manifest_load(suite, &m);
+    for (int a = 0; a < m.ncases; a++) {
+        const char *id = m.cases[a].id;
         bool unique = strncmp(id, "controls/", 9) != 0;
-        cJSON_ArrayForEach(b, cases)
-        {
-            const char *other = cJSON_GetObjectItem(b, "id")->valuestring;
-            unique = unique && (other == id || !strstr(other, id));
-        }
+        for (int b = 0; b < m.ncases; b++)
+            unique = unique && (b == a || !strstr(m.cases[b].id, id));
         if (unique && k < n)
             snprintf(ids[k++], 192, "%s", id);
     }
-    cJSON_Delete(m);
+    cp_manifest_free(&m);
     return k;
 }
 
@@ -109,20 +104,18 @@ Test(harness, every_misbehaviour_gets_its_own_outcome_and_the_run_completes)
               cp_test_field(c, "reason"));
 
     /* Every other case still ran, on fresh workers, and got the fake's plain answer. */
-    char path[400];
-    snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    cJSON *m = cp_test_load_json(path), *mc;
+    struct cp_manifest m;
     int total = 0, plain = 0;
-    cJSON_ArrayForEach(mc, cJSON_GetObjectItem(m, "cases"))
-    {
-        const char *id = cJSON_GetObjectItem(mc, "id")->valuestring;
+    cp_test_manifest_load(suite, &m);
+    for (int i = 0; i < m.ncases; i++) {
+        const char *id = m.cases[i].id;
         const char *out = cp_test_field(cp_test_case_of(res, id), "outcome");
         total++;
         plain += out && (strcmp(out, strstr(id, "reject") ? "reject" : "accept") == 0);
     }
     cr_expect_eq(plain, total - 5, "%d of %d cases got the plain answer", plain, total);
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases")), total);
-    cJSON_Delete(m);
+    cp_manifest_free(&m);
     cJSON_Delete(res);
     free(log);
 }
@@ -187,13 +180,11 @@ Test(harness, sigint_keeps_every_finished_case_and_resume_completes_the_run)
     cr_expect(strstr(log, want) != NULL, "want \"%s\" in:\n%s", want, log);
     res = cp_test_load_json(results);
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")));
-    char path[400];
-    snprintf(path, sizeof(path), "%s/manifest.json", suite);
-    cJSON *m = cp_test_load_json(path);
-    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases")),
-                 cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
-    cr_expect_eq(count_lines(journal) - 1, cJSON_GetArraySize(cJSON_GetObjectItem(m, "cases")));
-    cJSON_Delete(m);
+    struct cp_manifest m;
+    cp_test_manifest_load(suite, &m);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases")), m.ncases);
+    cr_expect_eq(count_lines(journal) - 1, m.ncases);
+    cp_manifest_free(&m);
     cJSON_Delete(res);
     free(log);
 }

@@ -6,6 +6,7 @@
  * real JUnit consumer (junitparser); the HTML rendered by headless Chromium with no network;
  * and the reports of a real run of a real stack.
  */
+#include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_tool_test.h"
 
@@ -18,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[256], suite_id[64];
+static char tmpdir[256], suite_id[CP_MANIFEST_SUITE_ID_MAX + 1];
 
 /* The five cases (of the controls and bettertls families) the known results use. */
 #define CASE_ACCEPT "controls/accept"
@@ -148,7 +149,7 @@ static int occurrences(const char *hay, const char *needle)
  * from a real suite generated here so the HTML has real graphs to draw. */
 static void setup(void)
 {
-    char *out = NULL, *manifest = NULL;
+    char *out = NULL;
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-reports.XXXXXX");
     cr_assert_not_null(mkdtemp(tmpdir));
     int rc = run("generate --family controls --family bettertls --time 2026-01-01T00:00:00Z "
@@ -156,11 +157,12 @@ static void setup(void)
                  &out);
     cr_assert_eq(rc, 0, "%s", out);
     free(out);
-    manifest = slurp("suite/manifest.json");
-    const char *p = strstr(manifest, "\"suite_id\"");
-    cr_assert_not_null(p);
-    cr_assert_eq(sscanf(p, "\"suite_id\": \"%63[0-9a-f]\"", suite_id), 1, "%.80s", p);
-    free(manifest);
+    char dir[400];
+    struct cp_manifest m;
+    snprintf(dir, sizeof(dir), "%s/suite", tmpdir);
+    cr_assert_eq(cp_manifest_load(dir, &m), 0, "%s", cp_error_msg(-1));
+    snprintf(suite_id, sizeof(suite_id), "%s", m.suite_id);
+    cp_manifest_free(&m);
     write_results("alpha.json", "alpha", "Alpha<TLS>", "Alpha<TLS> 1.0|beta & co", alpha_cases, 5,
                   1, suite_id);
     write_results("beta.json", "beta", "Beta", "2.3", beta_cases, 5, 1, suite_id);

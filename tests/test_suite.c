@@ -3,10 +3,10 @@
  * per-case files read by OpenSSL, atomic output, and the checked-in expectations.
  */
 #include "cp_fs.h"
+#include "cp_manifest.h"
 #include "cp_generator.h"
 #include "cp_generator_internal.h"
 
-#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <openssl/pem.h>
@@ -111,51 +111,26 @@ static int count_pem(const char *path, X509 **first)
     return n;
 }
 
-static cJSON *load_manifest(const char *dir)
-{
-    char path[512], *text = NULL;
-    snprintf(path, sizeof(path), "%s/manifest.json", dir);
-    cr_assert_eq(cp_fs_read(path, MANIFEST_MAX, &text, NULL), 0, "%s", cp_error_msg(-1));
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    cr_assert_not_null(root, "manifest.json does not parse");
-    return root;
-}
-
-static const char *label_of(cJSON *certs, const char *id)
-{
-    cJSON *c;
-    cJSON_ArrayForEach(c, certs)
-    {
-        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(c, "id")), id) == 0)
-            return cJSON_GetStringValue(cJSON_GetObjectItem(c, "label"));
-    }
-    return NULL;
-}
-
-static void check_case_against_model(cJSON *jc, cJSON *certs, const struct cp_model *m,
+static void check_case_against_model(const struct cp_manifest *man,
+                                     const struct cp_manifest_case *mc, const struct cp_model *m,
                                      const char *dir)
 {
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(jc, "id"));
+    const char *id = mc->id;
     const struct cp_case *c = NULL;
     for (int i = 0; i < m->ncases && !c; i++)
         c = strcmp(m->cases[i].id, id) == 0 ? &m->cases[i] : NULL;
     cr_assert_not_null(c, "manifest case %s is not in the model", id);
     const struct cp_graph *g = &m->graphs[c->graph];
-    cJSON *sent = cJSON_GetObjectItem(jc, "sent");
-    cr_assert_eq(cJSON_GetArraySize(sent), c->nsent, "%s: sent list length", id);
-    for (int i = 0; i < c->nsent; i++) {
-        const char *label = label_of(certs, cJSON_GetArrayItem(sent, i)->valuestring);
-        cr_expect_str_eq(label, g->certs[c->sent[i]].label, "%s: sent[%d]", id, i);
-    }
+    cr_assert_eq(mc->nsent, c->nsent, "%s: sent list length", id);
+    for (int i = 0; i < c->nsent; i++)
+        cr_expect_str_eq(man->certs[mc->sent[i]].label, g->certs[c->sent[i]].label,
+                         "%s: sent[%d]", id, i);
+    cr_assert_eq(man->nprofiles, CP_PROFILE_COUNT);
     for (int p = 0; p < CP_PROFILE_COUNT; p++) {
-        cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(jc, "expect"),
-                                       cp_profile_name((enum cp_profile)p));
-        const char *outcome = cJSON_GetStringValue(cJSON_GetObjectItem(e, "outcome"));
-        cr_expect_str_eq(outcome, c->expect[p].outcome == CP_OUTCOME_ACCEPT ? "accept" : "reject",
-                         "%s: %s outcome", id, cp_profile_name((enum cp_profile)p));
-        cr_expect_eq(cJSON_GetObjectItem(e, "npaths")->valuedouble, (double)c->expect[p].paths_all,
-                     "%s: npaths", id);
+        cr_expect_str_eq(man->profiles[p], cp_profile_name((enum cp_profile)p));
+        cr_expect_eq(mc->expect[p].accept, c->expect[p].outcome == CP_OUTCOME_ACCEPT,
+                     "%s: %s outcome", id, cp_profile_name((enum cp_profile)p));
+        cr_expect_eq(mc->expect[p].paths_all, c->expect[p].paths_all, "%s: npaths", id);
     }
     char path[1024];
     X509 *leaf = NULL;
@@ -180,21 +155,17 @@ Test(suite, manifest_round_trips_to_the_model, .init = make_tmpdir, .fini = remo
     snprintf(dir, sizeof(dir), "%s/s", tmpdir);
     cr_assert_eq(generate(dir, 1, one_family, 1), 0, "%s", cp_error_msg(-1));
     struct cp_model m;
+    struct cp_manifest man;
     cp_model_init(&m);
     cr_assert_eq(cp_generator_build(&m, one_family, 1), 0, "%s", cp_error_msg(-1));
-    cJSON *root = load_manifest(dir);
-    cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(root, "format")), CP_SUITE_FORMAT);
-    cr_expect_eq(cJSON_GetObjectItem(root, "format_version")->valuedouble, CP_SUITE_FORMAT_VERSION);
-    cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(root, "seed")), "1");
-    char t[32];
-    cp_time_format(TEST_TIME, t, sizeof(t));
-    cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(root, "validation_time")), t);
-    cJSON *cases = cJSON_GetObjectItem(root, "cases"), *certs = cJSON_GetObjectItem(root, "certs");
-    cr_assert_eq(cJSON_GetArraySize(cases), m.ncases, "manifest and model case counts");
+    cr_assert_eq(cp_manifest_load(dir, &man), 0, "%s", cp_error_msg(-1));
+    cr_expect_eq(man.seed, 1);
+    cr_expect_eq(man.vtime, TEST_TIME);
+    cr_assert_eq(man.ncases, m.ncases, "manifest and model case counts");
     cr_assert_gt(m.ncases, 0, "the family made no cases");
-    cJSON *jc;
-    cJSON_ArrayForEach(jc, cases) check_case_against_model(jc, certs, &m, dir);
-    cJSON_Delete(root);
+    for (int i = 0; i < man.ncases; i++)
+        check_case_against_model(&man, &man.cases[i], &m, dir);
+    cp_manifest_free(&man);
     cp_model_free(&m);
 }
 

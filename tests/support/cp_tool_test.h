@@ -7,6 +7,8 @@
 #ifndef CP_TOOL_TEST_H
 #define CP_TOOL_TEST_H
 
+#include "cp_manifest.h"
+
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
@@ -34,15 +36,22 @@ extern const char *const cp_test_certain_validity[];
 /* The JSON document in a file (asserted to be one). */
 cJSON *cp_test_load_json(const char *path);
 
-/* The element of doc's "cases" array (a results file's or a manifest's) with this id, or NULL. */
+/* The element of a results file's "cases" array with this id, or NULL. */
 cJSON *cp_test_case_of(const cJSON *doc, const char *id);
 
 /* The string member key of c, or "(none)" when c is NULL or it has none. */
 const char *cp_test_field(const cJSON *c, const char *key);
 
+/* suite_dir's manifest through the manifest part's reader (asserted to load); the caller frees
+ * it with cp_manifest_free. */
+void cp_test_manifest_load(const char *suite_dir, struct cp_manifest *m);
+
+/* The manifest's case with this id, or NULL. */
+const struct cp_manifest_case *cp_test_manifest_case(const struct cp_manifest *m, const char *id);
+
 /* A manifest case's webpki expectation ("accept" or "reject"); "(no such case)" when the
  * manifest has no case with this id. */
-const char *cp_test_expected(const cJSON *manifest, const char *id);
+const char *cp_test_expected(const struct cp_manifest *m, const char *id);
 
 /* Expects each of the n ids in the results res to have the outcome the manifest of suite_dir
  * gives it under webpki, or `skip` when want_skip; stack names the run in the messages. */
