@@ -69,8 +69,8 @@ int cp_fs_write_atomic(const char *path, const void *data, size_t len)
     if (fd < 0)
         return cp_error_set(CP_E_IO, "cannot create a file beside %s: %s", path, strerror(errno));
     /* mkostemp makes the file 0600; the result is an ordinary file anyone may read. */
-    int rc = fchmod(fd, 0644) ? cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno))
-                              : 0;
+    int rc =
+        fchmod(fd, 0644) ? cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno)) : 0;
     if (rc)
         close(fd);
     else

@@ -148,8 +148,8 @@ static int fill_header(struct cp_manifest *man, const struct cp_model *m,
         features[i] = cp_feature_name(i);
     for (int i = 0; i < CP_REASON_COUNT; i++)
         reasons[i] = cp_reason_name((enum cp_reason)i);
-    int rc = cp_manifest_alloc(man, profiles, CP_PROFILE_COUNT, features, CP_FEATURE_COUNT,
-                               reasons, CP_REASON_COUNT, ncerts, m->ncases);
+    int rc = cp_manifest_alloc(man, profiles, CP_PROFILE_COUNT, features, CP_FEATURE_COUNT, reasons,
+                               CP_REASON_COUNT, ncerts, m->ncases);
     if (rc)
         return rc;
     man->seed = o->seed;

@@ -40,8 +40,7 @@ int cp_suite_load(const char *dir, struct cp_suite *s)
     cp_manifest_init(&s->man);
     if ((rc = cp_manifest_load(dir, &s->man)))
         return rc;
-    if (!(s->dir = strdup(dir)) ||
-        !(s->cases = calloc((size_t)s->man.ncases, sizeof(*s->cases)))) {
+    if (!(s->dir = strdup(dir)) || !(s->cases = calloc((size_t)s->man.ncases, sizeof(*s->cases)))) {
         rc = cp_error_set(CP_E_NOMEM, "out of memory reading %s/manifest.json", dir);
         goto out;
     }

@@ -141,8 +141,7 @@ static int check_case(struct ck *k, const struct cp_manifest_case *c)
         (rc = check_str(k, "description", c->description, 0, CP_MANIFEST_TEXT_MAX)) ||
         (rc = check_str(k, "graph", c->graph, 0, CP_MANIFEST_TEXT_MAX)) ||
         (rc = check_str(k, "hostname", c->hostname, 0, CP_MANIFEST_HOST_MAX)) ||
-        (rc = check_rel_path(k, "dir", c->dir)) ||
-        (rc = check_refs(k, "leaf", &c->leaf, 1)) ||
+        (rc = check_rel_path(k, "dir", c->dir)) || (rc = check_refs(k, "leaf", &c->leaf, 1)) ||
         (rc = check_count(k, "sent", c->nsent, 1, CP_MANIFEST_MAX_SENT)) ||
         (rc = check_refs(k, "sent", c->sent, c->nsent)) ||
         (rc = check_count(k, "anchors", c->nanchors, 0, CP_MANIFEST_MAX_ANCHORS)) ||

@@ -50,16 +50,16 @@
 /* A case id is also a directory name under cases/ and travels in the worker request, which
  * has room for this much. */
 #define CP_MANIFEST_ID_MAX 255
-#define CP_MANIFEST_HOST_MAX 253   /* a DNS name (RFC 1035 2.3.4) */
-#define CP_MANIFEST_PATH_MAX 512   /* "dir" and "file": relative paths inside the suite */
-#define CP_MANIFEST_TEXT_MAX 4096  /* labels, descriptions, defects, version strings */
+#define CP_MANIFEST_HOST_MAX 253    /* a DNS name (RFC 1035 2.3.4) */
+#define CP_MANIFEST_PATH_MAX 512    /* "dir" and "file": relative paths inside the suite */
+#define CP_MANIFEST_TEXT_MAX 4096   /* labels, descriptions, defects, version strings */
 #define CP_MANIFEST_SUITE_ID_MAX 64 /* lowercase hex: a 64-bit digest today, a SHA-256 at most */
 #define CP_MANIFEST_MAX_CERTS (1 << 22)
 #define CP_MANIFEST_MAX_CASES (1 << 20)
-#define CP_MANIFEST_MAX_SENT 1024   /* certificates one case sends (the largest pool sends 65) */
-#define CP_MANIFEST_MAX_ANCHORS 64  /* trust anchors of one case (the bridge has four) */
-#define CP_MANIFEST_MAX_DEPTH 64    /* certificates in one path (deep chains reach 40) */
-#define CP_MANIFEST_MAX_LISTED 16   /* valid paths and rejected candidates listed per expectation */
+#define CP_MANIFEST_MAX_SENT 1024  /* certificates one case sends (the largest pool sends 65) */
+#define CP_MANIFEST_MAX_ANCHORS 64 /* trust anchors of one case (the bridge has four) */
+#define CP_MANIFEST_MAX_DEPTH 64   /* certificates in one path (deep chains reach 40) */
+#define CP_MANIFEST_MAX_LISTED 16  /* valid paths and rejected candidates listed per expectation */
 /* Counts of all paths or candidates (listed or not): integral and exactly representable. */
 #define CP_MANIFEST_COUNT_MAX INT64_C(9007199254740991) /* 2^53 - 1 */
 /* validation_time_unix: from the epoch to 9999-12-31T23:59:59Z, where X.509's
@@ -82,11 +82,11 @@ struct cp_manifest_rejected {
 
 /* One case's expectation under one profile. */
 struct cp_manifest_expect {
-    bool accept;                     /* "outcome": accept or reject */
-    struct cp_manifest_path *paths;  /* valid paths, leaf to anchor, at most MAX_LISTED */
-    int npaths;                      /* paths listed */
-    int64_t paths_all;               /* "npaths": valid paths in all, >= npaths */
-    uint64_t reasons;                /* bit i: cp_manifest.reasons[i] ruled out a candidate */
+    bool accept;                           /* "outcome": accept or reject */
+    struct cp_manifest_path *paths;        /* valid paths, leaf to anchor, at most MAX_LISTED */
+    int npaths;                            /* paths listed */
+    int64_t paths_all;                     /* "npaths": valid paths in all, >= npaths */
+    uint64_t reasons;                      /* bit i: cp_manifest.reasons[i] ruled out a candidate */
     struct cp_manifest_rejected *rejected; /* at most MAX_LISTED */
     int nrejected;                         /* candidates listed */
     int64_t rejected_all;                  /* "nrejected": in all, >= nrejected */

@@ -12,8 +12,8 @@
 #include <string.h>
 
 struct id_table {
-    int *slot; /* index + 1, 0 for empty */
-    size_t cap;  /* a power of two, at least twice the entries */
+    int *slot;  /* index + 1, 0 for empty */
+    size_t cap; /* a power of two, at least twice the entries */
 };
 
 struct cp_manifest_index {
@@ -174,8 +174,8 @@ static size_t table_cap(int n)
 }
 
 /* The slot holding id, or the empty slot where it would go. */
-static size_t probe(const struct id_table *t, const char *id, const char *(*id_of)(const void *, int),
-                    const void *arr)
+static size_t probe(const struct id_table *t, const char *id,
+                    const char *(*id_of)(const void *, int), const void *arr)
 {
     size_t i = (size_t)cp_fnv1a64_str(id) & (t->cap - 1);
     while (t->slot[i] && strcmp(id_of(arr, t->slot[i] - 1), id) != 0)

@@ -22,7 +22,7 @@
 
 /* Where the reader is, for messages. */
 struct rd {
-    const char *name;     /* the file */
+    const char *name;                    /* the file */
     char where[CP_MANIFEST_ID_MAX + 32]; /* "case ID: ", "certificate ID: " or "" */
     struct cp_manifest *m;
 };
@@ -304,8 +304,9 @@ static int get_header(struct rd *r, const cJSON *root)
     int64_t version, t;
     int rc;
     if (!cJSON_IsString(format) || strcmp(format->valuestring, CP_MANIFEST_FORMAT) != 0)
-        return cp_error_set(CP_E_FORMAT, "%s is not a certpath suite manifest (no \"format\": "
-                                         "\"" CP_MANIFEST_FORMAT "\")",
+        return cp_error_set(CP_E_FORMAT,
+                            "%s is not a certpath suite manifest (no \"format\": "
+                            "\"" CP_MANIFEST_FORMAT "\")",
                             r->name);
     if ((rc = get_int(r, root, "format_version", 0, INT_MAX, &version)))
         return rc;

@@ -109,8 +109,8 @@ const char *cp_rep_json_str(const struct cJSON *o, const char *key);
  * subject numbered in the order they are sent, the anchors and the leaf marked, the arrows on a
  * valid path (green) and the certificates at fault (red) under the profile marked (an index
  * into the manifest's profiles; -1 marks none). */
-void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s,
-                       const struct cp_manifest_case *kase, int profile);
+void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s, const struct cp_manifest_case *kase,
+                       int profile);
 /* The <svg> with the arrowheads every graph refers to (written once per page). */
 void cp_rep_graph_defs(FILE *out);
 

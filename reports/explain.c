@@ -174,8 +174,8 @@ static void put_header(const struct xcase *x)
     const struct cp_manifest *m = &x->s->man;
     char when[32];
     int n = 0;
-    fprintf(x->out, "case %s\n  %s\n  family     %s; features:", x->kase->id,
-            x->kase->description, x->kase->family);
+    fprintf(x->out, "case %s\n  %s\n  family     %s; features:", x->kase->id, x->kase->description,
+            x->kase->family);
     for (int b = 0; b < m->nfeatures; b++) {
         if (x->kase->features & (UINT64_C(1) << b))
             fprintf(x->out, "%s %s", n++ ? "," : "", m->features[b]);

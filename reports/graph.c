@@ -441,8 +441,8 @@ void cp_rep_graph_defs(FILE *out)
     fputs("</defs></svg>\n", out);
 }
 
-void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s,
-                       const struct cp_manifest_case *kase, int profile)
+void cp_rep_draw_graph(FILE *out, const struct cp_rep_suite *s, const struct cp_manifest_case *kase,
+                       int profile)
 {
     struct g_graph *g = calloc(1, sizeof(*g));
     if (!g || build(g, s, kase, profile)) {

@@ -446,8 +446,7 @@ static void put_stack_rows(const struct page *pg, const struct cp_rep_grid *grid
     fputs("</table>", out);
 }
 
-static void put_commands(const struct page *pg, const char *id,
-                         const struct cp_manifest_case *kase)
+static void put_commands(const struct page *pg, const char *id, const struct cp_manifest_case *kase)
 {
     FILE *out = pg->out;
     char q[1024], dir[1200];

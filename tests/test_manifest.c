@@ -161,8 +161,7 @@ Test(manifest, dates_must_be_real_and_agree)
     refused("\"validation_time\":\t\"2026-01-01T00:00:00Z\"",
             "\"validation_time\":\t\"2026-01-01T24:00:00Z\"", "\"validation_time\"", NULL);
     refused("\"validation_time\":\t\"2026-01-01T00:00:00Z\"",
-            "\"validation_time\":\t\"2026-01-02T00:00:00Z\"", "\"validation_time\"",
-            "1767225600");
+            "\"validation_time\":\t\"2026-01-02T00:00:00Z\"", "\"validation_time\"", "1767225600");
     int64_t t;
     cr_expect_eq(cp_manifest_time_parse("2024-02-29T12:00:00Z", &t), 0, "a leap day");
     cr_expect_eq(t, INT64_C(1709208000));

@@ -123,8 +123,8 @@ static void check_case_against_model(const struct cp_manifest *man,
     const struct cp_graph *g = &m->graphs[c->graph];
     cr_assert_eq(mc->nsent, c->nsent, "%s: sent list length", id);
     for (int i = 0; i < c->nsent; i++)
-        cr_expect_str_eq(man->certs[mc->sent[i]].label, g->certs[c->sent[i]].label,
-                         "%s: sent[%d]", id, i);
+        cr_expect_str_eq(man->certs[mc->sent[i]].label, g->certs[c->sent[i]].label, "%s: sent[%d]",
+                         id, i);
     cr_assert_eq(man->nprofiles, CP_PROFILE_COUNT);
     for (int p = 0; p < CP_PROFILE_COUNT; p++) {
         cr_expect_str_eq(man->profiles[p], cp_profile_name((enum cp_profile)p));
