@@ -4,7 +4,7 @@
  *
  * Every wrapper keeps the 3.x calling convention (output buffer sizes are always passed) and
  * returns the mbedTLS error code unchanged; callers turn it into a CP_E_* with the text of
- * mbedtls_strerror(). Tested with 2.28; written against the documented 3.6 API.
+ * mbedtls_strerror(). Compiled and tested with 2.28 (Debian 12) and 3.6 (Debian 13).
  */
 #ifndef CP_MBEDTLS_COMPAT_H
 #define CP_MBEDTLS_COMPAT_H
@@ -231,6 +231,17 @@ static inline size_t cp_mbedtls_certificate_msg_len(const size_t *lens, int n)
     return total;
 }
 #define CP_MBEDTLS_CERTIFICATE_MSG_MAX ((size_t)MBEDTLS_SSL_OUT_CONTENT_LEN)
+
+/* Two handshake failures the built-in server names: a Certificate message larger than one
+ * output record, and no cipher suite it can use (a client that sent no SNI gets no certificate).
+ * 3.0 folded both into general codes. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define CP_MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL
+#define CP_MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
+#else
+#define CP_MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE
+#define CP_MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN
+#endif
 
 /* What a TLS client returns when the server's certificate fails its own checks after the chain
  * verified (key usage, extended key usage, EC curve): 3.0 renamed the code. */

@@ -545,7 +545,7 @@ static void srv_log(struct srv_conn *c, mbedtls_ssl_context *ssl, int ret)
     } else {
         mbedtls_strerror(ret, err, sizeof(err));
         fprintf(f, "(no server name) -: handshake failed: %s%s\n", c->why[0] ? c->why : err,
-                ret == MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN
+                ret == CP_MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN
                     ? " (every case is chosen by its hostname, sent as SNI)"
                     : "");
     }
@@ -580,7 +580,7 @@ static void *srv_conn_main(void *arg)
         goto out;
     mbedtls_ssl_set_bio(&ssl, c, srv_send, srv_recv, NULL);
     ret = mbedtls_ssl_handshake(&ssl);
-    if (ret == MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE)
+    if (ret == CP_MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE)
         mbedtls_ssl_send_alert_message(&ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
                                        MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR);
     if (ret == 0)
