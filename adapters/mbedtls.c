@@ -138,11 +138,11 @@ int mbed_parse_roots(const struct cp_verify_input *in, mbedtls_x509_crt *roots,
 static uint32_t mbed_check_usage(const mbedtls_x509_crt *leaf)
 {
     uint32_t flags = 0;
-#if defined(MBEDTLS_X509_CHECK_KEY_USAGE)
+#if defined(CP_MBEDTLS_CHECKS_KEY_USAGE)
     if (mbedtls_x509_crt_check_key_usage(leaf, MBEDTLS_X509_KU_DIGITAL_SIGNATURE) != 0)
         flags |= MBEDTLS_X509_BADCERT_KEY_USAGE;
 #endif
-#if defined(MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE)
+#if defined(CP_MBEDTLS_CHECKS_EXT_KEY_USAGE)
     if (mbedtls_x509_crt_check_extended_key_usage(leaf, MBEDTLS_OID_SERVER_AUTH,
                                                   MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH)) != 0)
         flags |= MBEDTLS_X509_BADCERT_EXT_KEY_USAGE;

@@ -60,6 +60,15 @@ ECDSA, SECP256R1, GENPRIME and PK_RSA_ALT_SUPPORT (the default configuration has
 #define MBEDTLS_PRIVATE(member) member
 #endif
 
+/* Whether the library checks a certificate's keyUsage and extendedKeyUsage: options in 2.28
+ * (on by default), always built in since 3.0, which removed the two options. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 || defined(MBEDTLS_X509_CHECK_KEY_USAGE)
+#define CP_MBEDTLS_CHECKS_KEY_USAGE 1
+#endif
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 || defined(MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE)
+#define CP_MBEDTLS_CHECKS_EXT_KEY_USAGE 1
+#endif
+
 /* The `mode` parameter that 3.0 removed from the RSA-alt callbacks. Use it in the parameter
  * list of a callback: `int f(void *ctx, CP_MBEDTLS_RSA_ALT_MODE size_t *olen, ...)`. */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
