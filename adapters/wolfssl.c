@@ -5,7 +5,9 @@
  *   - per case a WOLFSSL_CTX from wolfSSLv23_client_method() (the highest version both sides
  *     have) holding the case's roots and nothing else, loaded with
  *     wolfSSL_CTX_load_verify_locations(roots.pem) as an application loads its CA file;
- *   - WOLFSSL_VERIFY_PEER without a verify callback: the handshake fails when verification does;
+ *   - WOLFSSL_VERIFY_PEER: the handshake fails when verification does. The verify callback
+ *     returns wolfSSL's own verdict unchanged, so the handshake goes exactly as without one; it
+ *     only notes that the server's certificates arrived and failed (see Outcomes);
  *   - SNI = the case hostname (wolfSSL_UseSNI) and the name checked = the case hostname
  *     (wolfSSL_check_domain_name);
  *   - the session cache off (WOLFSSL_SESS_CACHE_OFF), so nothing is kept for a later case;
@@ -18,13 +20,15 @@
  * the time itself (CP_CAP_SET_TIME) and needs no clock shim.
  *
  * Outcomes. accept: wolfSSL_connect() completed. reject: the handshake failed after the
- * server's Certificate message arrived, and either the client answered with a fatal alert
- * (wolfSSL sends one for a chain it cannot verify: ASN_NO_SIGNER_E, dates, signatures, name
- * constraints, path length, too many certificates) or the error is wolfCrypt's (an unknown
- * critical extension in the leaf fails its parse, ASN_CRIT_EXT_E, with no alert sent); the code
- * is wolfSSL_get_error()'s and the reason its wolfSSL_ERR_error_string_n() text. error:
- * everything else (no server, a timeout, an alert the server sent, a failure before any
- * certificate arrived, a CA file wolfSSL cannot load, out of memory).
+ * server's certificates arrived, and either wolfSSL's verification of them failed (the verify
+ * callback saw it: ASN_NO_SIGNER_E, dates, signatures, name constraints, path length, the
+ * hostname), or the client answered with a fatal alert, or the error is wolfCrypt's (an unknown
+ * critical extension in the leaf fails its parse, ASN_CRIT_EXT_E); the code is
+ * wolfSSL_get_error()'s and the reason its wolfSSL_ERR_error_string_n() text. error: everything
+ * else (no server, a timeout, an alert the server sent, a failure before any certificate
+ * arrived, a CA file wolfSSL cannot load, out of memory). The message callback shows the
+ * server's Certificate message and the alerts in wolfSSL 5.5; 5.7 reports only what the client
+ * writes in TLS 1.3, hence the verify callback.
  *
  * What wolfSSL 5.5.4 (Debian) does with the list, as the results show: it takes the server's
  * certificates in the order sent, each verified by the ones above it and the trusted roots:
@@ -65,7 +69,12 @@ struct wolf_trace {
     int got_certificate; /* the server's Certificate message arrived */
     int sent_alert;      /* the fatal alert the client sent, or -1 */
     int received_alert;  /* the fatal alert the server sent, or -1 */
+    int verify_failed;   /* the verify callback saw a certificate of the server's fail */
 };
+
+/* The trace of the handshake being run, for the verify callback (which gets no argument of its
+ * own; a worker runs one case at a time). */
+static struct wolf_trace *wolf_current;
 
 /* The validation time of the case being run; read by wolfCrypt through wolf_time(). */
 static time_t wolf_vtime;
@@ -129,6 +138,18 @@ static void wolf_msg(int write_p, int version, int content_type, const void *buf
     }
 }
 
+/* wolfSSL calls this when a certificate of the server's fails verification (preverify 0; with
+ * WOLFSSL_ALWAYS_VERIFY_CB for every certificate). It keeps wolfSSL's verdict. */
+static int wolf_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
+{
+    (void)store;
+    if (!preverify && wolf_current) {
+        wolf_current->got_certificate = 1;
+        wolf_current->verify_failed = 1;
+    }
+    return preverify;
+}
+
 /* A wolfCrypt error (ASN parsing and checks, signatures, keys), as opposed to a TLS-layer or
  * socket one. */
 static bool wolf_is_crypt_error(int e)
@@ -143,7 +164,8 @@ static void wolf_failure(WOLFSSL *ssl, int ret, const struct wolf_trace *t,
     int e = wolfSSL_get_error(ssl, ret), saved = errno;
     char text[CP_REASON_TEXT_MAX];
     wolf_error_text(e, text, sizeof(text));
-    if (t->got_certificate && e != MEMORY_E && (t->sent_alert >= 0 || wolf_is_crypt_error(e)))
+    if (t->got_certificate && e != MEMORY_E &&
+        (t->verify_failed || t->sent_alert >= 0 || wolf_is_crypt_error(e)))
         cp_result(out, CP_VERIFY_REJECT, e, "%s", text);
     else if (t->received_alert >= 0)
         cp_result(out, CP_VERIFY_ERROR, e, "the server sent fatal alert %d (%s)", t->received_alert,
@@ -178,7 +200,7 @@ static int wolf_verify(void *vctx, const struct cp_verify_input *in, struct cp_v
         cp_result(out, CP_VERIFY_ERROR, ret, "%s cannot be loaded: %s", roots, text);
         goto out;
     }
-    wolfSSL_CTX_set_verify(wctx, WOLFSSL_VERIFY_PEER, NULL);
+    wolfSSL_CTX_set_verify(wctx, WOLFSSL_VERIFY_PEER, wolf_verify_cb);
     wolfSSL_CTX_set_session_cache_mode(wctx, WOLFSSL_SESS_CACHE_OFF);
     if (!(ssl = wolfSSL_new(wctx)) ||
         wolfSSL_UseSNI(ssl, WOLFSSL_SNI_HOST_NAME, in->hostname,
@@ -196,7 +218,9 @@ static int wolf_verify(void *vctx, const struct cp_verify_input *in, struct cp_v
         goto out;
     }
     errno = 0;
+    wolf_current = &trace;
     ret = wolfSSL_connect(ssl);
+    wolf_current = NULL;
     if (ret == WOLFSSL_SUCCESS) {
         cp_result(out, CP_VERIFY_ACCEPT, 0, "handshake completed");
         wolfSSL_shutdown(ssl); /* close_notify, without waiting for the server's */
@@ -219,12 +243,14 @@ static const struct cp_adapter wolf_adapter = {
     .settings =
         "wolfSSL's TLS client, wolfSSL_connect() to the built-in server: per case a WOLFSSL_CTX "
         "from wolfSSLv23_client_method() with the case's roots.pem as its only CAs "
-        "(wolfSSL_CTX_load_verify_locations) and WOLFSSL_VERIFY_PEER without a verify "
-        "callback; session cache off; wolfSSL_UseSNI and wolfSSL_check_domain_name = hostname; the "
+        "(wolfSSL_CTX_load_verify_locations) and WOLFSSL_VERIFY_PEER with a verify callback "
+        "that keeps wolfSSL's verdict (it only notes a failed verification); session cache off; "
+        "wolfSSL_UseSNI and wolfSSL_check_domain_name = hostname; the "
         "validation "
         "time through wc_SetTimeCb(); TCP_NODELAY; wolfSSL's defaults otherwise. accept = "
-        "handshake completed; reject = the handshake failed after the server's Certificate with "
-        "a fatal alert from the client or a wolfCrypt error (wolfSSL_get_error and "
+        "handshake completed; reject = the handshake failed after the server's certificates "
+        "arrived: their verification failed, the client sent a fatal alert or wolfCrypt "
+        "failed (wolfSSL_get_error and "
         "wolfSSL_ERR_error_string_n); anything else is an error",
     .ctx_size = sizeof(struct wolf_ctx),
     .init = wolf_init,
