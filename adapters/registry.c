@@ -33,12 +33,18 @@ const struct cp_stack_entry cp_stack_registry[] = {
     /* One module, one row per libcurl flavour Debian ships (each its own TLS backend). */
     {"curl-openssl", "libcurl (OpenSSL)", "curl", "libcurl.so.4", "libcurl.so.4", NULL},
     {"curl-gnutls", "libcurl (GnuTLS)", "curl", "libcurl-gnutls.so.4", "libcurl-gnutls.so.4", NULL},
+#ifdef CP_CURL_WITHOUT_NSS
+    {"curl-nss", "libcurl (NSS)", NULL, NULL, NULL,
+     "not runnable on this platform: libcurl 8.3 and later have no NSS backend (Debian 13 ships "
+     "no libcurl3-nss)"},
+#else
     {"curl-nss", "libcurl (NSS)", "curl", "libcurl-nss.so.4", "libcurl-nss.so.4", NULL},
+#endif
 #endif
 #ifdef CP_HAVE_ADAPTER_WOLFSSL
     ROW("wolfssl", "wolfSSL"),
 #endif
-    /* Verifiers in other languages, run by the exec module (adapters/exec/PROTOCOL.md). */
+/* Verifiers in other languages, run by the exec module (adapters/exec/PROTOCOL.md). */
 #ifdef CP_HAVE_VERIFIER_GO
     {"go", "Go crypto/x509", "exec", "@/exec/go/certpath-verify-go", NULL, NULL},
 #endif
