@@ -27,7 +27,6 @@
 #define CP_SUITE_MAX_AGE (24 * 3600)
 /* In-process verification takes milliseconds; five seconds means a library that has stopped
  * making progress (Botan 2 on a five-CA mesh), and keeps a run of every stack short. */
-#define CP_DEFAULT_TIMEOUT 5.0
 
 void cp_run_opts_init(struct cp_run_opts *o)
 {
@@ -83,10 +82,17 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
     r->seed = dup_or_null(s->seed);
     r->validation_time = dup_or_null(s->validation_time);
     r->vtime = s->vtime;
-    for (int p = 0; p < s->nprofiles; p++)
-        r->profiles[r->nprofiles++] = strdup(s->profiles[p]);
-    for (int f = 0; f < s->nfeatures; f++)
-        r->features[r->nfeatures++] = strdup(s->features[f]);
+    if ((s->suite_id && !r->suite_id) || (s->dir && !r->suite_dir) || !r->seed ||
+        !r->validation_time)
+        return cp_error_set(CP_E_NOMEM, "out of memory for the results' suite fields");
+    for (int p = 0; p < s->nprofiles; p++) {
+        if (!(r->profiles[r->nprofiles++] = strdup(s->profiles[p])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' profiles");
+    }
+    for (int f = 0; f < s->nfeatures; f++) {
+        if (!(r->features[r->nfeatures++] = strdup(s->features[f])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' features");
+    }
     if (!(r->cases = calloc((size_t)s->ncases, sizeof(*r->cases))))
         return cp_error_set(CP_E_NOMEM, "out of memory for %d results", s->ncases);
     for (int i = 0; i < s->ncases; i++) {
@@ -97,7 +103,7 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
         c->features = sc->features;
         c->probe = sc->probe;
         memcpy(c->expect_accept, sc->expect_accept, sizeof(c->expect_accept));
-        if (!c->id)
+        if (!c->id || (sc->family && !c->family))
             return cp_error_set(CP_E_NOMEM, "out of memory for results");
     }
     return 0;
@@ -127,16 +133,6 @@ static bool needs_exact_time(const struct cp_suite *s, const struct cp_suite_cas
     int bit = cp_suite_feature(s, "exact-time");
     return bit >= 0 && (c->features & (UINT64_C(1) << bit)) &&
            !(have & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM));
-}
-
-static const char *cap_name(unsigned cap)
-{
-#define CP_X_CASE(code, bit, name)                                                                 \
-    if (cap == (code))                                                                             \
-        return name;
-    CP_CAPS(CP_X_CASE)
-#undef CP_X_CASE
-    return "?";
 }
 
 struct stack_run {
@@ -173,6 +169,8 @@ static void record(void *arg, int index, enum cp_outcome_kind outcome, long code
     struct cp_result_case *c = &st->r.cases[index];
     free(c->reason);
     c->reason = strdup(reason ? reason : "");
+    if (!c->reason && !st->journal_rc) /* the run stops at the next check, naming why */
+        st->journal_rc = cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
@@ -198,6 +196,7 @@ static void mark_broken(struct stack_run *st, const char *id, const char *want)
     }
     if (!st->r.broken) {
         st->r.broken = true;
+        /* Out of memory here leaves the reason out; broken itself is still recorded. */
         st->r.broken_reason = strdup(why);
     }
 }
@@ -292,7 +291,7 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
         if (missing || needs_exact_time(s, &s->cases[i], pool->hello.caps)) {
             char why[128];
             snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
-                     missing ? cap_name(missing & -missing) : "set-time");
+                     missing ? cp_cap_name(missing & -missing) : "set-time");
             record(st, i, CP_OUT_SKIP, 0, why, 0);
             continue;
         }
