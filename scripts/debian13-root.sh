@@ -5,7 +5,7 @@
 # Usage (as root): scripts/debian13-root.sh [COMMAND]
 #   COMMAND runs with bash -c in the checkout inside the root; by default install-deps, a build
 #   in build-debian13/ and the whole test suite.
-# Environment:
+# Environment (CI and CERTPATH_ABSENT are passed into the root, see tests/support/cp_missing.h):
 #   CERTPATH_ROOT_CACHE   where the root is kept (default /var/cache/certpath), outside the checkout
 #   CERTPATH_ROOT_MAX_AGE days a root is reused (default 7); an older one is made anew
 #   CERTPATH_MIRROR       the Debian mirror debootstrap and apt use (default http://deb.debian.org/debian)
@@ -133,6 +133,7 @@ mount_one "$root/certpath" --bind "$checkout"
 echo "debian13-root: running in $root (fresh: $fresh): $cmd"
 set +e
 chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
+  CERTPATH_ABSENT="${CERTPATH_ABSENT:-}" \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   /bin/bash -c "set -euo pipefail; cd /certpath; $cmd"
 rc=$?

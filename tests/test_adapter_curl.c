@@ -12,6 +12,7 @@
  * only the clock shim makes valid.
  */
 #include "cp_missing.h"
+#include "cp_registry.h"
 #include "cp_tool_test.h"
 #include "cp_wire_test.h"
 
@@ -195,6 +196,26 @@ Test(adapter_curl, stack_curl_runs_every_flavour_installed_at_the_suites_time)
     cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
     cr_expect_eq(g.gl_pathc, (size_t)want, "%zu results files for %d flavours", g.gl_pathc, want);
     globfree(&g);
+}
+
+/* libcurl 8.3 removed the NSS backend (Debian 13 ships libcurl 8.14): there the curl-nss row is
+ * listed as not runnable, with that reason; on an older libcurl it runs wherever its library is
+ * installed. */
+Test(adapter_curl, curl_nss_row_says_why_it_cannot_run_on_libcurl_8)
+{
+    const struct cp_stack_entry *e = cp_stack_find("curl-nss");
+    char buf[256];
+    const char *why = NULL;
+    cr_assert_not_null(e, "the registry has no curl-nss row");
+    bool runnable = cp_stack_runnable(e, buf, sizeof(buf), &why);
+#if LIBCURL_VERSION_NUM >= 0x080300
+    cr_expect(!runnable && e->unavailable && why && strstr(why, "no NSS backend"),
+              "curl-nss on libcurl %s: runnable %d (%s)", LIBCURL_VERSION, runnable,
+              why ? why : "no reason");
+#else
+    cr_expect_eq(runnable, installed("libcurl-nss.so.4"), "curl-nss: runnable %d (%s)", runnable,
+                 why ? why : "no reason");
+#endif
 }
 
 Test(adapter_curl, stack_curl_colon_path_runs_that_library)
