@@ -229,9 +229,9 @@ static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_ki
         outcome = CP_OUT_ERROR,
         snprintf(reason, sizeof(reason), "worker exited with status %d during the case (%s)",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
-    st->done(st->arg, index, outcome, 0, reason, 0);
+    int rc = st->done(st->arg, index, outcome, 0, reason, 0);
     struct cp_wire_hello hello;
-    return spawn(st->p, w, &hello);
+    return rc ? rc : spawn(st->p, w, &hello);
 }
 
 /* Library texts go into JSON, journals and terminals: keep them printable ASCII. */
@@ -257,8 +257,7 @@ static int collect(struct run_state *st, struct cp_worker *w)
         snprintf(rs.reason, sizeof(rs.reason), "adapter returned an invalid status %d",
                  (int)rs.status);
     w->busy = -1;
-    st->done(st->arg, rs.index, o, (long)rs.code, rs.reason, (long)rs.usec);
-    return 0;
+    return st->done(st->arg, rs.index, o, (long)rs.code, rs.reason, (long)rs.usec);
 }
 
 static int wait_any(struct run_state *st)
