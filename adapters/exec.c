@@ -431,6 +431,9 @@ static int exec_request(const struct cp_verify_input *in, char **out)
     return *out ? 0 : -1;
 }
 
+/* The largest native code a reply may give: 2^53, the last integer every JSON parser holds. */
+#define EXEC_CODE_MAX 9007199254740992.0
+
 /* Maps a reply onto the result; returns -1 (with out's reason naming why) when the reply
  * breaks the protocol. */
 static int exec_reply(const char *line, const char *id, struct cp_verify_result *out)
@@ -479,6 +482,17 @@ static int exec_reply(const char *line, const char *id, struct cp_verify_result 
                       "strings");
             goto out;
         }
+    }
+    /* A native code is an integer a double holds exactly; anything else (1e300, 0.5, NaN) is
+     * no library's code, and casting it to long would be undefined. */
+    if (code && !cJSON_IsString(code) &&
+        !(cJSON_IsNumber(code) && code->valuedouble >= -EXEC_CODE_MAX &&
+          code->valuedouble <= EXEC_CODE_MAX &&
+          (double)(long long)code->valuedouble == code->valuedouble)) {
+        exec_quote(q, sizeof(q), line, strlen(line));
+        cp_result(out, CP_VERIFY_ERROR, 0,
+                  "exec: the reply's code is not a string or an integer within +-2^53: \"%s\"", q);
+        goto out;
     }
     if (!reason)
         reason = "";

@@ -22,7 +22,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +180,8 @@ static int number_in(const cJSON *o, const char *key, double lo, double hi, doub
         return 0;
     }
     double d = cJSON_GetNumberValue(v);
-    if (!cJSON_IsNumber(v) || !isfinite(d) || d < lo || d > hi || d != floor(d))
+    /* NaN fails every comparison; within the range the cast is defined. */
+    if (!cJSON_IsNumber(v) || !(d >= lo && d <= hi) || (double)(long long)d != d)
         return -1;
     *out = d;
     return 0;

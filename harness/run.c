@@ -613,6 +613,50 @@ static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struc
     return first;
 }
 
+/* Whether a glob is well formed for fnmatch: every '[' closed, no '\\' at the end. fnmatch
+ * itself takes "[abc" as a literal and so a typo would match nothing without a word. */
+static bool glob_ok(const char *g)
+{
+    for (const char *p = g; *p; p++) {
+        if (*p == '\\') {
+            if (!*++p)
+                return false;
+        } else if (*p == '[') {
+            const char *q = p + 1;
+            q += *q == '!' || *q == '^';
+            q += *q == ']'; /* a ']' first is a member */
+            while (*q && *q != ']')
+                q++;
+            if (!*q)
+                return false;
+            p = q;
+        }
+    }
+    return true;
+}
+
+/* A --filter that is no glob, or that matches no case, is a mistake: the run of the two
+ * controls (which always run) would pass for a run of the cases meant. */
+static int check_filter(const struct cp_run_opts *o, const struct cp_suite *s)
+{
+    int n = 0;
+    if (!o->filter)
+        return 0;
+    if (!*o->filter || !glob_ok(o->filter))
+        return cp_error_set(CP_E_ARG,
+                            "--filter \"%.200s\" is not a glob (an unclosed '[' or a trailing "
+                            "'\\')",
+                            o->filter);
+    for (int i = 0; i < s->ncases; i++)
+        n += !fnmatch(o->filter, s->cases[i].id, 0);
+    if (n == 0)
+        return cp_error_set(CP_E_ARG,
+                            "--filter \"%.200s\" matches no case of the suite in %s (see "
+                            "`certpath list`)",
+                            o->filter, s->dir);
+    return 0;
+}
+
 /* Wire mode: the built-in server on 127.0.0.1, any free port, serving every case. */
 static int start_server(const struct cp_suite *s, struct cp_server **srv)
 {
@@ -654,6 +698,8 @@ int cp_run(const struct cp_run_opts *o)
         return rc;
     if ((rc = ensure_suite(o, &s)))
         return rc;
+    if ((rc = check_filter(o, &s)))
+        goto out;
     if (o->mode != CP_RUN_INPROC && (rc = start_server(&s, &srv)))
         goto out;
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))

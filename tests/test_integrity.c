@@ -12,6 +12,11 @@
  * named, the exit status is 1, no temporary file is left, the journal ends with its last
  * complete case and --resume completes the run. An -o that is a directory, or in none, is
  * refused before the run.
+ *
+ * Input checked on read: an exec reply with "code": 1e300 costs its case an error and leaves
+ * the results readable; a results file with a 100 KB stack name is refused by `report`; a case
+ * file that is a FIFO costs its case an error instead of hanging the run; a --filter that is no
+ * glob or matches nothing and an impossible --time are refused.
  */
 #include "cp_common.h"
 #include "cp_fs.h"
@@ -469,4 +474,124 @@ Test(integrity, a_program_named_like_a_stack_never_writes_that_stacks_results)
     free(out);
     cr_expect(!exists("results/openssl-inproc.json"), "a program wrote the openssl stack's file");
     cr_expect(!exists("results/openssl-inproc.journal.jsonl"));
+}
+
+/* ---- fields checked on read ---- */
+
+Test(integrity, an_exec_reply_with_a_huge_code_costs_its_case_and_the_results_stay_readable)
+{
+    char args[4096], *out = NULL;
+    const char *id = "ordering/depth1/plain/declared";
+    snprintf(args, sizeof(args),
+             "run --stack exec:%s --suite suite --no-regenerate -j1 --filter 'ordering/depth1/*' "
+             "-o r.json",
+             CP_SOURCE_DIR "/tests/exec/scripted-verifier");
+    char env[512];
+    snprintf(env, sizeof(env), "CP_EXEC_PLAN='%s=hugecode'", id);
+    int rc = certpath(env, args, &out);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
+    free(out);
+    char path[512];
+    path_of(path, sizeof(path), "r.json");
+    cJSON *res = cp_test_load_json(path), *c = cp_test_case_of(res, id);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error");
+    cr_expect(strstr(cp_test_field(c, "reason"), "code is not a string or an integer") != NULL,
+              "%s", cp_test_field(c, "reason"));
+    cJSON_Delete(res);
+    rc = certpath(NULL, "report r.json --junit r.xml", &out);
+    cr_expect_eq(rc, 0, "the results are not readable: exit %d:\n%s", rc, out);
+    free(out);
+}
+
+Test(integrity, a_results_file_with_a_huge_stack_name_is_refused_by_report)
+{
+    char args[4096], path[512], *out = NULL;
+    fake_run_args(args, sizeof(args), "--filter 'controls/*'");
+    cr_assert_eq(certpath(NULL, args, &out), 0, "%s", out);
+    free(out);
+    path_of(path, sizeof(path), "r.json");
+    cJSON *res = cp_test_load_json(path);
+    char *name = malloc(100001);
+    cr_assert_not_null(name);
+    memset(name, 'n', 100000);
+    name[100000] = '\0';
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(res, "stack"), "name", cJSON_CreateString(name));
+    free(name);
+    char *text = cJSON_Print(res);
+    cJSON_Delete(res);
+    path_of(path, sizeof(path), "huge.json");
+    cr_assert_eq(cp_fs_write(path, text, strlen(text)), 0);
+    free(text);
+    int rc = certpath(NULL, "report huge.json --html huge.html", &out);
+    cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+    cr_expect(
+        strstr(out, "huge.json: stack.name is 100000 bytes long, more than the 128 allowed") !=
+            NULL,
+        "%s", out);
+    free(out);
+    cr_expect(!exists("huge.html"));
+}
+
+Test(integrity, a_case_file_that_is_a_fifo_costs_that_case_an_error_not_the_run)
+{
+    const char *id = "ordering/depth1/plain/declared";
+    char path[512], args[4096], *out = NULL;
+    snprintf(path, sizeof(path), "%s/cases/%s/chain.pem", suite, id);
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(mkfifo(path, 0644), 0);
+    fake_run_args(args, sizeof(args), "");
+    time_t t0 = time(NULL);
+    int rc = certpath(NULL, args, &out);
+    cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+    free(out);
+    cr_expect_lt(time(NULL) - t0, 30);
+    path_of(path, sizeof(path), "r.json");
+    cJSON *res = cp_test_load_json(path), *c = cp_test_case_of(res, id);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")));
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error");
+    cr_expect(strstr(cp_test_field(c, "reason"), "chain.pem is not a regular file") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    cJSON_Delete(res);
+}
+
+Test(integrity, a_filter_that_is_no_glob_or_matches_nothing_is_refused)
+{
+    static const struct {
+        const char *filter, *words;
+    } bad[] = {
+        {"'nothing/here/*'", "--filter \"nothing/here/*\" matches no case of the suite"},
+        {"'ordering/[abc'", "--filter \"ordering/[abc\" is not a glob"},
+        {"''", "--filter \"\" is not a glob"},
+    };
+    char args[4096], extra[256], *out = NULL;
+    for (size_t i = 0; i < CP_ARRAY_LEN(bad); i++) {
+        snprintf(extra, sizeof(extra), "--filter %s", bad[i].filter);
+        fake_run_args(args, sizeof(args), extra);
+        int rc = certpath(NULL, args, &out);
+        cr_expect_eq(rc, 2, "%s: exit %d:\n%s", bad[i].filter, rc, out);
+        cr_expect(strstr(out, bad[i].words) != NULL, "want \"%s\" in:\n%s", bad[i].words, out);
+        free(out);
+        cr_expect(!exists("r.json") && !exists("r.journal.jsonl"), "%s ran", bad[i].filter);
+    }
+}
+
+Test(integrity, generate_refuses_a_time_that_is_no_real_date)
+{
+    static const char *const bad[] = {"2026-02-30T20:00:00Z", "2025-02-29T00:00:00Z",
+                                      "2026-01-01T23:59:60Z", "2026-04-31T00:00:00Z",
+                                      "1969-12-31T23:59:59Z"};
+    char args[512], *out = NULL;
+    for (size_t i = 0; i < CP_ARRAY_LEN(bad); i++) {
+        snprintf(args, sizeof(args), "generate --family controls --time %s -o g", bad[i]);
+        int rc = certpath(NULL, args, &out);
+        cr_expect_eq(rc, 2, "%s: exit %d:\n%s", bad[i], rc, out);
+        cr_expect(strstr(out, "bad time") != NULL, "%s", out);
+        free(out);
+        cr_expect(!exists("g"), "%s made a suite", bad[i]);
+    }
+    /* A leap day is a real date. */
+    int rc = certpath(NULL, "generate --family controls --time 2028-02-29T12:00:00Z -o g", &out);
+    cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+    cr_expect(strstr(out, "2028-02-29T12:00:00Z") != NULL, "%s", out);
+    free(out);
 }
