@@ -83,10 +83,17 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
     r->seed = dup_or_null(s->seed);
     r->validation_time = dup_or_null(s->validation_time);
     r->vtime = s->vtime;
-    for (int p = 0; p < s->nprofiles; p++)
-        r->profiles[r->nprofiles++] = strdup(s->profiles[p]);
-    for (int f = 0; f < s->nfeatures; f++)
-        r->features[r->nfeatures++] = strdup(s->features[f]);
+    if ((s->suite_id && !r->suite_id) || (s->dir && !r->suite_dir) || !r->seed ||
+        !r->validation_time)
+        return cp_error_set(CP_E_NOMEM, "out of memory for the results' suite fields");
+    for (int p = 0; p < s->nprofiles; p++) {
+        if (!(r->profiles[r->nprofiles++] = strdup(s->profiles[p])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' profiles");
+    }
+    for (int f = 0; f < s->nfeatures; f++) {
+        if (!(r->features[r->nfeatures++] = strdup(s->features[f])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' features");
+    }
     if (!(r->cases = calloc((size_t)s->ncases, sizeof(*r->cases))))
         return cp_error_set(CP_E_NOMEM, "out of memory for %d results", s->ncases);
     for (int i = 0; i < s->ncases; i++) {
@@ -97,7 +104,7 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
         c->features = sc->features;
         c->probe = sc->probe;
         memcpy(c->expect_accept, sc->expect_accept, sizeof(c->expect_accept));
-        if (!c->id)
+        if (!c->id || (sc->family && !c->family))
             return cp_error_set(CP_E_NOMEM, "out of memory for results");
     }
     return 0;
@@ -162,6 +169,8 @@ static int record(void *arg, int index, enum cp_outcome_kind outcome, long code,
     struct cp_result_case *c = &st->r.cases[index];
     free(c->reason);
     c->reason = strdup(reason ? reason : "");
+    if (!c->reason && !st->journal_rc) /* the run stops at the next check, naming why */
+        st->journal_rc = cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
@@ -192,6 +201,7 @@ static void mark_broken(struct stack_run *st, const char *id, const char *want)
     }
     if (!st->r.broken) {
         st->r.broken = true;
+        /* Out of memory here leaves the reason out; broken itself is still recorded. */
         st->r.broken_reason = strdup(why);
     }
 }
