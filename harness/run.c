@@ -169,8 +169,8 @@ static int record(void *arg, int index, enum cp_outcome_kind outcome, long code,
     struct cp_result_case *c = &st->r.cases[index];
     free(c->reason);
     c->reason = strdup(reason ? reason : "");
-    if (!c->reason && !st->journal_rc) /* the run stops at the next check, naming why */
-        st->journal_rc = cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
+    if (!c->reason) /* the run stops here, naming why */
+        return cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
