@@ -24,8 +24,11 @@
 
 #define CP_CONTROL_ACCEPT "controls/accept"
 #define CP_CONTROL_REJECT "controls/reject"
-/* A suite validated more than a day ago would put stacks that read the clock a day off. */
-#define CP_SUITE_MAX_AGE (24 * 3600)
+/* A row that can only read the real clock runs against a suite of its own, generated at the
+ * current hour and replaced when its time is this far from the clock. */
+#define CP_REALCLOCK_MAX_AGE (3600)
+/* Families a suite may name; the generator has a dozen. */
+#define CP_REALCLOCK_FAMILIES_MAX 64
 /* In-process verification takes milliseconds; five seconds means a library that has stopped
  * making progress (Botan 2 on a five-CA mesh), and keeps a run of every stack short. */
 
@@ -37,12 +40,17 @@ void cp_run_opts_init(struct cp_run_opts *o)
     o->profile = "webpki";
 }
 
-static int generate(const char *dir, const char *why, volatile sig_atomic_t *stop)
+/* Generates a suite into dir: every family when nfamilies is 0, else the ones named. */
+static int generate(const char *dir, const char *why, uint64_t seed, const char *const *families,
+                    int nfamilies, volatile sig_atomic_t *stop)
 {
     struct cp_gen_opts g;
     struct cp_gen_stats st;
     cp_gen_opts_init(&g);
     g.out_dir = dir;
+    g.seed = seed;
+    g.families = nfamilies ? families : NULL;
+    g.nfamilies = nfamilies;
     g.stop = stop;
     fprintf(stderr, "certpath run: %s; generating one in %s\n", why, dir);
     int rc = cp_generator_generate(&g, &st);
@@ -52,22 +60,75 @@ static int generate(const char *dir, const char *why, volatile sig_atomic_t *sto
     return rc;
 }
 
+/* A suite is generated only where there is none; one that exists is never written over, however
+ * old: every stack takes the suite's validation time (its API or the clock shim), and a pinned
+ * suite is how a published result is reproduced. A directory that exists without a manifest is
+ * not a suite and is refused by name rather than filled. */
 static int ensure_suite(const struct cp_run_opts *o, struct cp_suite *s)
 {
     char manifest[PATH_MAX];
+    struct stat sb;
     int rc;
-    snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->suite_dir);
-    if (access(manifest, F_OK) != 0 && (rc = generate(o->suite_dir, "no suite found", o->stop)))
-        return rc;
-    if ((rc = cp_suite_load(o->suite_dir, s)))
-        return rc;
-    if (o->no_regenerate || (int64_t)time(NULL) - s->vtime <= CP_SUITE_MAX_AGE)
-        return 0;
-    cp_suite_free(s);
-    if ((rc = generate(o->suite_dir, "the suite is older than a day (--no-regenerate keeps it)",
-                       o->stop)))
-        return rc;
+    if (snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->suite_dir) >=
+        (int)sizeof(manifest))
+        return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
+    if (stat(o->suite_dir, &sb) != 0) {
+        if ((rc = generate(o->suite_dir, "no suite found", CP_DEFAULT_SEED, NULL, 0, o->stop)))
+            return rc;
+    } else if (access(manifest, F_OK) != 0) {
+        return cp_error_set(CP_E_FORMAT,
+                            "%s is not a certpath suite (no manifest.json); give --suite a suite "
+                            "directory, or a path that does not exist yet to generate one there",
+                            o->suite_dir);
+    }
     return cp_suite_load(o->suite_dir, s);
+}
+
+/* The suite a real-clock row runs against: <suite>.realclock, generated with the user's seed at
+ * the current hour when missing or more than CP_REALCLOCK_MAX_AGE from the clock. Only this
+ * directory, certpath's own, is ever replaced. */
+static int realclock_suite(const struct cp_run_opts *o, const struct cp_suite *user,
+                           const char *row, struct cp_suite *own)
+{
+    char dir[PATH_MAX], manifest[PATH_MAX + 16];
+    int rc;
+    if (snprintf(dir, sizeof(dir), "%s.realclock", o->suite_dir) >= (int)sizeof(dir))
+        return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
+    snprintf(manifest, sizeof(manifest), "%s/manifest.json", dir);
+    uint64_t seed = strtoull(user->seed, NULL, 10);
+    if (access(manifest, F_OK) == 0) {
+        if ((rc = cp_suite_load(dir, own)))
+            return rc;
+        int64_t age = (int64_t)time(NULL) - own->vtime;
+        if (age <= CP_REALCLOCK_MAX_AGE && age >= -CP_REALCLOCK_MAX_AGE &&
+            strcmp(own->seed, user->seed) == 0)
+            goto chosen;
+        cp_suite_free(own);
+    }
+    /* The same families as the user's suite, so the row answers the same questions. */
+    const char *families[CP_REALCLOCK_FAMILIES_MAX];
+    int nf = 0;
+    for (int i = 0; i < user->ncases; i++) {
+        const char *f = user->cases[i].family;
+        bool seen = !f;
+        for (int k = 0; k < nf && !seen; k++)
+            seen = strcmp(families[k], f) == 0;
+        if (!seen && nf == CP_REALCLOCK_FAMILIES_MAX)
+            return cp_error_set(CP_E_LIMIT, "%s has more than %d families", o->suite_dir, nf);
+        if (!seen)
+            families[nf++] = f;
+    }
+    if ((rc =
+             generate(dir, "a row that reads only the real clock needs a suite of the current hour",
+                      seed, families, nf, o->stop)) ||
+        (rc = cp_suite_load(dir, own)))
+        return rc;
+chosen:
+    fprintf(stderr,
+            "certpath run: %s takes no validation time (neither set-time nor clock-shim): it runs "
+            "at the real clock against %s (validated %s), not %s\n",
+            row, dir, own->validation_time, o->suite_dir);
+    return 0;
 }
 
 static char *dup_or_null(const char *s)
@@ -451,6 +512,27 @@ static int first_error_rc(const struct first_error *fe)
     return fe->rc ? cp_error_set(fe->rc, "%s", fe->msg) : 0;
 }
 
+/* A row that takes no validation time: in-process it runs against realclock_suite(); over the
+ * wire the server already serves the user's suite, so it runs there only when that suite's
+ * time is within CP_REALCLOCK_MAX_AGE of the clock. */
+static int realclock_choice(const struct cp_run_opts *o, const struct cp_suite *s, const char *row,
+                            enum cp_run_mode mode, struct cp_suite *own, bool *loaded)
+{
+    int64_t age = (int64_t)time(NULL) - s->vtime;
+    *loaded = false;
+    if (age <= CP_REALCLOCK_MAX_AGE && age >= -CP_REALCLOCK_MAX_AGE)
+        return 0;
+    if (mode == CP_RUN_WIRE)
+        return cp_error_set(CP_E_ARG,
+                            "%s takes no validation time (neither set-time nor clock-shim) and %s "
+                            "was validated at %s: over the wire it needs a suite of the current "
+                            "hour (certpath generate -o DIR, then --suite DIR)",
+                            row, o->suite_dir, s->validation_time);
+    int rc = realclock_suite(o, s, row, own);
+    *loaded = rc == 0;
+    return rc;
+}
+
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
                      struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep)
 {
@@ -459,8 +541,11 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     struct cp_stack_spec sp;
     struct first_error fe = {0};
     char out[PATH_MAX], journal[PATH_MAX], program[2 * PATH_MAX + 2];
+    struct cp_suite own;
+    bool own_loaded = false;
     int rc, resumed = 0, wrc, lock = -1;
     memset(&pool, 0, sizeof(pool));
+    memset(&own, 0, sizeof(own));
     cp_results_init(&st.r);
     if ((rc = cp_stack_resolve(spec, &sp)))
         goto out;
@@ -469,9 +554,16 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
              sp.has_arg ? sp.arg : "");
     /* The output is this run's alone (or the run refuses) before any worker starts. */
     if ((rc = output_paths(o, &sp, mode, out, sizeof(out), journal, sizeof(journal))) ||
-        (rc = check_output(out)) || (rc = cp_fs_lock(out, &lock)) || (rc = layout(s, &st.r)) ||
-        (rc = plan_selection(&st)) ||
+        (rc = check_output(out)) || (rc = cp_fs_lock(out, &lock)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
+        goto out;
+    if (!(pool.hello.caps & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM))) {
+        if ((rc = realclock_choice(o, s, st.name, mode, &own, &own_loaded)))
+            goto out;
+        if (own_loaded)
+            st.s = &own;
+    }
+    if ((rc = layout(st.s, &st.r)) || (rc = plan_selection(&st)))
         goto out;
     if ((rc = check_mode(mode, &pool, st.name))) {
         if (o->mode == CP_RUN_BOTH) {
@@ -528,6 +620,8 @@ out:
     cp_pool_stop(&pool);
     cp_journal_close(st.journal);
     free(st.pos);
+    if (own_loaded)
+        cp_suite_free(&own);
     if (keep && keep->ran) {
         keep->r = st.r; /* handed over whole: nothing left to free here */
         cp_results_init(&st.r);
