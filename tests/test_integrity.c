@@ -13,6 +13,9 @@
  * complete case and --resume completes the run. An -o that is a directory, or in none, is
  * refused before the run.
  *
+ * SIGKILL and SIGINT of the harness mid-run, then --resume: the same outcomes, codes, reasons
+ * and verdicts, case for case, as an uninterrupted run.
+ *
  * Input checked on read: an exec reply with "code": 1e300 costs its case an error and leaves
  * the results readable; a results file with a 100 KB stack name is refused by `report`; a case
  * file that is a FIFO costs its case an error instead of hanging the run; a --filter that is no
@@ -594,4 +597,108 @@ Test(integrity, generate_refuses_a_time_that_is_no_real_date)
     cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
     cr_expect(strstr(out, "2028-02-29T12:00:00Z") != NULL, "%s", out);
     free(out);
+}
+
+/* ---- interrupted, then resumed ---- */
+
+/* The fake's plan for the comparison: several outcomes besides the plain answer. */
+#define MIXED_PLAN                                                                                 \
+    "CP_FAKE_PLAN='depth1/plain/declared=reject,depth2/plain/declared=error,"                      \
+    "depth1/kitchen-sink/declared=exit,depth2/kitchen-sink/declared=segv,"                         \
+    "depth3/plain/declared=garbage'"
+
+/* Starts `certpath run ... -o OUT -j2` with the mixed plan, slowed down; when its journal holds
+ * at least `lines` lines, sends sig and returns its exit status. */
+static int run_and_kill(const char *out, int lines, int sig)
+{
+    char cmd[8192], journal[512], name[256];
+    snprintf(name, sizeof(name), "%.*s.journal.jsonl", (int)(strlen(out) - 5), out);
+    path_of(journal, sizeof(journal), name);
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && exec env " MIXED_PLAN " CP_FAKE_DELAY_MS=15 %s run --stack %s --suite suite "
+             "--no-regenerate -j2 --timeout 5 -o %s >killed.txt 2>&1",
+             tmpdir, CP_CERTPATH_BIN, CP_FAKE_ADAPTER, out);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 1000; i++) {
+        char *text = NULL;
+        int n = 0;
+        if (cp_fs_read(journal, 1u << 24, &text, NULL) == 0) {
+            for (char *p = text; *p; p++)
+                n += *p == '\n';
+            free(text);
+        }
+        if (n >= lines)
+            break;
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    kill(pid, sig);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void expect_same_cases(const char *a_name, const char *b_name)
+{
+    char a_path[512], b_path[512];
+    path_of(a_path, sizeof(a_path), a_name);
+    path_of(b_path, sizeof(b_path), b_name);
+    cJSON *a = cp_test_load_json(a_path), *b = cp_test_load_json(b_path), *c;
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(b, "complete")), "%s is not complete", b_name);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(a, "cases")),
+                 cJSON_GetArraySize(cJSON_GetObjectItem(b, "cases")));
+    int same = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(a, "cases"))
+    {
+        const char *id = cp_test_field(c, "id");
+        cJSON *d = cp_test_case_of(b, id);
+        cr_assert_not_null(d, "%s lacks %s", b_name, id);
+        static const char *const keys[] = {"outcome", "reason"};
+        bool eq =
+            cJSON_Compare(cJSON_GetObjectItem(c, "code"), cJSON_GetObjectItem(d, "code"), true) &&
+            cJSON_Compare(cJSON_GetObjectItem(c, "verdict"), cJSON_GetObjectItem(d, "verdict"),
+                          true);
+        for (size_t k = 0; k < CP_ARRAY_LEN(keys); k++)
+            eq = eq && strcmp(cp_test_field(c, keys[k]), cp_test_field(d, keys[k])) == 0;
+        cr_expect(eq, "%s: %s in %s, %s in %s", id, cp_test_field(c, "outcome"), a_name,
+                  cp_test_field(d, "outcome"), b_name);
+        same += eq;
+    }
+    cr_expect_eq(same, ncases, "%d of %d cases alike", same, ncases);
+    cr_expect(
+        cJSON_Compare(cJSON_GetObjectItem(a, "summary"), cJSON_GetObjectItem(b, "summary"), true),
+        "the summaries differ");
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+
+Test(integrity, sigkill_or_sigint_then_resume_equals_an_uninterrupted_run)
+{
+    char args[4096], *out = NULL;
+    snprintf(args, sizeof(args),
+             "run --stack %s --suite suite --no-regenerate -j2 --timeout 5 -o whole.json",
+             CP_FAKE_ADAPTER);
+    cr_assert_eq(certpath(MIXED_PLAN, args, &out), 0, "%s", out);
+    free(out);
+
+    static const struct {
+        int sig, status;
+        const char *out;
+    } kills[] = {{SIGKILL, 128 + SIGKILL, "killed.json"}, {SIGINT, 130, "interrupted.json"}};
+    for (size_t k = 0; k < CP_ARRAY_LEN(kills); k++) {
+        int st = run_and_kill(kills[k].out, 40, kills[k].sig);
+        cr_expect_eq(st, kills[k].status, "%s: exit %d", kills[k].out, st);
+        snprintf(args, sizeof(args),
+                 "run --stack %s --suite suite --no-regenerate -j2 --timeout 5 -o %s --resume",
+                 CP_FAKE_ADAPTER, kills[k].out);
+        int rc = certpath(MIXED_PLAN, args, &out);
+        cr_assert_eq(rc, 0, "%s: resume: exit %d:\n%s", kills[k].out, rc, out);
+        cr_expect(strstr(out, "resuming; ") != NULL, "%s", out);
+        free(out);
+        expect_same_cases("whole.json", kills[k].out);
+    }
 }
