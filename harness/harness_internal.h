@@ -194,6 +194,12 @@ struct cp_journal_id {
  * with no journal yet, truncates and writes the header. */
 int cp_journal_open(const char *path, struct cp_results *r, const struct cp_journal_id *id,
                     bool resume, int *resumed, struct cp_journal **out);
+/* What cp_journal_open() reads back, from len bytes of a journal's text (split into lines in
+ * place; name stands for the file in messages): the finished cases of this run into r.
+ * *keep: how many bytes are complete lines of this run; *torn: the text ends in a line cut
+ * short. */
+int cp_journal_read(const char *name, char *text, size_t len, struct cp_results *r,
+                    const struct cp_journal_id *id, int *resumed, size_t *keep, bool *torn);
 /* Appends one case in one write; a failed write is cut back off the file (CP_E_IO naming it),
  * so the journal always ends with a complete line. */
 int cp_journal_append(struct cp_journal *j, const struct cp_result_case *c);

@@ -232,19 +232,17 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
     return 0;
 }
 
-/* Reads the journal back into r. *keep: how many bytes of the file are complete lines (a torn
- * last line beyond them is dropped), or 0 when the header itself is missing or torn. */
-static int read_back(const char *path, struct cp_results *r, const cJSON *want, int *resumed,
-                     size_t *keep, bool *torn)
+int cp_journal_read(const char *path, char *text, size_t len, struct cp_results *r,
+                    const struct cp_journal_id *id, int *resumed, size_t *keep, bool *torn)
 {
-    char *text = NULL;
-    size_t len = 0;
-    const char *run = str_of(want, "run");
-    int rc = cp_fs_read(path, CP_JOURNAL_MAX, &text, &len);
+    char run[20];
+    int rc = 0;
+    run_digest(r, id, run, sizeof(run));
+    cJSON *want = header_json(r, id, run);
     *keep = 0;
     *torn = false;
-    if (rc)
-        return access(path, F_OK) != 0 && errno == ENOENT ? 0 : rc;
+    if (!want)
+        return cp_error_set(CP_E_NOMEM, "out of memory reading %s", path);
     size_t at = 0;
     for (int n = 1; !rc && at < len; n++) {
         char *nl = memchr(text + at, '\n', len - at);
@@ -258,7 +256,7 @@ static int read_back(const char *path, struct cp_results *r, const cJSON *want, 
                               CP_JOURNAL_LINE_MAX);
             break;
         }
-        cJSON *o = cJSON_Parse(text + at);
+        cJSON *o = cJSON_ParseWithLength(text + at, (size_t)(nl - (text + at)));
         if (n == 1)
             rc = o ? check_header(path, o, want)
                    : cp_error_set(CP_E_FORMAT,
@@ -272,6 +270,22 @@ static int read_back(const char *path, struct cp_results *r, const cJSON *want, 
         if (!rc)
             *keep = at;
     }
+    cJSON_Delete(want);
+    return rc;
+}
+
+/* Reads the journal at path back into r (nothing when there is none). */
+static int read_back(const char *path, struct cp_results *r, const struct cp_journal_id *id,
+                     int *resumed, size_t *keep, bool *torn)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cp_fs_read(path, CP_JOURNAL_MAX, &text, &len);
+    *keep = 0;
+    *torn = false;
+    if (rc)
+        return access(path, F_OK) != 0 && errno == ENOENT ? 0 : rc;
+    rc = cp_journal_read(path, text, len, r, id, resumed, keep, torn);
     free(text);
     return rc;
 }
@@ -296,7 +310,7 @@ int cp_journal_open(const char *path, struct cp_results *r, const struct cp_jour
         cp_error_set(rc, "out of memory opening %s", path);
         goto fail;
     }
-    if (resume && (rc = read_back(path, r, h, resumed, &keep, &torn)))
+    if (resume && (rc = read_back(path, r, id, resumed, &keep, &torn)))
         goto fail;
     bool fresh = !resume || keep == 0;
     if ((j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (fresh ? O_TRUNC : 0),

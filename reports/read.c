@@ -546,23 +546,19 @@ static int read_disagreements(const char *path, const cJSON *root, struct cp_res
     return 0;
 }
 
-int cp_results_read_json(const char *path, struct cp_results *r)
+int cp_results_parse(const char *text, size_t len, const char *path, struct cp_results *r)
 {
     int rc;
-    char *text = NULL;
-    size_t len = 0;
     const char *end = NULL;
     cJSON *root = NULL;
 
     cp_results_init(r);
-    if ((rc = cp_fs_read(path, CP_RESULTS_READ_MAX, &text, &len)))
-        goto out;
     if (len == 0) {
         rc = cp_report_bad_file(path, "empty file, not a results file");
         goto out;
     }
     /* cJSON wants the terminating NUL inside the length to check that nothing follows the
-     * document; cp_fs_read() put one there. */
+     * document; the caller put one there. */
     if (!(root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1))) {
         rc = parse_error(path, text, len, end);
         goto out;
@@ -580,6 +576,19 @@ int cp_results_read_json(const char *path, struct cp_results *r)
     }
 out:
     cJSON_Delete(root);
-    free(text);
     return rc < 0 ? rc : 0;
+}
+
+int cp_results_read_json(const char *path, struct cp_results *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cp_fs_read(path, CP_RESULTS_READ_MAX, &text, &len);
+    if (rc) {
+        cp_results_init(r);
+        return rc;
+    }
+    rc = cp_results_parse(text, len, path, r);
+    free(text);
+    return rc;
 }
