@@ -31,6 +31,8 @@ struct cp_suite_case {
     uint64_t features; /* bits index cp_suite.features */
     bool probe;
     bool expect_accept[CP_RESULTS_MAX_PROFILES];
+    int64_t vtime;    /* the case's validation time (its own, or the suite's) */
+    const char *skip; /* NULL, or why the suite says not to run it (an importer's skip) */
 };
 
 struct cp_suite {

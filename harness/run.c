@@ -60,7 +60,9 @@ static int ensure_suite(const struct cp_run_opts *o, struct cp_suite *s)
         return rc;
     if ((rc = cp_suite_load(o->suite_dir, s)))
         return rc;
-    if (o->no_regenerate || (int64_t)time(NULL) - s->vtime <= CP_SUITE_MAX_AGE)
+    /* An imported suite (`certpath import`) cannot be made again from a seed: it is kept. */
+    if (o->no_regenerate || (int64_t)time(NULL) - s->vtime <= CP_SUITE_MAX_AGE ||
+        strncmp(s->man.generator, CP_MANIFEST_IMPORTED, strlen(CP_MANIFEST_IMPORTED)) == 0)
         return 0;
     cp_suite_free(s);
     if ((rc = generate(o->suite_dir, "the suite is older than a day (--no-regenerate keeps it)",
@@ -257,6 +259,13 @@ static int plan_selection(struct stack_run *st)
     return 0;
 }
 
+static bool has_leaf_key(const struct cp_suite_case *c)
+{
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s/leaf.key", c->dir);
+    return access(path, R_OK) == 0;
+}
+
 /* Runs the controls, then every other case of this run (the filter's, the shard's). */
 static int run_cases(struct stack_run *st, struct cp_pool *pool)
 {
@@ -282,7 +291,24 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
         struct cp_result_case *c = &st->r.cases[i];
         if (c->outcome != CP_OUT_NONE || !in_shard(st, i))
             continue;
+        /* The suite's own skip (an imported case certpath cannot express), with its reason. */
+        if (s->cases[i].skip) {
+            record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0);
+            continue;
+        }
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
+        /* Over the wire the built-in server needs the leaf's key and picks the case by the
+         * SNI name: an imported case without peer_certificate_key or expected_peer_name
+         * cannot be served. */
+        if (st->srv && (!s->cases[i].hostname[0] || !has_leaf_key(&s->cases[i]))) {
+            record(
+                st, i, CP_OUT_SKIP, 0,
+                s->cases[i].hostname[0]
+                    ? "wire: the case has no leaf key (limbo peer_certificate_key) to serve"
+                    : "wire: the case has no hostname (limbo expected_peer_name) to serve by SNI",
+                0);
+            continue;
+        }
         /* Over the wire, a list longer than the server can send is not the stack's failure. */
         if (st->srv && cp_server_check_case(s->cases[i].dir) == CP_E_LIMIT) {
             record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0);
@@ -554,8 +580,6 @@ int cp_run(const struct cp_run_opts *o)
     int rc;
     if (!o->stack)
         return cp_error_set(CP_E_ARG, "no --stack given (see `certpath stacks`)");
-    if (o->profile && strcmp(o->profile, "webpki") && strcmp(o->profile, "rfc5280"))
-        return cp_error_set(CP_E_ARG, "unknown profile \"%s\" (rfc5280 or webpki)", o->profile);
     if ((strcmp(o->stack, "all") == 0 || is_group(o->stack)) && o->output)
         return cp_error_set(CP_E_ARG,
                             "-o names one results file; --stack %s writes one per "
@@ -570,6 +594,15 @@ int cp_run(const struct cp_run_opts *o)
                             o->shard_count);
     if ((rc = ensure_suite(o, &s)))
         return rc;
+    /* The profiles are the suite's: rfc5280 and webpki for a generated one, limbo for an
+     * imported one (docs/profiles.md). The default, webpki, falls back to the suite's first. */
+    if (o->profile && cp_manifest_name_index(s.profiles, s.nprofiles, o->profile) < 0 &&
+        strcmp(o->profile, "webpki") != 0) {
+        rc = cp_error_set(CP_E_ARG, "unknown profile \"%s\" (this suite has %s%s%s)", o->profile,
+                          s.profiles[0], s.nprofiles > 1 ? ", " : "",
+                          s.nprofiles > 1 ? s.profiles[1] : "");
+        goto out;
+    }
     if (o->mode != CP_RUN_INPROC && (rc = start_server(&s, &srv)))
         goto out;
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))
