@@ -68,6 +68,9 @@ static void exec_worker(const struct cp_pool *p, int req, int resp)
         dup2(hresp, CP_WORKER_RESP_FD) < 0)
         _exit(127);
     signal(SIGINT, SIG_IGN);
+    /* A session of its own: what the worker starts stays in it, so its CPU can be counted
+     * (cpu_time.c). It cannot fail here: a fresh child is never a process group leader. */
+    (void)setsid();
     /* In a sanitizer build the worker must still die of the signal an adapter raises, so the
      * run records a crash rather than ASan's exit status; ASan ignores these options
      * elsewhere. Under the clock shim, ASan's "runtime first in the preload list" check is
@@ -157,6 +160,7 @@ int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n,
     p->arg = arg;
     p->timeout = timeout;
     p->vtime = vtime;
+    p->whole_session = strstr(module, "certpath-adapter-exec") != NULL;
     p->clock_shim = clock_shim;
     if (clock_shim && (rc = cp_module_path("clockshim", p->shim, sizeof(p->shim))))
         return rc;
@@ -242,6 +246,8 @@ static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *c
         }
         w->busy = index;
         w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
+        if (st->p->cpu_limit > 0)
+            cp_cpu_ticks(&w->pid, 1, st->p->whole_session, &w->cpu_start);
         /* A worker that is gone fails the write; its end then reads as EOF. */
         return cp_write_all(w->req_fd, &rq, sizeof(rq)) ? -1 : 0;
     }
@@ -298,11 +304,44 @@ static int collect(struct run_state *st, struct cp_worker *w)
     return 0;
 }
 
+/* Busy workers past the per-case CPU limit are killed as timeouts. The limit is on work the
+ * verifier did, so a hang costs about the limit and is judged the same on an idle and on a
+ * busy machine; the wall-clock cap (p->timeout) still ends cases that wait. */
+static int enforce_cpu_limit(struct run_state *st)
+{
+    struct cp_pool *p = st->p;
+    pid_t pids[CP_MAX_JOBS];
+    long long ticks[CP_MAX_JOBS];
+    for (int i = 0; i < p->nworkers; i++)
+        pids[i] = p->w[i].busy >= 0 ? p->w[i].pid : 0;
+    cp_cpu_ticks(pids, p->nworkers, p->whole_session, ticks);
+    for (int i = 0; i < p->nworkers; i++) {
+        struct cp_worker *w = &p->w[i];
+        double used = (double)(ticks[i] - w->cpu_start) * cp_cpu_tick_seconds();
+        if (w->busy < 0 || used <= p->cpu_limit)
+            continue;
+        char why[128];
+        snprintf(why, sizeof(why), "no verdict after %.2f s of CPU (limit %.2f s); worker killed",
+                 used, p->cpu_limit);
+        int rc = replace(st, w, CP_OUT_TIMEOUT, why);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* How often the CPU limit is checked: a hang costs at most this much past the limit. */
+#define CP_CPU_POLL_MS 100
+
 static int wait_any(struct run_state *st)
 {
     struct pollfd pfd[CP_MAX_JOBS];
-    int map[CP_MAX_JOBS], n = 0;
+    int map[CP_MAX_JOBS], n = 0, rc;
+    if (st->p->cpu_limit > 0 && (rc = enforce_cpu_limit(st)))
+        return rc;
     int64_t now = cp_now_ms(), next = now + 60000;
+    if (st->p->cpu_limit > 0)
+        next = now + CP_CPU_POLL_MS;
     for (int i = 0; i < st->p->nworkers; i++) {
         struct cp_worker *w = &st->p->w[i];
         if (w->busy < 0)
@@ -310,8 +349,7 @@ static int wait_any(struct run_state *st)
         if (w->deadline_ms <= now) {
             char why[96];
             snprintf(why, sizeof(why), "no verdict within %.1f s; worker killed", st->p->timeout);
-            int rc = replace(st, w, CP_OUT_TIMEOUT, why);
-            if (rc)
+            if ((rc = replace(st, w, CP_OUT_TIMEOUT, why)))
                 return rc;
             continue;
         }
@@ -327,7 +365,7 @@ static int wait_any(struct run_state *st)
         return errno == EINTR ? 0 : cp_error_set(CP_E_IO, "poll: %s", strerror(errno));
     for (int k = 0; k < n; k++) {
         if (pfd[k].revents) {
-            int rc = collect(st, &st->p->w[map[k]]);
+            rc = collect(st, &st->p->w[map[k]]);
             if (rc)
                 return rc;
         }
