@@ -58,9 +58,6 @@ struct cp_serve_opts {
 
 int cp_serve(const struct cp_serve_opts *o);
 
-/* `certpath __worker ...` (internal). */
-int cp_harness_worker_main(int argc, char **argv);
-
 /* `certpath __floor STACK SUITE` (bench/): the same verify() calls in one process, no workers;
  * prints the time per case. */
 int cp_harness_floor(const char *stack, const char *suite_dir);

@@ -114,8 +114,12 @@ struct cp_ipc_hello {
 #define CP_WORKER_REQ_FD 3
 #define CP_WORKER_RESP_FD 4
 
-/* `certpath __worker MODULE [ARG]`: the worker's main. */
+/* `certpath-worker MODULE [ARG]`: the worker's main (worker_main.c is the program). */
 int cp_worker_main(int argc, char **argv);
+
+/* The worker program's path, beside the running certpath: 0, or an error naming it when it is
+ * missing. */
+int cp_worker_exe(char *buf, size_t cap);
 
 /* The benchmark floor: every case of s through the module's verify() in this one process,
  * reading the same files the workers read; no fork, no pipes. */

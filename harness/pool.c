@@ -1,8 +1,9 @@
 /*
  * pool.c - the parent's side of the workers: spawn, dispatch, time out, replace.
  *
- * Each worker is this executable re-run as `certpath __worker MODULE [ARG]` (a fresh process:
- * no state inherited from the parent, exactly one TLS library loaded), with its request pipe on
+ * Each worker is `certpath-worker MODULE [ARG]` (worker_main.c), a program beside this one that
+ * links no TLS library (a fresh process: no state inherited from the parent, exactly one TLS
+ * library loaded: the module's), with its request pipe on
  * fd 3 and its response pipe on fd 4. Workers ignore SIGINT so that Ctrl-C reaches the parent
  * alone; the parent stops dispatching and ends the workers itself. A case that outlives its
  * deadline has its worker killed (timeout); a worker that dies mid-case is a crash (signal) or
@@ -87,8 +88,7 @@ static void exec_worker(const struct cp_pool *p, int req, int resp)
         setenv("CERTPATH_FAKETIME", faketime, 1);
         setenv("LD_PRELOAD", preload, 1);
     }
-    char *argv[] = {(char *)"certpath", (char *)"__worker", (char *)p->module, (char *)p->arg,
-                    NULL};
+    char *argv[] = {(char *)"certpath-worker", (char *)p->module, (char *)p->arg, NULL};
     execv(p->exe, argv);
     _exit(127);
 }
@@ -147,6 +147,27 @@ static void reap(struct cp_worker *w, int *status)
     w->busy = -1;
 }
 
+int cp_worker_exe(char *buf, size_t cap)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n < 0)
+        return cp_error_set(CP_E_IO, "cannot find the certpath executable: %s", strerror(errno));
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash)
+        return cp_error_set(CP_E_IO, "the certpath executable has no directory: %s", self);
+    *slash = '\0';
+    if (snprintf(buf, cap, "%s/certpath-worker", self) >= (int)cap)
+        return cp_error_set(CP_E_LIMIT, "path too long: %s/certpath-worker", self);
+    if (access(buf, X_OK) != 0)
+        return cp_error_set(CP_E_IO,
+                            "the worker program %s is missing (%s); it is built and "
+                            "installed beside certpath",
+                            buf, strerror(errno));
+    return 0;
+}
+
 int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n, double timeout,
                   int64_t vtime, bool clock_shim)
 {
@@ -154,8 +175,8 @@ int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n,
     memset(p, 0, sizeof(*p));
     if (n < 1 || n > CP_MAX_JOBS)
         return cp_error_set(CP_E_ARG, "%d workers asked for; 1..%d allowed", n, CP_MAX_JOBS);
-    if (readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1) < 0)
-        return cp_error_set(CP_E_IO, "cannot find the certpath executable: %s", strerror(errno));
+    if ((rc = cp_worker_exe(p->exe, sizeof(p->exe))))
+        return rc;
     snprintf(p->module, sizeof(p->module), "%s", module);
     p->arg = arg;
     p->timeout = timeout;
@@ -196,39 +217,6 @@ struct run_state {
     cp_pool_done_fn done;
     void *arg;
 };
-
-int cp_ipc_wait_ms(double timeout)
-{
-    double ms = timeout * 800.0;
-    return ms < 100.0 ? 100 : ms > 3600000.0 ? 3600000 : (int)ms;
-}
-
-static int fill_text(char *dst, size_t cap, const char *src, const char *what, const char *id)
-{
-    size_t n = strlen(src);
-    if (n >= cap)
-        return cp_error_set(CP_E_LIMIT, "case %.64s%s: its %s is %zu bytes, a worker takes %zu", id,
-                            strlen(id) > 64 ? "..." : "", what, n, cap - 1);
-    memcpy(dst, src, n + 1);
-    return 0;
-}
-
-int cp_ipc_request_fill(struct cp_ipc_request *rq, int index, const struct cp_suite_case *c,
-                        int64_t vtime, const char *host, int port, double timeout)
-{
-    int rc;
-    memset(rq, 0, sizeof(*rq));
-    rq->index = index;
-    rq->vtime = vtime;
-    rq->port = port;
-    rq->timeout_ms = cp_ipc_wait_ms(timeout);
-    if ((rc = fill_text(rq->id, sizeof(rq->id), c->id, "id", c->id)) ||
-        (rc = fill_text(rq->hostname, sizeof(rq->hostname), c->hostname, "hostname", c->id)) ||
-        (rc = fill_text(rq->dir, sizeof(rq->dir), c->dir, "directory", c->id)) ||
-        (rc = fill_text(rq->host, sizeof(rq->host), host ? host : "", "server address", c->id)))
-        return rc;
-    return 0;
-}
 
 /* Hands w the next case; a case that does not fit a request is the harness's error for that
  * case and the next one is tried. Returns 0 (w busy, or no case left), or -1 when the worker
