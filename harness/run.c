@@ -357,16 +357,8 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             continue;
         }
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
-        /* Over the wire the built-in server needs the leaf's key and picks the case by the
-         * SNI name: an imported case without peer_certificate_key or expected_peer_name
-         * cannot be served. */
-        if (st->srv && (!s->cases[i].hostname[0] || !has_leaf_key(&s->cases[i]))) {
-            record(
-                st, i, CP_OUT_SKIP, 0,
-                s->cases[i].hostname[0]
-                    ? "wire: the case has no leaf key (limbo peer_certificate_key) to serve"
-                    : "wire: the case has no hostname (limbo expected_peer_name) to serve by SNI",
-                0);
+        if (st->srv && s->cases[i].wire_skip) {
+            record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0);
             continue;
         }
         /* Over the wire, a list longer than the server can send is not the stack's failure. */
@@ -710,17 +702,71 @@ static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struc
 }
 
 /* Wire mode: the built-in server on 127.0.0.1, any free port, serving every case. */
-static int start_server(const struct cp_suite *s, struct cp_server **srv)
+static const struct cp_suite *sort_suite; /* for by_hostname(): qsort has no argument */
+
+static int by_hostname(const void *a, const void *b)
+{
+    return strcmp(sort_suite->cases[*(const int *)a].hostname,
+                  sort_suite->cases[*(const int *)b].hostname);
+}
+
+/* Which cases the built-in server can serve: it needs the leaf's key and picks the case by
+ * the SNI name, so a case without either, or whose hostname another case has too (an
+ * imported suite's; generated hostnames are unique), is marked with why and left out. */
+static int mark_wire_skips(struct cp_suite *s, int **order)
+{
+    int n = 0;
+    if (!(*order = malloc((size_t)(s->ncases ? s->ncases : 1) * sizeof(int))))
+        return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
+    for (int i = 0; i < s->ncases; i++) {
+        struct cp_suite_case *c = &s->cases[i];
+        c->wire_skip = c->skip            ? c->skip
+                       : !c->hostname[0]  ? "wire: the case has no hostname (limbo "
+                                            "expected_peer_name) for the server to pick it by SNI"
+                       : !has_leaf_key(c) ? "wire: the case has no leaf key (limbo "
+                                            "peer_certificate_key) for the server to serve it with"
+                                          : NULL;
+        if (!c->wire_skip)
+            (*order)[n++] = i;
+    }
+    sort_suite = s;
+    qsort(*order, (size_t)n, sizeof(int), by_hostname);
+    /* A hostname several cases have: none of them is served, unless one is a control, which
+     * keeps it (the controls decide whether the run counts at all). */
+    for (int k = 0, end; k < n; k = end) {
+        bool control = false;
+        for (end = k; end < n &&
+                      strcmp(s->cases[(*order)[end]].hostname, s->cases[(*order)[k]].hostname) == 0;
+             end++)
+            control = control || is_control(s->cases[(*order)[end]].id);
+        for (int x = k; end - k > 1 && x < end; x++) {
+            struct cp_suite_case *c = &s->cases[(*order)[x]];
+            if (!(control && is_control(c->id)))
+                c->wire_skip = "wire: another case has the same hostname, and the built-in "
+                               "server picks a case by its SNI name";
+        }
+    }
+    return 0;
+}
+
+static int start_server(struct cp_suite *s, struct cp_server **srv)
 {
     struct cp_server_opts so;
-    struct cp_server_case *cases = calloc((size_t)s->ncases, sizeof(*cases));
+    struct cp_server_case *cases = calloc((size_t)s->ncases + 1, sizeof(*cases));
+    int *order = NULL, n = 0, rc;
     if (!cases)
         return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
-    for (int i = 0; i < s->ncases; i++)
-        cases[i] = (struct cp_server_case){
-            .id = s->cases[i].id, .hostname = s->cases[i].hostname, .dir = s->cases[i].dir};
+    if ((rc = mark_wire_skips(s, &order)))
+        goto out;
+    for (int i = 0; i < s->ncases; i++) {
+        if (!s->cases[i].wire_skip)
+            cases[n++] = (struct cp_server_case){
+                .id = s->cases[i].id, .hostname = s->cases[i].hostname, .dir = s->cases[i].dir};
+    }
     cp_server_opts_init(&so);
-    int rc = cp_server_start(&so, cases, s->ncases, srv);
+    rc = cp_server_start(&so, cases, n, srv);
+out:
+    free(order);
     free(cases);
     return rc;
 }

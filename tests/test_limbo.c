@@ -167,6 +167,7 @@ static const char *hostname_of(const struct cp_manifest *m, const char *id)
 }
 
 #define GOOD "controls/accept"
+#define LONG "validity/chain/leaf-long-lived/reversed"
 #define EXPIRED "validity/chain/leaf-expired/declared"
 
 /* The hand-written file: every field, every skip reason, and the bad testcases. */
@@ -174,11 +175,12 @@ static void write_limbo(const char *src, const char *path, int *nrefused)
 {
     struct cp_manifest sm;
     cp_test_manifest_load(src, &sm);
-    const char *hg = hostname_of(&sm, GOOD), *he = hostname_of(&sm, EXPIRED);
+    const char *hg = hostname_of(&sm, GOOD), *he = hostname_of(&sm, EXPIRED),
+               *hl = hostname_of(&sm, LONG);
     cJSON *doc = cJSON_CreateObject(), *tcs;
     cJSON_AddNumberToObject(doc, "version", 1);
     tcs = cJSON_AddArrayToObject(doc, "testcases");
-    cJSON *good = testcase(src, GOOD, "tc::good", hg, T0_LIMBO, true, true);
+    cJSON *good = testcase(src, LONG, "tc::good", hl, T0_LIMBO, true, true);
     set(good, "conflicts_with", strings("tc::expired", NULL));
     set(good, "features", strings("pedantic-rfc5280", "has-cert-policies"));
     cJSON_AddItemToArray(tcs, good);
@@ -307,7 +309,7 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     /* t::good: the first of the two with that id, its certificates in order, anchors, name,
      * time, expectation, features. */
     const struct cp_manifest_case *g = cp_test_manifest_case(&m, "tc::good");
-    const struct cp_manifest_case *sg = cp_test_manifest_case(&sm, GOOD);
+    const struct cp_manifest_case *sg = cp_test_manifest_case(&sm, LONG);
     cr_assert_not_null(g);
     cr_expect(g->expect[0].accept);
     cr_expect_null(g->skip);
@@ -337,7 +339,9 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     const struct cp_manifest_case *gl = cp_test_manifest_case(&m, "tc::good-later");
     cr_assert_not_null(gl);
     cr_expect(gl->own_time && gl->vtime == T_LATER_UNIX);
-    cr_expect_eq(gl->leaf, g->leaf, "the same DER is one certificate of the suite");
+    const struct cp_manifest_case *nt0 = cp_test_manifest_case(&m, "tc::null-time");
+    cr_assert_not_null(nt0);
+    cr_expect_eq(gl->leaf, nt0->leaf, "the same DER is one certificate of the suite");
     const struct cp_manifest_case *nt = cp_test_manifest_case(&m, "tc::null-time");
     cr_assert_not_null(nt);
     cr_expect(!nt->own_time, "a null validation_time is the suite's time");
@@ -391,6 +395,27 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
         cr_expect_str_eq(cp_test_field(c, "outcome"), "skip", "%s", skips[i]);
         cr_expect_str_eq(cp_test_field(c, "reason"), cp_limbo_skip_reason(want[i]), "%s", skips[i]);
     }
+    /* Over the wire: the built-in server serves the cases with a key and a name; the others
+     * are skipped with the reason, never failed. */
+    snprintf(args, sizeof(args), "--suite %s -j 2 --mode wire", out);
+    cJSON *wire = cp_test_run_results(NULL, "openssl", args);
+    const char *wwant[][2] = {{"controls/accept", "accept"},
+                              {"tc::good", "accept"},
+                              {"tc::null-time", "skip"},
+                              {"tc::expired", "skip"},
+                              {"tc::no-name", "skip"}};
+    for (size_t i = 0; i < CP_ARRAY_LEN(wwant); i++)
+        cr_expect_str_eq(cp_test_field(cp_test_case_of(wire, wwant[i][0]), "outcome"), wwant[i][1],
+                         "wire: %s", wwant[i][0]);
+    cr_expect(strstr(cp_test_field(cp_test_case_of(wire, "tc::expired"), "reason"),
+                     "peer_certificate_key"));
+    cr_expect(strstr(cp_test_field(cp_test_case_of(wire, "tc::no-name"), "reason"),
+                     "expected_peer_name"));
+    /* tc::null-time has the hostname of controls/accept, which keeps it. */
+    cr_expect(
+        strstr(cp_test_field(cp_test_case_of(wire, "tc::null-time"), "reason"), "same hostname"));
+    cJSON_Delete(wire);
+
     char rpath[300], lpath[300];
     snprintf(rpath, sizeof(rpath), "%s/res.json", work);
     snprintf(lpath, sizeof(lpath), "%s/limbo-result.json", work);
