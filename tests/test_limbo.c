@@ -296,6 +296,21 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
                   text);
     free(text);
 
+    /* The tool prints the counts and each skip reason with its count. */
+    char cli[1024], *said = NULL;
+    snprintf(cli, sizeof(cli), "import %s -o %s/cli-imported --time " T0, in, work);
+    cr_assert_eq(cp_test_certpath(work, NULL, cli, NULL, &said), 0, "import failed: %s", said);
+    char line[256];
+    snprintf(line, sizeof(line), "%d testcases: %d imported (%d to run, %d skipped), %d refused",
+             st.testcases, st.imported, st.imported - st.skipped, st.skipped, st.refused);
+    cr_expect(strstr(said, line), "no \"%s\" in:\n%s", line, said);
+    for (int s = 0; s < CP_LIMBO_SKIP_COUNT; s++) {
+        snprintf(line, sizeof(line), "%5d  %s", st.skips[s], cp_limbo_skip_reason(s));
+        cr_expect(strstr(said, line), "no \"%s\" in:\n%s", line, said);
+    }
+    cr_expect(strstr(said, "refused: ") && strstr(said, "bad::pem"), "%s", said);
+    free(said);
+
     struct cp_manifest m, sm;
     cp_test_manifest_load(out, &m);
     cp_test_manifest_load(src, &sm);
@@ -480,6 +495,46 @@ Test(limbo, not_limbo_json_fails_whole, .init = make_work, .fini = drop_work)
     cr_expect_eq(cp_test_certpath(work, NULL, args, NULL, &text), 1);
     cr_expect(strstr(text, "is not limbo JSON"), "%s", text);
     free(text);
+}
+
+/* The stream reader takes any JSON layout: members in any order (testcases before version),
+ * unknown members skipped whatever they hold, strings with brackets, quotes and escapes. */
+Test(limbo, stream_reader_takes_any_layout, .init = make_work, .fini = drop_work, .timeout = 300)
+{
+    char src[300], in[300], out[300];
+    make_source(src, sizeof(src));
+    struct cp_manifest sm;
+    cp_test_manifest_load(src, &sm);
+    cJSON *t = testcase(src, GOOD, "tc::layout", hostname_of(&sm, GOOD), T0_LIMBO, true, true);
+    set(t, "description", cJSON_CreateString("brackets ] } [ { \"quoted\" \\ back\\slash \u00e9"));
+    char *one = cJSON_Print(t); /* pretty: newlines and tabs inside the testcase */
+    cJSON_Delete(t);
+    cp_manifest_free(&sm);
+    size_t cap = strlen(one) + 512;
+    char *doc = malloc(cap);
+    cr_assert_not_null(doc);
+    snprintf(doc, cap,
+             "\n\t{ \"comment\" : {\"nested\": [1, [2, \"]}\"], {\"x\": null}]},\n"
+             "  \"testcases\"\n:\n[\n %s\n ] ,\"extra\": \"a \\\" b\", \"n\": -1.5e3,"
+             " \"version\" : 1 }\n\n",
+             one);
+    cJSON_free(one);
+    snprintf(in, sizeof(in), "%s/layout.json", work);
+    snprintf(out, sizeof(out), "%s/imported", work);
+    write_text(in, doc);
+    free(doc);
+    struct cp_limbo_import_opts o = {.in = in, .out_dir = out, .vtime = T0_UNIX};
+    struct cp_limbo_import_stats st;
+    int rc = cp_limbo_import(&o, &st);
+    cr_assert_eq(rc, 0, "%s", cp_error_msg(rc));
+    cr_expect_eq(st.testcases, 1);
+    cr_expect_eq(st.imported, 1);
+    struct cp_manifest m;
+    cp_test_manifest_load(out, &m);
+    const struct cp_manifest_case *c = cp_test_manifest_case(&m, "tc::layout");
+    cr_assert_not_null(c);
+    cr_expect_str_eq(c->description, "brackets ] } [ { \"quoted\" \\ back\\slash \u00e9");
+    cp_manifest_free(&m);
 }
 
 /* The whole default suite out and back: the same cases (certificates in order, anchors, name,
