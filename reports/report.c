@@ -4,9 +4,12 @@
 #include "cp_report_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum report_kind { REPORT_HTML, REPORT_JUNIT, REPORT_MARKDOWN, REPORT_LIMBO };
 
@@ -49,17 +52,31 @@ static int write_report(enum report_kind kind, const char *path, const struct cp
     FILE *f = NULL;
     if (strcmp(path, "-") == 0)
         return emit(kind, r, n, o, o->out);
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
         rc = cp_error_set(CP_E_LIMIT, "path %s is too long", path);
         goto out;
     }
-    if (!(f = fopen(tmp, "w"))) {
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0 || fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
         rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            remove(tmp);
+        }
         goto out;
     }
+    errno = 0;
     rc = emit(kind, r, n, o, f);
-    if (fclose(f) && !rc)
-        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
+    /* A full disk shows as a stream error (the writer's own check, fflush) or at close; either
+     * fails the report. errno still holds the writer's failure when it stopped on one. */
+    int werr = errno ? errno : EIO;
+    errno = 0;
+    int e = fflush(f) ? errno : ferror(f) ? werr : 0;
+    if (fclose(f) && !e)
+        e = errno ? errno : EIO;
+    /* The stream's failure, named by its file, over the writer's "cannot write the report". */
+    if (e && (!rc || rc == CP_E_IO))
+        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(e));
     f = NULL;
     if (!rc && rename(tmp, path))
         rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
@@ -130,8 +147,25 @@ static int load(const struct cp_report_opts *o, struct cp_results *r, int *n)
     return bad;
 }
 
-int cp_report_run(const struct cp_report_opts *o)
+/* The default profile, webpki, stands for an imported suite's only one (limbo): results of
+ * such a suite report under it without --profile. */
+static void default_profile(const struct cp_report_opts *in, struct cp_report_opts *o)
 {
+    struct cp_results one;
+    *o = *in;
+    if (strcmp(in->profile, "webpki") != 0 || in->nfiles < 1)
+        return;
+    cp_results_init(&one);
+    if (cp_results_read_json(in->files[0], &one) == 0 && one.nprofiles == 1 &&
+        strcmp(one.profiles[0], "limbo") == 0)
+        o->profile = "limbo";
+    cp_results_free(&one);
+}
+
+int cp_report_run(const struct cp_report_opts *in)
+{
+    struct cp_report_opts opts, *o = &opts;
+    default_profile(in, o);
     int rc = CP_E_NOMEM, n = 0, bad;
     struct cp_results *r = calloc((size_t)o->nfiles + 1, sizeof(*r));
     const char *paths[] = {o->html, o->junit, o->markdown};

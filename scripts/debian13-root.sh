@@ -3,8 +3,8 @@
 # Debian 13 machine would: the README's install, build and test commands, inside the root.
 #
 # Usage (as root): scripts/debian13-root.sh [COMMAND]
-#   COMMAND runs with bash -c in the checkout inside the root; by default install-deps, a build
-#   in build-debian13/ and the whole test suite.
+#   COMMAND runs with bash -c in the checkout inside the root; by default the README's test
+#   command (install-deps, a build and the whole test suite) with build-debian13/ as its build.
 # Environment (CI and CERTPATH_ABSENT are passed into the root, see tests/support/cp_missing.h):
 #   CERTPATH_ROOT_CACHE   where the root is kept (default /var/cache/certpath), outside the checkout
 #   CERTPATH_ROOT_MAX_AGE days a root is reused (default 7); an older one is made anew
@@ -26,7 +26,11 @@ root=$cache/$suite
 stamp=$root/.certpath-root-made
 # What a root takes once install-deps has filled it (browsers, JDK, Go, Rust): about 4 GiB.
 need_kib=$((6 * 1024 * 1024))
-default_cmd='scripts/install-deps.sh && cmake -S . -B build-debian13 && cmake --build build-debian13 -j2 && ctest --test-dir build-debian13 --output-on-failure -j2'
+# By default the README's test command, built in build-debian13/ so that it never meets a build
+# made outside the root in the same checkout.
+readme_cmd=$(sed -n '/^# Run the tests:/{n;p;q}' "$checkout/README.md")
+default_cmd=$(sed -e 's/-B build /-B build-debian13 /' -e 's/--build build /--build build-debian13 /' \
+  -e 's/--test-dir build /--test-dir build-debian13 /' <<<"$readme_cmd")
 cmd=${1:-$default_cmd}
 
 fail() {
@@ -34,6 +38,8 @@ fail() {
   exit 1
 }
 
+[ -n "${1:-}" ] || [ "$(grep -o build-debian13 <<<"$default_cmd" | wc -l)" -eq 3 ] ||
+  fail "the README's test command (\"$readme_cmd\") no longer builds in build/: update this script"
 [ "$(id -u)" -eq 0 ] || fail "must run as root (debootstrap, chroot and mount need it)"
 case "$cache/" in
   "$checkout"/*) fail "the cache $cache is inside the checkout $checkout" ;;
