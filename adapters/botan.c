@@ -1,7 +1,12 @@
 /*
- * botan.c - the Botan 2 adapter, through its C FFI: botan_x509_cert_verify() with the chain as
+ * botan.c - the Botan adapter, through its C FFI: botan_x509_cert_verify() with the chain as
  * sent (leaf, then the rest as intermediates), the case's roots as the only trusted store, the
  * hostname and the case's time.
+ *
+ * The FFI call and its meaning are the same in Botan 2 and Botan 3, so this one file is built
+ * once per Botan installed: linked to Botan 3 it is the `botan` row, and linked to Botan 2 it
+ * is `botan` where Botan 2 is the only one (Debian 12) and `botan2` beside Botan 3 (Debian 13).
+ * CMake names the row (BTN_ROW).
  *
  * Where this differs from Botan's TLS client (TLS::Callbacks::tls_verify_cert_chain with the
  * default TLS::Policy), because the FFI fixes it:
@@ -22,7 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* TLS::Policy::minimum_signature_strength() in Botan 2. */
+/* The row this module is (see the top of the file). */
+#ifndef BTN_ROW
+#define BTN_ROW "botan"
+#endif
+
+/* TLS::Policy::minimum_signature_strength() in Botan 2 and Botan 3. */
 #define BTN_TLS_SIGNATURE_STRENGTH 110
 
 struct btn_ctx {
@@ -112,7 +122,7 @@ out:
 
 static const struct cp_adapter btn_adapter = {
     .abi = CP_ADAPTER_ABI,
-    .name = "botan",
+    .name = BTN_ROW,
     .library = "Botan",
     .caps = CP_CAP_INPROC | CP_CAP_SET_TIME | CP_CAP_HOSTNAME,
     .settings = "botan_x509_cert_verify (C FFI) with the leaf, the rest of the chain as sent as "

@@ -42,6 +42,9 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_ADAPTER_BOTAN
     ROW("botan", "Botan"),
 #endif
+#ifdef CP_HAVE_ADAPTER_BOTAN2
+    ROW("botan2", "Botan 2"),
+#endif
 #ifdef CP_HAVE_ADAPTER_BORINGSSL
     ROW("boringssl", "BoringSSL"),
 #endif

@@ -35,7 +35,8 @@ table=$(cat <<'EOF'
 12,13 libssl-dev                  the openssl row; tests: an independent parser for what we mint
 12,13 libgnutls28-dev             the gnutls row
 12,13 libnss3-dev                 the nss row
-12,13 libbotan-2-dev              the botan row (Botan 2's C FFI)
+12,13 libbotan-2-dev              the botan row on Debian 12, botan2 on Debian 13 (Botan 2's C FFI)
+13    libbotan-3-dev              the botan row (Botan 3's C FFI)
 12,13 android-libboringssl-dev    the boringssl row (Debian's copy for Android tools)
 12,13 libcurl4-openssl-dev        the curl rows' headers (the module loads libcurl at run time)
 12,13 libcurl4                    the curl-openssl row
@@ -62,6 +63,7 @@ EOF
 
 # What each release lacks, and why the row it served cannot run there.
 declare -A gone=(
+  [12:libbotan-3-dev]="Debian 12 has only Botan 2, which is the botan row there"
   [13:libcurl3-nss]="Debian 13's libcurl 8 has no NSS backend (curl 8.3 removed it): the curl-nss row is not runnable on Debian 13"
   [12:openjdk-21-jdk-headless]="Debian 12 has OpenJDK 17, installed instead"
   [13:openjdk-17-jdk-headless]="Debian 13 has OpenJDK 21, installed instead"
