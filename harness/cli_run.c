@@ -15,7 +15,8 @@
 #include <unistd.h>
 
 const char cp_cli_run_usage[] =
-    "usage: certpath run --stack NAME [--suite DIR] [-j N] [--timeout S] [--filter GLOB]\n"
+    "usage: certpath run --stack NAME [--suite DIR] [-j N] [--cpu-limit S] [--timeout S] [--filter "
+    "GLOB]\n"
     "                    [--profile P] [-o FILE] [--resume] [--no-regenerate]\n"
     "                    [--mode inproc|wire|both] [--shard I/N]\n"
     "  --stack NAME      a stack from `certpath stacks`, NAME:ARG, a module path, or all\n"
@@ -25,15 +26,19 @@ const char cp_cli_run_usage[] =
     "                    disagree (in both results files and the summary)\n"
     "  --shard I/N       run slice I of N of the cases (both controls run in every shard);\n"
     "                    `certpath merge` joins the N results files into one\n"
-    "  --suite DIR       the suite (default: suite; generated when missing or a day old)\n"
+    "  --suite DIR       the suite (default: suite; generated only when it does not exist,\n"
+    "                    never written over: every stack takes its validation time)\n"
     "  -j, --jobs N      worker processes (default: one per core)\n"
-    "  --timeout S       seconds a case may take before it counts as a timeout (default 5)\n"
+    "  --cpu-limit S     CPU seconds a case's verifier may use before it counts as a timeout\n"
+    "                    (default 1; 0: none): a hang costs little, the same on a busy machine\n"
+    "  --timeout S       wall-clock seconds a case may take, for verifiers that wait (default 5)\n"
     "  --filter GLOB     only cases whose id matches (e.g. 'bettertls/*')\n"
     "  --profile P       the profile the summary shows: webpki (default) or rfc5280\n"
     "  -o, --output F    results file (default: results/<stack>-<inproc|wire>.json, with\n"
     "                    --shard results/<stack>-<mode>.shard-I-of-N.json)\n"
     "  --resume          continue an interrupted run from its journal\n"
-    "  --no-regenerate   use the suite however old it is\n"
+    "  --no-regenerate   accepted for old scripts (a suite is never regenerated)\n"
+    "  --summary         with --stack all: every row's per-feature summary, not one line per row\n"
     "  --baseline B      compare each stack with its baseline: B is a file, or a directory\n"
     "                    holding <stack>.json (e.g. expected/baselines); exit 1 when a case\n"
     "                    regressed (see docs/baselines.md)\n";
@@ -121,7 +126,8 @@ int cp_cli_run(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},  {"resume", no_argument, NULL, 'R'},
         {"no-regenerate", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
         {"mode", required_argument, NULL, 'm'},    {"baseline", required_argument, NULL, 'B'},
-        {"shard", required_argument, NULL, 'H'},   {NULL, 0, NULL, 0}};
+        {"shard", required_argument, NULL, 'H'},   {"cpu-limit", required_argument, NULL, 'C'},
+        {"summary", no_argument, NULL, 'Y'},       {NULL, 0, NULL, 0}};
     struct cp_run_opts o;
     int c, regressions = 0;
     cp_run_opts_init(&o);
@@ -142,6 +148,16 @@ int cp_cli_run(int argc, char **argv)
             if (parse_seconds(optarg, &o.timeout))
                 return cp_cli_usage_error(cp_cli_run_usage, "bad --timeout (want seconds, 0..3600)",
                                           optarg);
+            break;
+        case 'Y':
+            o.summary = true;
+            break;
+        case 'C':
+            if (strcmp(optarg, "0") == 0)
+                o.cpu_limit = 0;
+            else if (parse_seconds(optarg, &o.cpu_limit))
+                return cp_cli_usage_error(cp_cli_run_usage,
+                                          "bad --cpu-limit (want seconds, 0..3600)", optarg);
             break;
         case 'F':
             o.filter = optarg;

@@ -23,8 +23,11 @@
 
 #define CP_CONTROL_ACCEPT "controls/accept"
 #define CP_CONTROL_REJECT "controls/reject"
-/* A suite validated more than a day ago would put stacks that read the clock a day off. */
-#define CP_SUITE_MAX_AGE (24 * 3600)
+/* A row that can only read the real clock runs against a suite of its own, generated at the
+ * current hour and replaced when its time is this far from the clock. */
+#define CP_REALCLOCK_MAX_AGE (3600)
+/* Families a suite may name; the generator has a dozen. */
+#define CP_REALCLOCK_FAMILIES_MAX 64
 /* In-process verification takes milliseconds; five seconds means a library that has stopped
  * making progress (Botan 2 on a five-CA mesh), and keeps a run of every stack short. */
 
@@ -33,15 +36,21 @@ void cp_run_opts_init(struct cp_run_opts *o)
     memset(o, 0, sizeof(*o));
     o->suite_dir = "suite";
     o->timeout = CP_DEFAULT_TIMEOUT;
+    o->cpu_limit = CP_DEFAULT_CPU_LIMIT;
     o->profile = "webpki";
 }
 
-static int generate(const char *dir, const char *why, volatile sig_atomic_t *stop)
+/* Generates a suite into dir: every family when nfamilies is 0, else the ones named. */
+static int generate(const char *dir, const char *why, uint64_t seed, const char *const *families,
+                    int nfamilies, volatile sig_atomic_t *stop)
 {
     struct cp_gen_opts g;
     struct cp_gen_stats st;
     cp_gen_opts_init(&g);
     g.out_dir = dir;
+    g.seed = seed;
+    g.families = nfamilies ? families : NULL;
+    g.nfamilies = nfamilies;
     g.stop = stop;
     fprintf(stderr, "certpath run: %s; generating one in %s\n", why, dir);
     int rc = cp_generator_generate(&g, &st);
@@ -51,22 +60,75 @@ static int generate(const char *dir, const char *why, volatile sig_atomic_t *sto
     return rc;
 }
 
+/* A suite is generated only where there is none; one that exists is never written over, however
+ * old: every stack takes the suite's validation time (its API or the clock shim), and a pinned
+ * suite is how a published result is reproduced. A directory that exists without a manifest is
+ * not a suite and is refused by name rather than filled. */
 static int ensure_suite(const struct cp_run_opts *o, struct cp_suite *s)
 {
     char manifest[PATH_MAX];
+    struct stat sb;
     int rc;
-    snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->suite_dir);
-    if (access(manifest, F_OK) != 0 && (rc = generate(o->suite_dir, "no suite found", o->stop)))
-        return rc;
-    if ((rc = cp_suite_load(o->suite_dir, s)))
-        return rc;
-    if (o->no_regenerate || (int64_t)time(NULL) - s->vtime <= CP_SUITE_MAX_AGE)
-        return 0;
-    cp_suite_free(s);
-    if ((rc = generate(o->suite_dir, "the suite is older than a day (--no-regenerate keeps it)",
-                       o->stop)))
-        return rc;
+    if (snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->suite_dir) >=
+        (int)sizeof(manifest))
+        return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
+    if (stat(o->suite_dir, &sb) != 0) {
+        if ((rc = generate(o->suite_dir, "no suite found", CP_DEFAULT_SEED, NULL, 0, o->stop)))
+            return rc;
+    } else if (access(manifest, F_OK) != 0) {
+        return cp_error_set(CP_E_FORMAT,
+                            "%s is not a certpath suite (no manifest.json); give --suite a suite "
+                            "directory, or a path that does not exist yet to generate one there",
+                            o->suite_dir);
+    }
     return cp_suite_load(o->suite_dir, s);
+}
+
+/* The suite a real-clock row runs against: <suite>.realclock, generated with the user's seed at
+ * the current hour when missing or more than CP_REALCLOCK_MAX_AGE from the clock. Only this
+ * directory, certpath's own, is ever replaced. */
+static int realclock_suite(const struct cp_run_opts *o, const struct cp_suite *user,
+                           const char *row, struct cp_suite *own)
+{
+    char dir[PATH_MAX], manifest[PATH_MAX + 16];
+    int rc;
+    if (snprintf(dir, sizeof(dir), "%s.realclock", o->suite_dir) >= (int)sizeof(dir))
+        return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
+    snprintf(manifest, sizeof(manifest), "%s/manifest.json", dir);
+    uint64_t seed = strtoull(user->seed, NULL, 10);
+    if (access(manifest, F_OK) == 0) {
+        if ((rc = cp_suite_load(dir, own)))
+            return rc;
+        int64_t age = (int64_t)time(NULL) - own->vtime;
+        if (age <= CP_REALCLOCK_MAX_AGE && age >= -CP_REALCLOCK_MAX_AGE &&
+            strcmp(own->seed, user->seed) == 0)
+            goto chosen;
+        cp_suite_free(own);
+    }
+    /* The same families as the user's suite, so the row answers the same questions. */
+    const char *families[CP_REALCLOCK_FAMILIES_MAX];
+    int nf = 0;
+    for (int i = 0; i < user->ncases; i++) {
+        const char *f = user->cases[i].family;
+        bool seen = !f;
+        for (int k = 0; k < nf && !seen; k++)
+            seen = strcmp(families[k], f) == 0;
+        if (!seen && nf == CP_REALCLOCK_FAMILIES_MAX)
+            return cp_error_set(CP_E_LIMIT, "%s has more than %d families", o->suite_dir, nf);
+        if (!seen)
+            families[nf++] = f;
+    }
+    if ((rc =
+             generate(dir, "a row that reads only the real clock needs a suite of the current hour",
+                      seed, families, nf, o->stop)) ||
+        (rc = cp_suite_load(dir, own)))
+        return rc;
+chosen:
+    fprintf(stderr,
+            "certpath run: %s takes no validation time (neither set-time nor clock-shim): it runs "
+            "at the real clock against %s (validated %s), not %s\n",
+            row, dir, own->validation_time, o->suite_dir);
+    return 0;
 }
 
 static char *dup_or_null(const char *s)
@@ -82,10 +144,17 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
     r->seed = dup_or_null(s->seed);
     r->validation_time = dup_or_null(s->validation_time);
     r->vtime = s->vtime;
-    for (int p = 0; p < s->nprofiles; p++)
-        r->profiles[r->nprofiles++] = strdup(s->profiles[p]);
-    for (int f = 0; f < s->nfeatures; f++)
-        r->features[r->nfeatures++] = strdup(s->features[f]);
+    if ((s->suite_id && !r->suite_id) || (s->dir && !r->suite_dir) || !r->seed ||
+        !r->validation_time)
+        return cp_error_set(CP_E_NOMEM, "out of memory for the results' suite fields");
+    for (int p = 0; p < s->nprofiles; p++) {
+        if (!(r->profiles[r->nprofiles++] = strdup(s->profiles[p])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' profiles");
+    }
+    for (int f = 0; f < s->nfeatures; f++) {
+        if (!(r->features[r->nfeatures++] = strdup(s->features[f])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' features");
+    }
     if (!(r->cases = calloc((size_t)s->ncases, sizeof(*r->cases))))
         return cp_error_set(CP_E_NOMEM, "out of memory for %d results", s->ncases);
     for (int i = 0; i < s->ncases; i++) {
@@ -96,7 +165,7 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
         c->features = sc->features;
         c->probe = sc->probe;
         memcpy(c->expect_accept, sc->expect_accept, sizeof(c->expect_accept));
-        if (!c->id)
+        if (!c->id || (sc->family && !c->family))
             return cp_error_set(CP_E_NOMEM, "out of memory for results");
     }
     return 0;
@@ -162,6 +231,8 @@ static void record(void *arg, int index, enum cp_outcome_kind outcome, long code
     struct cp_result_case *c = &st->r.cases[index];
     free(c->reason);
     c->reason = strdup(reason ? reason : "");
+    if (!c->reason && !st->journal_rc) /* the run stops at the next check, naming why */
+        st->journal_rc = cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
@@ -187,6 +258,7 @@ static void mark_broken(struct stack_run *st, const char *id, const char *want)
     }
     if (!st->r.broken) {
         st->r.broken = true;
+        /* Out of memory here leaves the reason out; broken itself is still recorded. */
         st->r.broken_reason = strdup(why);
     }
 }
@@ -304,6 +376,8 @@ static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
         cp_pool_stop(pool);
         rc = cp_pool_start(pool, module, arg, jobs, o->timeout, s->vtime, true);
     }
+    if (!rc)
+        pool->cpu_limit = o->cpu_limit;
     return rc;
 }
 
@@ -379,22 +453,61 @@ static const char *mode_word(enum cp_run_mode mode)
     return mode == CP_RUN_WIRE ? "wire" : "in-process";
 }
 
+/* A row that takes no validation time: in-process it runs against realclock_suite(); over the
+ * wire the server already serves the user's suite, so it runs there only when that suite's
+ * time is within CP_REALCLOCK_MAX_AGE of the clock. */
+static int realclock_choice(const struct cp_run_opts *o, const struct cp_suite *s, const char *row,
+                            enum cp_run_mode mode, struct cp_suite *own, bool *loaded)
+{
+    int64_t age = (int64_t)time(NULL) - s->vtime;
+    *loaded = false;
+    if (age <= CP_REALCLOCK_MAX_AGE && age >= -CP_REALCLOCK_MAX_AGE)
+        return 0;
+    if (mode == CP_RUN_WIRE)
+        return cp_error_set(CP_E_ARG,
+                            "%s takes no validation time (neither set-time nor clock-shim) and %s "
+                            "was validated at %s: over the wire it needs a suite of the current "
+                            "hour (certpath generate -o DIR, then --suite DIR)",
+                            row, o->suite_dir, s->validation_time);
+    int rc = realclock_suite(o, s, row, own);
+    *loaded = rc == 0;
+    return rc;
+}
+
+/* The results files of the rows `--stack all` (or a group) ran, for the matrix at the end. */
+#define CP_RUN_ROWS_MAX 128
+struct ran_rows {
+    int n;
+    char path[CP_RUN_ROWS_MAX][PATH_MAX];
+};
+
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep)
+                     struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep,
+                     struct ran_rows *ran)
 {
     struct stack_run st = {.o = o, .s = s, .srv = mode == CP_RUN_WIRE ? srv : NULL};
     struct cp_pool pool;
     struct cp_stack_spec sp;
     char out[PATH_MAX], journal[PATH_MAX];
+    struct cp_suite own;
+    bool own_loaded = false;
     int rc, resumed = 0, wrc;
     memset(&pool, 0, sizeof(pool));
+    memset(&own, 0, sizeof(own));
     cp_results_init(&st.r);
     if ((rc = cp_stack_resolve(spec, &sp)))
         goto out;
     snprintf(st.name, sizeof(st.name), "%s", sp.name);
     if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
-        (rc = layout(s, &st.r)) || (rc = plan_selection(&st)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
+        goto out;
+    if (!(pool.hello.caps & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM))) {
+        if ((rc = realclock_choice(o, s, st.name, mode, &own, &own_loaded)))
+            goto out;
+        if (own_loaded)
+            st.s = &own;
+    }
+    if ((rc = layout(st.s, &st.r)) || (rc = plan_selection(&st)))
         goto out;
     if ((rc = check_mode(mode, &pool, st.name))) {
         if (o->mode == CP_RUN_BOTH) {
@@ -420,6 +533,8 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     st.started_ms = cp_now_ms();
     rc = run_cases(&st, &pool);
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
+    st.r.cpu_limit = o->cpu_limit;
+    st.r.wall_limit = o->timeout;
     progress(&st, true);
     st.r.complete = rc == 0 && !st.r.broken;
     cp_results_score(&st.r);
@@ -431,8 +546,16 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
         snprintf(keep->out, sizeof(keep->out), "%s", out);
     }
     int p = cp_results_profile(&st.r, o->profile);
-    cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
-    printf("  results: %s\n", out);
+    if (ran && !o->summary) {
+        /* Many rows: one line each as it finishes; the matrix comes at the end. */
+        cp_results_print_line(&st.r, p >= 0 ? p : 0, stdout);
+    } else {
+        cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
+        printf("  results: %s\n", out);
+    }
+    fflush(stdout);
+    if (!wrc && ran && ran->n < CP_RUN_ROWS_MAX)
+        snprintf(ran->path[ran->n++], PATH_MAX, "%s", out);
     if (o->baseline && !st.r.broken &&
         (wrc = cp_gate_stack(o->baseline, all, &st.r, o->profile, stdout, o->regressions)) && !rc)
         rc = wrc;
@@ -442,6 +565,8 @@ out:
     cp_pool_stop(&pool);
     cp_journal_close(st.journal);
     free(st.pos);
+    if (own_loaded)
+        cp_suite_free(&own);
     if (keep && keep->ran) {
         keep->r = st.r; /* handed over whole: nothing left to free here */
         cp_results_init(&st.r);
@@ -456,15 +581,15 @@ out:
 /* --mode both: each mode the adapter has (the other one is passed over with a note), then the
  * cases where the two disagree, written into both results files and summarised. */
 static int run_modes(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, bool all)
+                     struct cp_server *srv, bool all, struct ran_rows *ran)
 {
     if (o->mode != CP_RUN_BOTH)
-        return run_stack(o, s, spec, srv, o->mode, all, NULL);
+        return run_stack(o, s, spec, srv, o->mode, all, NULL, ran);
     struct mode_run m[2] = {{.mode = CP_RUN_INPROC}, {.mode = CP_RUN_WIRE}};
     int rc = 0, one;
     for (int k = 0; k < 2 && !(o->stop && *o->stop); k++) {
         cp_results_init(&m[k].r);
-        one = run_stack(o, s, spec, srv, m[k].mode, all, &m[k]);
+        one = run_stack(o, s, spec, srv, m[k].mode, all, &m[k], ran);
         rc = rc ? rc : one;
         if (one && !m[k].ran) /* the stack could not even start: the other mode would not */
             break;
@@ -497,10 +622,38 @@ static bool is_group(const char *spec)
 }
 
 /* --stack all, or a group: every row that can run here; the others are named and passed over. */
+/* The matrix of the rows just run, read back from their results files. */
+static void print_matrix(const struct cp_run_opts *o, const struct ran_rows *ran)
+{
+    struct cp_results *r = calloc((size_t)(ran->n ? ran->n : 1), sizeof(*r));
+    int n = 0;
+    if (!r)
+        return;
+    for (int i = 0; i < ran->n; i++) {
+        cp_results_init(&r[n]);
+        if (cp_results_read_json(ran->path[i], &r[n]) == 0)
+            n++;
+        else
+            cp_results_free(&r[n]);
+    }
+    if (n) {
+        printf("\n");
+        if (cp_report_write_matrix(r, n, o->profile, stdout))
+            fprintf(stderr, "certpath run: the matrix: %s\n", cp_error_msg(-1));
+        printf("\n%d results files (the per-feature summary of each: run --summary)\n", n);
+    }
+    for (int i = 0; i < n; i++)
+        cp_results_free(&r[i]);
+    free(r);
+}
+
 static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struct cp_server *srv)
 {
     bool all = strcmp(o->stack, "all") == 0;
     int first = 0;
+    struct ran_rows *ran = calloc(1, sizeof(*ran));
+    if (!ran)
+        return cp_error_set(CP_E_NOMEM, "out of memory for the rows' results");
     for (int i = 0; i < cp_stack_count && !(o->stop && *o->stop); i++) {
         const struct cp_stack_entry *e = &cp_stack_registry[i];
         char buf[256];
@@ -512,12 +665,15 @@ static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struc
                 fprintf(stderr, "certpath run: %s: passed over: %s\n", e->name, why);
             continue;
         }
-        int one = run_modes(o, s, e->name, srv, true);
+        int one = run_modes(o, s, e->name, srv, true, ran);
         if (one) {
             fprintf(stderr, "certpath run: %s: %s\n", e->name, cp_error_msg(one));
             first = first ? first : one;
         }
     }
+    if (ran->n > 0)
+        print_matrix(o, ran);
+    free(ran);
     return first;
 }
 
@@ -565,7 +721,7 @@ int cp_run(const struct cp_run_opts *o)
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))
         rc = run_rows(o, &s, srv);
     else
-        rc = run_modes(o, &s, o->stack, srv, false);
+        rc = run_modes(o, &s, o->stack, srv, false, NULL);
 out:
     cp_server_stop(srv, NULL);
     cp_suite_free(&s);

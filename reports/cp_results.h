@@ -68,7 +68,33 @@ struct cp_result_case {
 };
 
 /* Feature support under one profile, derived from every case that needs the feature. */
-enum cp_support { CP_SUPPORT_NONE = 0, CP_SUPPORTED, CP_SUPPORT_PARTIAL, CP_UNSUPPORTED };
+/* X(code, results-file name, matrix word, text mark, Markdown badge, HTML class, HTML symbol):
+ * every way a report shows a support level, in one table. */
+#define CP_SUPPORT_LEVELS(X)                                                                       \
+    X(CP_SUPPORT_NONE, "not measured", "-", ' ', "", "sup-none", "")                               \
+    X(CP_SUPPORTED, "supported", "yes", '+', "\xe2\x9c\x85" /* white heavy check mark */,          \
+      "sup-yes", "\xe2\x9c\x93 " /* check mark */)                                                 \
+    X(CP_SUPPORT_PARTIAL, "partial", "partial", '~', "\xe2\x9a\xa0\xef\xb8\x8f" /* warning */,     \
+      "sup-partial", "\xe2\x97\x90 " /* circle with left half black */)                            \
+    X(CP_UNSUPPORTED, "not supported", "no", '-', "\xe2\x9d\x8c" /* cross mark */, "sup-no",       \
+      "\xe2\x9c\x97 " /* ballot x */)
+
+enum cp_support {
+#define CP_X_SUPPORT_ENUM(code, name, word, mark, badge, cls, symbol) code,
+    CP_SUPPORT_LEVELS(CP_X_SUPPORT_ENUM)
+#undef CP_X_SUPPORT_ENUM
+        CP_SUPPORT_COUNT
+};
+
+/* One support level as each report shows it (the X-macro's columns). */
+struct cp_support_look {
+    const char *name, *word;
+    char mark;
+    const char *badge, *html_class, *html_symbol;
+};
+
+/* How s looks; anything outside the enum looks like CP_SUPPORT_NONE. */
+const struct cp_support_look *cp_support_look(enum cp_support s);
 
 /* Support is decided by the feature's probe cases (its simplest cases) when it has any, as
  * BetterTLS does, but from every case's raw result rather than by skipping: the counts cover
@@ -113,6 +139,8 @@ struct cp_results {
     bool broken;   /* a control failed: results are not scored */
     char *broken_reason;
     double seconds;
+    double cpu_limit;  /* the per-case CPU limit the run used, seconds (0: none) */
+    double wall_limit; /* the per-case wall-clock cap, seconds (0: not recorded) */
     struct cp_result_case *cases;
     int ncases;
     struct cp_shard shard;
@@ -147,6 +175,10 @@ int cp_results_write_json(const struct cp_results *r, const char *path);
 /* The BetterTLS-style summary for one profile: features supported, pass, wrongly accepted,
  * wrongly rejected, skip, error/timeout/crash. */
 void cp_results_print_summary(const struct cp_results *r, int profile, FILE *out);
+
+/* The same counts on one line, led by the row and mode: what `run --stack all` prints per
+ * finished row. */
+void cp_results_print_line(const struct cp_results *r, int profile, FILE *out);
 
 /* Index of a profile by name, or -1. */
 int cp_results_profile(const struct cp_results *r, const char *name);

@@ -46,6 +46,7 @@ static int take_number(const char *path, const cJSON *obj, const char *key, cons
                        double min, double max, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *out = 0; /* set on every path, so no caller reads it uninitialised */
     if (!cJSON_IsNumber(v))
         return cp_report_bad_file(path, "%s%s is %s, want a number", where, key,
                                   v ? "not a number" : "missing");
@@ -428,6 +429,13 @@ static int read_run(const char *path, const cJSON *root, struct cp_results *r)
         (rc = take_number(path, root, "seconds", "", 0, 1e9, &seconds)))
         return rc;
     r->seconds = seconds;
+    /* "limits" came in with the CPU limit; older files lack it (both stay 0). */
+    const cJSON *limits = cJSON_GetObjectItemCaseSensitive(root, "limits");
+    if (limits &&
+        (!cJSON_IsObject(limits) ||
+         (rc = take_number(path, limits, "cpu_seconds", "limits.", 0, 3600, &r->cpu_limit)) ||
+         (rc = take_number(path, limits, "wall_seconds", "limits.", 0, 3600, &r->wall_limit))))
+        return rc ? rc : cp_report_bad_file(path, "limits is not an object");
     why = cJSON_GetObjectItemCaseSensitive(root, "broken_reason");
     if (cJSON_IsString(why) && !(r->broken_reason = strdup(why->valuestring)))
         return nomem(path);

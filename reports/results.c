@@ -70,18 +70,20 @@ const char *cp_verdict_name(enum cp_verdict v)
     return (unsigned)v < CP_V_COUNT ? verdict_names[v] : "?";
 }
 
+const struct cp_support_look *cp_support_look(enum cp_support s)
+{
+    static const struct cp_support_look looks[CP_SUPPORT_COUNT] = {
+#define CP_X_SUPPORT_LOOK(code, name, word, mark, badge, cls, symbol)                              \
+    [code] = {name, word, mark, badge, cls, symbol},
+        CP_SUPPORT_LEVELS(CP_X_SUPPORT_LOOK)
+#undef CP_X_SUPPORT_LOOK
+    };
+    return &looks[(unsigned)s < CP_SUPPORT_COUNT ? s : CP_SUPPORT_NONE];
+}
+
 const char *cp_support_name(enum cp_support s)
 {
-    switch (s) {
-    case CP_SUPPORTED:
-        return "supported";
-    case CP_SUPPORT_PARTIAL:
-        return "partial";
-    case CP_UNSUPPORTED:
-        return "not supported";
-    default:
-        return "not measured";
-    }
+    return cp_support_look(s)->name;
 }
 
 int cp_outcome_kind_lookup(const char *name)
@@ -169,6 +171,23 @@ void cp_results_score(struct cp_results *r)
     }
 }
 
+/* "N pass, N wrongly accepted, ... (of N) in S s" under profile p. */
+static void print_counts(const struct cp_results *r, int p, FILE *out)
+{
+    int timeouts = 0, crashes = 0, errors = 0;
+    for (int i = 0; i < r->ncases; i++) {
+        timeouts += r->cases[i].outcome == CP_OUT_TIMEOUT;
+        crashes += r->cases[i].outcome == CP_OUT_CRASH;
+        errors += r->cases[i].outcome == CP_OUT_ERROR;
+    }
+    const int *n = r->counts[p];
+    fprintf(out,
+            "%d pass, %d wrongly accepted, %d wrongly rejected, %d skip, "
+            "%d error, %d timeout, %d crash (of %d) in %.1f s",
+            n[CP_V_PASS], n[CP_V_WRONG_ACCEPT], n[CP_V_WRONG_REJECT], n[CP_V_SKIP], errors,
+            timeouts, crashes, r->ncases, r->seconds);
+}
+
 void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
 {
     if (p < 0 || p >= r->nprofiles)
@@ -195,18 +214,22 @@ void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
             fprintf(out, " %4d error", s->error);
         fputc('\n', out);
     }
-    int timeouts = 0, crashes = 0, errors = 0;
-    for (int i = 0; i < r->ncases; i++) {
-        timeouts += r->cases[i].outcome == CP_OUT_TIMEOUT;
-        crashes += r->cases[i].outcome == CP_OUT_CRASH;
-        errors += r->cases[i].outcome == CP_OUT_ERROR;
+    fputs("  cases: ", out);
+    print_counts(r, p, out);
+    fputc('\n', out);
+}
+
+void cp_results_print_line(const struct cp_results *r, int p, FILE *out)
+{
+    if (p < 0 || p >= r->nprofiles)
+        return;
+    fprintf(out, "%-14s %-10s ", r->stack, r->mode);
+    if (r->broken)
+        fprintf(out, "BROKEN: %s\n", r->broken_reason ? r->broken_reason : "a control failed");
+    else {
+        print_counts(r, p, out);
+        fputs(r->complete ? "\n" : " (INCOMPLETE)\n", out);
     }
-    const int *n = r->counts[p];
-    fprintf(out,
-            "  cases: %d pass, %d wrongly accepted, %d wrongly rejected, %d skip, "
-            "%d error, %d timeout, %d crash (of %d) in %.1f s\n",
-            n[CP_V_PASS], n[CP_V_WRONG_ACCEPT], n[CP_V_WRONG_REJECT], n[CP_V_SKIP], errors,
-            timeouts, crashes, r->ncases, r->seconds);
 }
 
 /* ---- --mode both ---- */
