@@ -176,9 +176,10 @@ fn main() {
     if respond_line(&mut out, &hello).is_err() {
         std::process::exit(1);
     }
-    for line in io::stdin().lock().lines() {
+    // Lines as bytes: what is not UTF-8 is read as U+FFFD, as the other verifiers read it.
+    for line in io::stdin().lock().split(b'\n') {
         let line = match line {
-            Ok(l) => l,
+            Ok(l) => String::from_utf8_lossy(&l).trim_end_matches('\r').to_string(),
             Err(e) => {
                 eprintln!("certpath-verify-webpki: reading stdin: {}", e);
                 std::process::exit(1);
