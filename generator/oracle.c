@@ -10,7 +10,7 @@
  *
  * Each step applies RFC 5280 section 6 to the candidate (validity, v3 with basicConstraints cA,
  * pathLen over non-self-issued intermediates, keyUsage keyCertSign, unknown critical
- * extensions, DNS name constraints) plus the profile's choices, written down in
+ * extensions, name constraints of every form (names.c)) plus the profile's choices, written down in
  * docs/profiles.md. A v1 certificate has no extensions: a v1 leaf has no DNS name, so it never
  * matches the hostname, and a v1 CA is rejected (6.1.4 (k)). An anchor listed twice is one
  * anchor. The profiles:
@@ -49,55 +49,23 @@ struct search {
     long steps;
 };
 
-static bool dns_eq(const char *a, const char *b)
+static bool self_issued(const struct cp_graph *g, const struct cp_cert *x)
 {
-    return strcasecmp(a, b) == 0;
+    return cp_same_name(g, x->issuer, x->subject);
 }
 
-/* RFC 5280 4.2.1.10: a DNS name is within a subtree when it equals the base or ends with
- * "." followed by the base. */
-static bool dns_in_subtree(const char *name, const char *base)
+/* Whether ca's name constraints allow the leaf and every non-self-issued intermediate below
+ * position s->len (RFC 5280 6.1.3 (b), (c): constraints apply to every later certificate but
+ * a self-issued intermediate). */
+static bool names_allowed(const struct search *s, const struct cp_cert *ca)
 {
-    size_t n = strlen(name), b = strlen(base);
-    if (b == 0)
-        return true;
-    if (n == b)
-        return dns_eq(name, base);
-    return n > b && name[n - b - 1] == '.' && strcasecmp(name + n - b, base) == 0;
-}
-
-/* RFC 6125 6.4.3, as every client implements it: "*." matches exactly one leftmost label. */
-static bool hostname_matches(const char *pattern, const char *host)
-{
-    if (pattern[0] == '*' && pattern[1] == '.') {
-        const char *dot = strchr(host, '.');
-        return dot && dot != host && dns_eq(pattern + 1, dot);
-    }
-    return dns_eq(pattern, host);
-}
-
-/* How many of x's SAN DNS names a client sees. A v1 certificate has no extensions (RFC 5280
- * 4.1.2.1), so no subjectAltName: the minter writes none, whatever the model's list holds. */
-static int dns_names(const struct cp_cert *x)
-{
-    return x->version == 3 ? x->nsan : 0;
-}
-
-/* Whether ca's name constraints allow every DNS name of the leaf; a v1 CA has none. */
-static bool names_allowed(const struct cp_cert *ca, const struct cp_cert *leaf)
-{
-    if (ca->version != 3)
-        return true;
-    for (int i = 0; i < dns_names(leaf); i++) {
-        bool permitted = ca->npermitted == 0;
-        for (int j = 0; j < ca->npermitted && !permitted; j++)
-            permitted = dns_in_subtree(leaf->san[i], ca->nc_permitted[j]);
-        if (!permitted)
+    const struct cp_graph *g = s->g;
+    for (int i = 0; i < s->len; i++) {
+        const struct cp_cert *x = &g->certs[s->path[i]];
+        if (i > 0 && self_issued(g, x))
+            continue;
+        if (!cp_names_allowed(g, ca, x, i == 0, s->p))
             return false;
-        for (int j = 0; j < ca->nexcluded; j++) {
-            if (dns_in_subtree(leaf->san[i], ca->nc_excluded[j]))
-                return false;
-        }
     }
     return true;
 }
@@ -126,10 +94,7 @@ static enum cp_reason leaf_reason(const struct search *s, const struct cp_cert *
         if (!(leaf->eku & ok))
             return CP_R_EKU_LEAF;
     }
-    bool named = false;
-    for (int i = 0; i < dns_names(leaf) && !named; i++)
-        named = hostname_matches(leaf->san[i], s->c->hostname);
-    return named ? CP_R_NONE : CP_R_HOSTNAME;
+    return cp_names_hostname_matches(leaf, s->c->hostname) ? CP_R_NONE : CP_R_HOSTNAME;
 }
 
 /* Whether child's signature verifies under the key of entity signer. */
@@ -148,11 +113,6 @@ static enum cp_reason signature_reason(const struct search *s, const struct cp_c
     return CP_R_NONE;
 }
 
-static bool self_issued(const struct cp_graph *g, const struct cp_cert *x)
-{
-    return cp_same_name(g, x->issuer, x->subject);
-}
-
 /* RFC 5280 6.1.4 (l): the non-self-issued intermediates between the leaf and position
  * s->len, which is where the next CA (or the anchor) goes. */
 static int intermediates_below(const struct search *s)
@@ -166,7 +126,6 @@ static int intermediates_below(const struct search *s)
 /* RFC 5280 6.1.4 for x as an intermediate at position s->len (the leaf is position 0). */
 static enum cp_reason ca_reason(const struct search *s, const struct cp_cert *x)
 {
-    const struct cp_graph *g = s->g;
     enum cp_reason r = validity_reason(x);
     if (r)
         return r;
@@ -184,7 +143,7 @@ static enum cp_reason ca_reason(const struct search *s, const struct cp_cert *x)
         return CP_R_EKU_CA;
     if (x->path_len >= 0 && intermediates_below(s) > x->path_len)
         return CP_R_PATH_LEN;
-    if (!names_allowed(x, &g->certs[s->c->leaf]))
+    if (!names_allowed(s, x))
         return CP_R_NAME_CONSTRAINTS;
     return CP_R_NONE;
 }
@@ -199,7 +158,7 @@ static enum cp_reason anchor_reason(const struct search *s, const struct cp_cert
         return CP_R_ANCHOR_EXPIRED;
     if (r == CP_R_NOT_YET_VALID)
         return CP_R_ANCHOR_NOT_YET_VALID;
-    if (!names_allowed(root, &s->g->certs[s->c->leaf]))
+    if (!names_allowed(s, root))
         return CP_R_NAME_CONSTRAINTS;
     if (root->version == 3 && root->path_len >= 0 && intermediates_below(s) > root->path_len)
         return CP_R_PATH_LEN;
