@@ -145,7 +145,7 @@ int cp_model_case(struct cp_model *m, struct cp_graph *g, const struct cp_case_s
         snprintf(c->hostname, sizeof(c->hostname), "%s", s->hostname);
     else
         snprintf(c->hostname, sizeof(c->hostname), "h%012" PRIx64 "." CP_HOST_DOMAIN,
-                 cp_hash64(s->id) >> 16);
+                 cp_fnv1a64_str(s->id) >> 16);
     c->graph = (int)(g - m->graphs);
     c->leaf = s->leaf;
     c->nanchors = s->nanchors;
@@ -231,7 +231,7 @@ int cp_model_finalise(struct cp_model *m)
     }
     for (int gi = 0; gi < m->ngraphs; gi++) {
         struct cp_graph *g = &m->graphs[gi];
-        uint64_t h = cp_hash64(g->tag);
+        uint64_t h = cp_fnv1a64_str(g->tag);
         int nec = 0, nrsa = 0;
         if (g->err)
             return cp_error_set(g->err, "graph %s was left with an error: %s", g->name,

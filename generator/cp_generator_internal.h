@@ -76,7 +76,7 @@ void cp_minted_free(struct cp_minted *mt);
 int cp_mint_graph(const struct cp_keypool *kp, const struct cp_graph *g, uint64_t seed,
                   int64_t vtime, struct cp_minted *out);
 
-/* ---- building the model (generator.c) ---- */
+/* ---- building the model (build.c) ---- */
 
 /* Runs the named families (all when n == 0), finalises the model and runs the oracle. */
 int cp_generator_build(struct cp_model *m, const char *const *families, int n);

@@ -22,6 +22,7 @@
 #ifndef CP_MODEL_H
 #define CP_MODEL_H
 
+#include "cp_hash.h"
 #include "cp_common.h"
 
 #include <stdbool.h>
@@ -242,7 +243,7 @@ struct cp_cert {
 
 struct cp_graph {
     char name[CP_ID_MAX];
-    char tag[16]; /* "g" + 12 hex of cp_hash64(name): the graph's unique part of every DN */
+    char tag[16]; /* "g" + 12 hex of cp_fnv1a64_str(name): the graph's unique part of every DN */
     struct cp_entity *entities;
     int nentities, cap_entities;
     struct cp_cert *certs;
@@ -373,9 +374,6 @@ const char *cp_profile_name(enum cp_profile p);
 const char *cp_feature_name(int bit);
 const char *cp_reason_name(enum cp_reason r);
 int cp_feature_lookup(const char *name); /* bit index or -1 */
-
-/* A 64-bit FNV-1a hash of a string: stable across runs and platforms. */
-uint64_t cp_hash64(const char *s);
 
 /* Entities share a distinguished name when their name_of is the same. */
 static inline bool cp_same_name(const struct cp_graph *g, int a, int b)

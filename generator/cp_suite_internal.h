@@ -1,5 +1,5 @@
 /*
- * cp_suite_internal.h - writing a suite's files (generator-internal): suite.c mints and writes
+ * cp_suite_internal.h - writing a suite's files (generator-internal): suite_write.c mints and writes
  * certificate and case files, model_manifest.c writes manifest.json (through cp_manifest.h),
  * generate.c drives both.
  */

@@ -70,7 +70,7 @@ static uint64_t suite_id(const struct cp_gen_opts *o)
                      o->vtime);
     for (int i = 0; i < o->nfamilies && n > 0 && (size_t)n < sizeof(buf); i++)
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s,", o->families[i]);
-    return cp_hash64(buf);
+    return cp_fnv1a64_str(buf);
 }
 
 static void fill_stats(const struct cp_model *m, struct cp_gen_stats *st)

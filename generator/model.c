@@ -1,4 +1,5 @@
 /* model.c - building graphs and cases; see cp_model.h for the call sequence and ownership. */
+#include "cp_hash.h"
 #include "cp_model.h"
 
 #include <inttypes.h>
@@ -35,16 +36,6 @@ static int copy_str(char *dst, size_t cap, const char *src, const char *what)
     return 0;
 }
 
-uint64_t cp_hash64(const char *s)
-{
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= UINT64_C(1099511628211);
-    }
-    return h;
-}
-
 void cp_model_init(struct cp_model *m)
 {
     memset(m, 0, sizeof(*m));
@@ -77,7 +68,7 @@ struct cp_graph *cp_model_graph(struct cp_model *m, const char *name)
     memset(g, 0, sizeof(*g));
     if (copy_str(g->name, sizeof(g->name), name, "graph name"))
         return NULL;
-    snprintf(g->tag, sizeof(g->tag), "g%012" PRIx64, cp_hash64(name) >> 16);
+    snprintf(g->tag, sizeof(g->tag), "g%012" PRIx64, cp_fnv1a64_str(name) >> 16);
     m->ngraphs++;
     return g;
 }
@@ -242,7 +233,7 @@ void cp_order_reverse(int *sent, int n)
 void cp_order_shuffle(int *sent, int n, const char *key)
 {
     /* xorshift64 keyed by the string: a fixed, portable sequence (rand() differs by libc). */
-    uint64_t x = cp_hash64(key) | 1;
+    uint64_t x = cp_fnv1a64_str(key) | 1;
     for (int i = n - 1; i > 1; i--) {
         x ^= x << 13;
         x ^= x >> 7;

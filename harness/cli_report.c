@@ -20,21 +20,27 @@ const char cp_cli_explain_usage[] =
     "  CASE is a case id or its directory. --suite DIR: the suite (default: suite)\n";
 
 const char cp_cli_baseline_usage[] =
-    "usage: certpath baseline RESULTS.json... -o FILE [--reasons FILE]\n"
+    "usage: certpath baseline RESULTS.json... -o FILE [--reasons FILE] [--allow-incomplete]\n"
     "  A stack's known results from complete runs, one results file per mode: every case's\n"
     "  outcome and, for every divergence from the oracle, the library's reason and its cause\n"
     "  from the first matching rule of the reasons file (else \"unexplained\"). Format:\n"
     "  docs/baselines.md.\n"
     "  -o, --output FILE   the baseline to write (expected/baselines/<stack>.json)\n"
-    "  --reasons FILE      the rules (expected/baselines/reasons.json)\n";
+    "  --reasons FILE      the rules (expected/baselines/reasons.json)\n"
+    "  --allow-incomplete  take a run that did not finish (\"complete\": false); only the\n"
+    "                      cases it ran are recorded. Without it such a run is refused.\n";
 
 const char cp_cli_gate_usage[] =
     "usage: certpath gate RESULTS.json... --baseline FILE|DIR [--profile P] [--markdown F]\n"
+    "                     [--allow-incomplete]\n"
     "  Compares each results file with its stack's baseline and lists the regressions, the\n"
-    "  improvements and the new cases. Exit 0: no regression; 1: a regression, or a baseline\n"
-    "  that cannot be used (missing, corrupt, another suite: the message names it).\n"
+    "  improvements and the new cases. Exit 0: no regression; 1: a regression, a run that is\n"
+    "  broken or incomplete, or a baseline that cannot be used (missing, corrupt, another\n"
+    "  suite: the message names it).\n"
     "  --profile P    whose verdicts are compared: webpki (default) or rfc5280\n"
-    "  --markdown F   also write the comparison as Markdown (- for stdout)\n";
+    "  --markdown F   also write the comparison as Markdown (- for stdout)\n"
+    "  --allow-incomplete  compare a run that did not finish (\"complete\": false) on the\n"
+    "                 cases it ran; without it such a run is refused (exit 1, naming it)\n";
 
 const char cp_cli_report_usage[] =
     "usage: certpath report RESULTS.json... [--matrix] [--html FILE] [--junit FILE]\n"
@@ -133,6 +139,7 @@ int cp_cli_baseline(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"reasons", required_argument, NULL, 'r'},
+                                         {"allow-incomplete", no_argument, NULL, 'I'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     struct cp_baseline_opts o = {.out = stdout};
@@ -144,6 +151,9 @@ int cp_cli_baseline(int argc, char **argv)
             break;
         case 'r':
             o.reasons = optarg;
+            break;
+        case 'I':
+            o.allow_incomplete = true;
             break;
         default:
             return cp_cli_help_or_usage(c, cp_cli_baseline_usage);
@@ -163,11 +173,10 @@ int cp_cli_baseline(int argc, char **argv)
 
 int cp_cli_gate(int argc, char **argv)
 {
-    static const struct option opts[] = {{"baseline", required_argument, NULL, 'B'},
-                                         {"profile", required_argument, NULL, 'P'},
-                                         {"markdown", required_argument, NULL, 'D'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"baseline", required_argument, NULL, 'B'}, {"profile", required_argument, NULL, 'P'},
+        {"markdown", required_argument, NULL, 'D'}, {"allow-incomplete", no_argument, NULL, 'I'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     struct cp_gate_opts o = {.profile = "webpki", .out = stdout};
     int c, regressions = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -180,6 +189,9 @@ int cp_cli_gate(int argc, char **argv)
             break;
         case 'D':
             o.markdown = optarg;
+            break;
+        case 'I':
+            o.allow_incomplete = true;
             break;
         default:
             return cp_cli_help_or_usage(c, cp_cli_gate_usage);

@@ -1,7 +1,7 @@
 /*
  * harness_internal.h - the harness's parts as they meet each other (harness-internal).
  *
- *   suite.c    the suite as the harness runs it, from the manifest part's reader
+ *   suite_load.c the suite as the harness runs it, from the manifest part's reader
  *   worker.c   the worker process: loads one adapter module, verifies the cases it is sent
  *   pool.c     the parent's side: spawns workers, sends cases, enforces timeouts, replaces
  *              workers that hang or crash
@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* ---- the suite as the harness reads it (suite.c) ---- */
+/* ---- the suite as the harness reads it (suite_load.c) ---- */
 
 /* The strings are borrowed from the manifest (valid until cp_suite_free); dir is owned. */
 struct cp_suite_case {
@@ -58,7 +58,7 @@ int cp_suite_feature(const struct cp_suite *s, const char *name); /* bit index o
 /* ---- the wire between parent and worker (pool.c, worker.c) ---- */
 
 /* The case a worker runs next; fixed size, written whole to the worker's request pipe. */
-struct cp_wire_request {
+struct cp_ipc_request {
     int32_t index;
     int64_t vtime;
     char id[192];
@@ -69,7 +69,7 @@ struct cp_wire_request {
 };
 
 /* One finished case; index -1 is the worker's hello after init. */
-struct cp_wire_response {
+struct cp_ipc_response {
     int32_t index;
     int32_t status; /* enum cp_verify_status; anything else is garbage */
     int64_t code;
@@ -78,7 +78,7 @@ struct cp_wire_response {
 };
 
 /* What a worker says once its adapter is initialised (or failed to). */
-struct cp_wire_hello {
+struct cp_ipc_hello {
     int32_t ok;
     uint32_t caps;
     char name[64];
@@ -126,7 +126,7 @@ struct cp_pool {
     char wire_host[64]; /* wire mode: where cases are sent to the workers' clients */
     int wire_port;
     struct cp_worker w[CP_MAX_JOBS];
-    struct cp_wire_hello hello;
+    struct cp_ipc_hello hello;
 };
 
 /* Starts n workers for the module; the first one's hello fills p->hello. A module that fails

@@ -90,7 +90,7 @@ static void exec_worker(const struct cp_pool *p, int req, int resp)
     _exit(127);
 }
 
-static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_wire_hello *hello)
+static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hello *hello)
 {
     int req[2] = {-1, -1}, resp[2] = {-1, -1}, rc;
     if (pipe2(req, O_CLOEXEC) || pipe2(resp, O_CLOEXEC)) {
@@ -162,7 +162,7 @@ int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n,
         return rc;
     signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe must give EPIPE, not kill the run */
     for (int i = 0; i < n; i++) {
-        struct cp_wire_hello hello;
+        struct cp_ipc_hello hello;
         if ((rc = spawn(p, &p->w[i], i == 0 ? &p->hello : &hello))) {
             cp_pool_stop(p);
             return rc;
@@ -196,7 +196,7 @@ struct run_state {
 static int dispatch(struct run_state *st, struct cp_worker *w, int index)
 {
     const struct cp_suite_case *c = &st->s->cases[index];
-    struct cp_wire_request rq;
+    struct cp_ipc_request rq;
     memset(&rq, 0, sizeof(rq));
     rq.index = index;
     rq.vtime = st->s->vtime;
@@ -230,7 +230,7 @@ static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_ki
         snprintf(reason, sizeof(reason), "worker exited with status %d during the case (%s)",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
     st->done(st->arg, index, outcome, 0, reason, 0);
-    struct cp_wire_hello hello;
+    struct cp_ipc_hello hello;
     return spawn(st->p, w, &hello);
 }
 
@@ -245,7 +245,7 @@ static void sanitize(char *s)
 
 static int collect(struct run_state *st, struct cp_worker *w)
 {
-    struct cp_wire_response rs;
+    struct cp_ipc_response rs;
     if (read_full(w->resp_fd, &rs, sizeof(rs), cp_now_ms() + 1000) || rs.index != w->busy)
         return replace(st, w, CP_OUT_ERROR, "no complete response");
     rs.reason[sizeof(rs.reason) - 1] = '\0';

@@ -49,6 +49,7 @@
  * kernel's CSPRNG, with no DRBG state to share or lock. Every fd is close-on-exec, so workers
  * forked by the harness never hold the server's sockets.
  */
+#include "cp_hash.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_mbedtls_compat.h"
@@ -259,10 +260,7 @@ static int srv_rng(void *arg, unsigned char *buf, size_t len)
 
 static uint64_t srv_hash(const char *p, size_t len)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)p[i]) * UINT64_C(1099511628211);
-    return h;
+    return cp_fnv1a64_add(CP_FNV1A64_INIT, p, len);
 }
 
 static void srv_key_free(struct srv_key *k)

@@ -77,7 +77,7 @@ static int read_pem(const char *path, struct pem_list *l)
 }
 
 static int load_module(const char *path, const struct cp_adapter **out, void **handle,
-                       struct cp_wire_hello *hello)
+                       struct cp_ipc_hello *hello)
 {
     *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!*handle) {
@@ -95,8 +95,8 @@ static int load_module(const char *path, const struct cp_adapter **out, void **h
     return 0;
 }
 
-static void run_case(const struct cp_adapter *a, void *ctx, const struct cp_wire_request *rq,
-                     struct cp_wire_response *rs)
+static void run_case(const struct cp_adapter *a, void *ctx, const struct cp_ipc_request *rq,
+                     struct cp_ipc_response *rs)
 {
     struct pem_list chain = {0}, roots = {0};
     char path[PATH_MAX + 16];
@@ -149,7 +149,7 @@ static void quiet_stdout(void)
 int cp_worker_floor(const char *module, const struct cp_suite *s, double *seconds, int *ncases)
 {
     const struct cp_adapter *a = NULL;
-    struct cp_wire_hello hello = {0};
+    struct cp_ipc_hello hello = {0};
     void *handle = NULL, *ctx = NULL;
     int rc = CP_E_INTERNAL;
     struct timespec t0, t1;
@@ -163,8 +163,8 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < s->ncases; i++) {
-        struct cp_wire_request rq = {.index = i, .vtime = s->vtime};
-        struct cp_wire_response rs = {0};
+        struct cp_ipc_request rq = {.index = i, .vtime = s->vtime};
+        struct cp_ipc_response rs = {0};
         snprintf(rq.id, sizeof(rq.id), "%s", s->cases[i].id);
         snprintf(rq.hostname, sizeof(rq.hostname), "%s", s->cases[i].hostname);
         snprintf(rq.dir, sizeof(rq.dir), "%s", s->cases[i].dir);
@@ -183,7 +183,7 @@ out:
 int cp_worker_main(int argc, char **argv)
 {
     const struct cp_adapter *a = NULL;
-    struct cp_wire_hello hello = {0};
+    struct cp_ipc_hello hello = {0};
     void *handle = NULL, *ctx = NULL;
     int status = 1;
     if (argc < 2) {
@@ -205,9 +205,9 @@ int cp_worker_main(int argc, char **argv)
     }
     if (cp_write_all(CP_WORKER_RESP_FD, &hello, sizeof(hello)) || !hello.ok)
         goto out;
-    struct cp_wire_request rq;
+    struct cp_ipc_request rq;
     while (read_all(CP_WORKER_REQ_FD, &rq, sizeof(rq)) == 0) {
-        struct cp_wire_response rs = {0};
+        struct cp_ipc_response rs = {0};
         rq.id[sizeof(rq.id) - 1] = '\0';
         rq.hostname[sizeof(rq.hostname) - 1] = '\0';
         rq.dir[sizeof(rq.dir) - 1] = '\0';

@@ -364,11 +364,12 @@ static int check_inputs(const struct cp_baseline_opts *o, const struct cp_result
                                 "%s: the run is broken (%s); a baseline needs a "
                                 "run whose controls passed",
                                 f, r[i].broken_reason ? r[i].broken_reason : "a control failed");
-        if (!r[i].complete)
+        if (!r[i].complete && !o->allow_incomplete)
             return cp_error_set(CP_E_FORMAT,
-                                "%s: the run is incomplete; finish it (--resume) "
-                                "before making a baseline",
-                                f);
+                                "%s: the run is incomplete (\"complete\": false, %d cases ran); "
+                                "finish it with `certpath run --resume` before making a baseline, "
+                                "or pass --allow-incomplete to record only the cases that ran",
+                                f, r[i].ncases);
         if (strcmp(r[i].stack, r[0].stack))
             return cp_error_set(CP_E_ARG,
                                 "%s is stack %s, %s is stack %s: a baseline is one stack's", f,

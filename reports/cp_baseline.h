@@ -37,8 +37,9 @@
 struct cp_baseline_opts {
     const char *const *files;
     int nfiles;
-    const char *output;  /* the baseline to write */
-    const char *reasons; /* the rules file, or NULL: every divergence is unexplained */
+    const char *output;    /* the baseline to write */
+    const char *reasons;   /* the rules file, or NULL: every divergence is unexplained */
+    bool allow_incomplete; /* take a run that did not finish (its cases not run are left out) */
     FILE *out;
 };
 
@@ -88,6 +89,11 @@ const char *cp_gate_kind_name(enum cp_gate_kind k);
  * a directory. CP_E_NOTFOUND (message naming the path) when there is none. */
 int cp_baseline_locate(const char *spec, const char *stack, char *buf, size_t cap, bool *from_dir);
 
+/* 0 when the run at path (read back into r) finished; CP_E_FORMAT naming path when it is
+ * broken, or incomplete ("complete": false: interrupted, or a harness failure) unless
+ * allow_incomplete. A gate or a baseline built on a partial run would pass cases it never ran. */
+int cp_gate_check_complete(const char *path, const struct cp_results *r, bool allow_incomplete);
+
 /* Compares r (scored) with the baseline spec (a file or a directory) under profile. With a
  * directory and allow_missing, a stack without a baseline file leaves g->gated false and
  * returns 0. */
@@ -117,8 +123,9 @@ struct cp_gate_opts {
     const char *const *files;
     int nfiles;
     const char *baseline;
-    const char *profile;  /* default webpki */
-    const char *markdown; /* also write the Markdown section here ("-": out), or NULL */
+    const char *profile;   /* default webpki */
+    const char *markdown;  /* also write the Markdown section here ("-": out), or NULL */
+    bool allow_incomplete; /* compare a run that did not finish (a broken one never) */
     FILE *out;
 };
 

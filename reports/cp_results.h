@@ -12,6 +12,7 @@
 #ifndef CP_RESULTS_H
 #define CP_RESULTS_H
 
+#include "cp_hash.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -162,7 +163,7 @@ void cp_results_print_disagreements(const struct cp_results *r, int max, const c
                                     FILE *out);
 
 /* FNV-1a over case ids, each with its terminating NUL: a shard's selection digest. */
-#define CP_SHARD_HASH_INIT UINT64_C(0xcbf29ce484222325)
+#define CP_SHARD_HASH_INIT CP_FNV1A64_INIT
 uint64_t cp_shard_hash(uint64_t h, const char *id);
 
 /* `certpath merge`: joins the results files of every shard of one run (`--shard I/N`) into the

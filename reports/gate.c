@@ -153,6 +153,22 @@ static int check_suite(const struct cp_bl *b, const struct cp_results *r)
     return 0;
 }
 
+int cp_gate_check_complete(const char *path, const struct cp_results *r, bool allow_incomplete)
+{
+    if (r->broken)
+        return cp_error_set(CP_E_FORMAT,
+                            "%s: the run is broken (%s): its cases say nothing about the "
+                            "library; fix the adapter and run again",
+                            path, r->broken_reason ? r->broken_reason : "a control failed");
+    if (!r->complete && !allow_incomplete)
+        return cp_error_set(CP_E_FORMAT,
+                            "%s: the run is incomplete (\"complete\": false, %d cases ran); "
+                            "finish it with `certpath run --resume`, or pass "
+                            "--allow-incomplete to compare only the cases that ran",
+                            path, r->ncases);
+    return 0;
+}
+
 int cp_gate_compare(const char *spec, bool allow_missing, const struct cp_results *r,
                     const char *profile, struct cp_gate *g)
 {
@@ -324,8 +340,14 @@ int cp_gate_run(const struct cp_gate_opts *o, int *regressions)
         goto out;
     }
     for (; n < o->nfiles; n++) {
-        if ((rc = cp_results_read_json(o->files[n], &r)))
+        if ((rc = cp_results_read_json(o->files[n], &r)) ||
+            (rc = cp_gate_check_complete(o->files[n], &r, o->allow_incomplete)))
             goto out;
+        if (!r.complete)
+            fprintf(o->out,
+                    "\n%s: incomplete run (--allow-incomplete): only its %d cases are "
+                    "compared\n",
+                    o->files[n], r.ncases);
         rc = cp_gate_compare(o->baseline, o->nfiles > 1, &r, profile, &g[n]);
         cp_results_free(&r);
         if (rc) {

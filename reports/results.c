@@ -1,4 +1,5 @@
 /* results.c - scoring a run: verdicts per profile, counts, and feature support. */
+#include "cp_hash.h"
 #include "cp_common.h"
 #include "cp_results.h"
 
@@ -289,10 +290,6 @@ void cp_results_print_disagreements(const struct cp_results *r, int max, const c
 
 uint64_t cp_shard_hash(uint64_t h, const char *id)
 {
-    const unsigned char *p = (const unsigned char *)id;
-    do {
-        h ^= *p;
-        h *= UINT64_C(0x100000001b3);
-    } while (*p++);
-    return h;
+    /* The terminating NUL is hashed too, so "ab"+"c" and "a"+"bc" shard apart. */
+    return cp_fnv1a64_add(h, id, strlen(id) + 1);
 }

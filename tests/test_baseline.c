@@ -230,6 +230,42 @@ Test(baseline, a_case_the_baseline_lacks_is_new_not_a_regression)
     free(out);
 }
 
+/* A run stopped part-way ("complete": false, most cases never run) passes no gate and makes
+ * no baseline unless asked: the message names the file. */
+Test(baseline, an_incomplete_run_is_refused_by_gate_and_baseline_unless_allowed)
+{
+    cJSON *r = load("openssl.json"), *cases = cJSON_GetObjectItem(r, "cases");
+    int n = cJSON_GetArraySize(cases);
+    cr_assert_gt(n, 4);
+    while (cJSON_GetArraySize(cases) > 3)
+        cJSON_DeleteItemFromArray(cases, cJSON_GetArraySize(cases) - 1);
+    cJSON_ReplaceItemInObject(r, "complete", cJSON_CreateFalse());
+    save("part.json", r);
+    cJSON_Delete(r);
+    char *out = NULL;
+    cr_expect_eq(run("gate part.json --baseline base.json", &out), 1, "%s", out);
+    cr_expect(strstr(out, "part.json: the run is incomplete (\"complete\": false, 3 cases ran)") !=
+                  NULL,
+              "%s", out);
+    cr_expect(strstr(out, "unchanged") == NULL, "no verdict from a partial run:\n%s", out);
+    free(out);
+    cr_expect_eq(run("gate part.json --baseline base.json --allow-incomplete", &out), 0, "%s", out);
+    cr_expect(strstr(out, "part.json: incomplete run (--allow-incomplete): only its 3 cases") !=
+                  NULL,
+              "%s", out);
+    cr_expect(strstr(out, "0 regressions, 0 improvements, 0 new, 3 unchanged") != NULL, "%s", out);
+    free(out);
+    cr_expect_eq(run("baseline part.json -o partbase.json", &out), 1, "%s", out);
+    cr_expect(strstr(out, "part.json: the run is incomplete") != NULL, "%s", out);
+    free(out);
+    char path[512];
+    snprintf(path, sizeof(path), "%s/partbase.json", tmpdir);
+    cr_expect_neq(access(path, F_OK), 0, "a refused baseline was written");
+    cr_expect_eq(run("baseline part.json -o partbase.json --allow-incomplete", &out), 0, "%s", out);
+    free(out);
+    cr_expect_eq(access(path, F_OK), 0, "no baseline from --allow-incomplete");
+}
+
 Test(baseline, a_corrupt_or_missing_baseline_is_named)
 {
     char path[512], *out = NULL;

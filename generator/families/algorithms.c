@@ -2,7 +2,7 @@
  * algorithms.c - the algorithms family: SHA-1 and unknown signature algorithms, corrupted
  * signatures, RSA and ECDSA mixed, and key identifiers that are absent or lie.
  *
- * Each signature defect runs through the shared matrix (fam_util_b.h): alone (reject where it
+ * Each signature defect runs through the shared matrix (defect_matrix.h): alone (reject where it
  * is a defect) and on one branch with a good alternative (accept: algorithm agility). The same
  * defects on the anchor's self-signature must not matter: a client never verifies it. Key
  * identifiers are hints (RFC 5280 4.2.1.1); a builder that trusts a lying AKI must still find
@@ -10,7 +10,7 @@
  * the RSA graphs are a short hand-picked list. The oracle decides every outcome.
  */
 #include "cp_families.h"
-#include "fam_util_b.h"
+#include "defect_matrix.h"
 
 #define AL_FAMILY "algorithms"
 

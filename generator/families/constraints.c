@@ -3,14 +3,14 @@
  * leaves, version 1 CAs, name constraints (on intermediates and on anchors), unknown critical
  * extensions, hostnames.
  *
- * Every defect runs through the shared matrix (fam_util_b.h): alone on a linear chain, and as
+ * Every defect runs through the shared matrix (defect_matrix.h): alone on a linear chain, and as
  * the bad branch of a cross-signed or rekeyed graph whose other branch is good. Variants that
  * are no defect (keyUsage absent, EKU serverAuth, a permitting name constraint) get the light
  * matrix: they show a client does not over-reject, once per shape. pathLen over self-issued
  * rollover certificates needs longer chains, built here. The oracle decides every outcome.
  */
 #include "cp_families.h"
-#include "fam_util_b.h"
+#include "defect_matrix.h"
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
  *             self-signed certificate as well (more candidates, same loop).
  *   exits     the same loops with a Root that certifies CA A (the far exit) and, in the
  *             two-exit graphs, CA C (the near one). The only exit edge bad: reject; one of two
- *             exits bad: accept through the other. Every defect of fam_util_c's table on the
+ *             exits bad: accept through the other. Every defect of graph_orders.c's table on the
  *             two-way loop, a representative few on the three-way one.
  *   fig7      RFC 4158 figure 7: a trust anchor certifies A and C, A and C cross-certify and
  *             both certify B, which issued the EE. Four paths; trust sets and defects cut them.
@@ -30,7 +30,7 @@
  * reversed and a keyed shuffle. Expected outcomes come from the oracle, never from here.
  */
 #include "cp_families.h"
-#include "fam_util_c.h"
+#include "graph_orders.h"
 
 #define CY_MAX_ENT 8    /* the two-bridge graph: two bridges, four roots, CA W1, EE */
 #define CY_MAX_EDGES 12 /* the two-bridge graph's eleven CA certificates */

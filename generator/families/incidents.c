@@ -20,7 +20,7 @@
  * has.
  */
 #include "cp_families.h"
-#include "fam_util_a.h"
+#include "scenarios.h"
 
 #define IN_MAX_ENTITIES 4 /* three RSA CAs and an ECDSA leaf: the RSA pool has 4 keys */
 #define IN_MAX_CERTS 6

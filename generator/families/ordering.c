@@ -13,7 +13,7 @@
  * intermediate is missing: there is no AIA URL to fetch it from, and the client must reject.
  */
 #include "cp_families.h"
-#include "fam_util_a.h"
+#include "scenarios.h"
 
 #define ORD_MAX_DEPTH 6
 #define ORD_MAX_INTER (ORD_MAX_DEPTH - 1)

@@ -26,7 +26,7 @@
  * Expected outcomes come from the oracle, never from here.
  */
 #include "cp_families.h"
-#include "fam_util_c.h"
+#include "graph_orders.h"
 
 #include <string.h>
 

@@ -16,7 +16,7 @@
  * a client that gets the boundary wrong, or cannot represent dates past 2038/2050, fails them.
  */
 #include "cp_families.h"
-#include "fam_util_a.h"
+#include "scenarios.h"
 
 #define VA_YEAR (365 * CP_DAY)
 

@@ -1,5 +1,5 @@
 /*
- * fam_util_c.h - helpers shared by the cycles and pathological families.
+ * graph_orders.h - helpers shared by the cycles and pathological families.
  *
  * Both families describe a graph once, with its sent list in a declared order (the leaf first,
  * then upwards), and emit one case per distinct order: declared, reversed, and a keyed shuffle
@@ -10,8 +10,8 @@
  * Errors: functions that return int return 0 or the negative CP_E_* of the first failure, its
  * message set (a graph build error surfaces at the next cp_model_case()).
  */
-#ifndef CP_FAM_UTIL_C_H
-#define CP_FAM_UTIL_C_H
+#ifndef CP_GRAPH_ORDERS_H
+#define CP_GRAPH_ORDERS_H
 
 #include "cp_model.h"
 

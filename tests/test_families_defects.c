@@ -1,5 +1,5 @@
 /*
- * test_families_b.c - the constraints and algorithms families: case counts, unique and distinct
+ * test_families_defects.c - the constraints and algorithms families: case counts, unique and distinct
  * ids, features, the shape of the defect matrix, and expectations worked out by hand.
  *
  * The model is built with only these two families, then finalised and run through the oracle

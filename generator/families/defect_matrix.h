@@ -1,5 +1,5 @@
 /*
- * fam_util_b.h - the defect matrix shared by the constraints and algorithms families.
+ * defect_matrix.h - the defect matrix shared by the constraints and algorithms families.
  *
  * Sleevi's rule: building and verifying are inseparable. So every defect is placed
  *   (1) alone, on a linear chain, where a client must reject it (when the profile says it is a
@@ -28,8 +28,8 @@
  * Errors: the fb_run_* functions return 0 or the first negative CP_E_* of cp_model_case (whose
  * message is set), or of a graph build step.
  */
-#ifndef CP_FAM_UTIL_B_H
-#define CP_FAM_UTIL_B_H
+#ifndef CP_DEFECT_MATRIX_H
+#define CP_DEFECT_MATRIX_H
 
 #include "cp_model.h"
 

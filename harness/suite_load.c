@@ -1,4 +1,4 @@
-/* suite.c - the suite as the harness runs it: the manifest part's typed reader
+/* suite_load.c - the suite as the harness runs it: the manifest part's typed reader
  * (cp_manifest.h) does every check; this joins paths and lays out the cases for a run. */
 #include "cp_common.h"
 #include "cp_manifest.h"

@@ -1,4 +1,4 @@
-/* generator.c - runs the families, finalises the model, runs the oracle; writes expectations. */
+/* build.c - runs the families, finalises the model, runs the oracle; writes expectations. */
 #include "cp_families.h"
 #include "cp_generator_internal.h"
 

@@ -1,5 +1,5 @@
-/* fam_util_b.c - the defect matrix of the constraints and algorithms families (fam_util_b.h). */
-#include "fam_util_b.h"
+/* defect_matrix.c - the defect matrix of the constraints and algorithms families (defect_matrix.h). */
+#include "defect_matrix.h"
 
 #include <stdarg.h>
 #include <stdio.h>

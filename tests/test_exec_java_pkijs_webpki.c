@@ -1,5 +1,5 @@
 /*
- * test_exec_verifiers_b.c - the java, java-certpath, pkijs and webpki exec verifiers, each
+ * test_exec_java_pkijs_webpki.c - the java, java-certpath, pkijs and webpki exec verifiers, each
  * through the built tool (certpath run --stack NAME -j2 --filter ...) on cases whose outcome is
  * certain, compared with the manifest's expectation:
  *   - every verifier: the controls, and leaves expired or not yet valid (also by one second)

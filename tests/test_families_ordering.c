@@ -1,5 +1,5 @@
 /*
- * test_families_a.c - the ordering, incidents and validity families: how many cases they make,
+ * test_families_ordering.c - the ordering, incidents and validity families: how many cases they make,
  * that the cases are distinct and well tagged, and a set of expectations worked out by hand
  * (each comment says why, per RFC 5280, RFC 4158, RFC 8446 or the profile in oracle.c).
  */
@@ -59,7 +59,7 @@ Test(families_a, case_counts_meet_targets)
 }
 
 /* Distinct by what a client sees (distinct.c): no two cases are the same test under two
- * names, which the order deduplication in fam_util_a.c is there to guarantee. */
+ * names, which the order deduplication in scenarios.c is there to guarantee. */
 Test(families_a, cases_are_distinct)
 {
     cr_expect_eq(cp_model_count_distinct(&model), model.ncases);

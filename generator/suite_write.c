@@ -1,5 +1,5 @@
 /*
- * suite.c - minting every graph and writing the suite's files, in parallel and atomically.
+ * suite_write.c - minting every graph and writing the suite's files, in parallel and atomically.
  *
  * Graphs are independent: each thread takes the next graph, mints it (its DRBG is seeded by the
  * graph, so the bytes do not depend on which thread takes it), writes its certificates and the

@@ -1,5 +1,6 @@
-/* fam_util_a.c - scenario emission for the ordering, incidents and validity families. */
-#include "fam_util_a.h"
+/* scenarios.c - scenario emission for the ordering, incidents and validity families. */
+#include "cp_hash.h"
+#include "scenarios.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,13 +75,12 @@ void fa_graph_free(struct fa_graph *fg)
  * holds a few dozen lists, so a 64-bit collision (which would drop a case) is out of reach. */
 static uint64_t list_hash(const struct fa_list *l)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
+    uint64_t h = CP_FNV1A64_INIT;
     for (int i = 0; i < l->n; i++) {
         uint32_t v = (uint32_t)l->v[i];
-        for (int b = 0; b < 4; b++) {
-            h ^= (v >> (8 * b)) & 0xffu;
-            h *= UINT64_C(1099511628211);
-        }
+        unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                               (unsigned char)(v >> 24)};
+        h = cp_fnv1a64_add(h, le, sizeof(le));
     }
     return h;
 }

@@ -1,5 +1,5 @@
 /*
- * test_families_c.c - the cycles and pathological families: case counts, unique and distinct
+ * test_families_cycles.c - the cycles and pathological families: case counts, unique and distinct
  * ids, features, budgets, and expectations worked out by hand.
  *
  * The model is built with only these families, then finalised and run through the oracle

@@ -1,5 +1,5 @@
-/* fam_util_c.c - orders, defects and entity helpers of the cycles and pathological families. */
-#include "fam_util_c.h"
+/* graph_orders.c - orders, defects and entity helpers of the cycles and pathological families. */
+#include "graph_orders.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * fam_util_a.h - helpers shared by the ordering, incidents and validity families.
+ * scenarios.h - helpers shared by the ordering, incidents and validity families.
  *
  * A family describes a scenario once, in its declared order, and fa_emit() turns it into up to
  * three cases on one graph: declared, reversed and shuffled. An order that yields a sent list
@@ -17,8 +17,8 @@
  * first failure, its message set (a graph build error is reported there too). The caller owns
  * struct fa_graph.
  */
-#ifndef FAM_UTIL_A_H
-#define FAM_UTIL_A_H
+#ifndef CP_SCENARIOS_H
+#define CP_SCENARIOS_H
 
 #include "cp_model.h"
 
