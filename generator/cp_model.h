@@ -171,6 +171,7 @@ enum cp_gn_type {
     CP_GN_EMAIL,   /* rfc822Name [1]: a mailbox in a SAN; mailbox, host or ".domain" in a subtree */
     CP_GN_URI,     /* uniformResourceIdentifier [6]; a host or ".domain" in a subtree */
     CP_GN_DIR,     /* directoryName [4]: "CN=a,OU=b" in DER order, at most 3 RDNs */
+    CP_GN_RID,     /* registeredID [8]: content bytes as given; decodes, no constraint form */
     CP_GN_RAW,     /* an identifier octet and content bytes written as they are: a GeneralName
                       that no strict DER parser takes (BetterTLS's smuggled SAN entries) */
 };
@@ -353,6 +354,19 @@ int cp_graph_find(const struct cp_graph *g, const char *label);
  * Checks the spec (indexes, leaf first, anchors equal to the graph's other cases), derives the
  * hostname from the id and writes the description. Returns 0 or a negative CP_E_*. */
 int cp_model_case(struct cp_model *m, struct cp_graph *g, const struct cp_case_spec *spec);
+
+/* GeneralNames of the model (names.c). cp_gname_set() fills e from text: the name for DNS,
+ * EMAIL, URI and DIR; for IP "10.0.0.1" or "::1" (a SAN address) or "10.0.0.0/8" (a subtree's
+ * address and mask). cp_gname_raw() takes an identifier octet and content bytes as a SAN
+ * entry would carry them, and keeps the form they decode to: a context tag 1, 2 or 6 with
+ * printable IA5 bytes is that text form, tag 7 with 4 or 16 octets an address, tag 8 a
+ * registeredID; anything else (a constructed form written primitive, a tag outside the
+ * CHOICE, control bytes, a wrong address length) is CP_GN_RAW. cp_gname_add() appends to a
+ * list of at most CP_MAX_GN. Each returns 0 or CP_E_ARG / CP_E_LIMIT naming the text. */
+int cp_gname_set(struct cp_gname *e, enum cp_gn_type type, const char *text);
+int cp_gname_raw(struct cp_gname *e, unsigned char tag, const void *bytes, size_t n);
+int cp_gname_add(struct cp_gname *list, int *n, enum cp_gn_type type, const char *text);
+const char *cp_gname_type_name(enum cp_gn_type type);
 
 /* Whether s is an IPv4 or IPv6 address literal (the hostname of an IP reference identity). */
 bool cp_is_ip_literal(const char *s);

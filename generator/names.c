@@ -11,9 +11,9 @@
  *     decode (CP_GN_RAW) is no SAN at all: a strict DER parser refuses the whole extension, so
  *     such a leaf has no usable name and never matches a hostname. A parse failure is therefore
  *     never what makes an expected reject: the case is a reject for its hostname already;
- *   - webpki only, for the target certificate: a CN that reads as a hostname (LDH labels with a
- *     dot) or an IP address literal, when the SAN holds no dNSName and no iPAddress, checked as
- *     a name of that form (mozilla::pkix's rule; docs/profiles.md says why).
+ *   - webpki only, for the target certificate: a CN that is an IP address literal, when the
+ *     SAN holds no iPAddress, as an iPAddress; a CN that reads as a hostname (LDH labels with a
+ *     dot), when the SAN holds no dNSName, as a dNSName (docs/profiles.md says why).
  * A v1 certificate has no extensions: no SAN, and as a CA no constraints.
  *
  * Matching, per form:
@@ -22,7 +22,8 @@
  *   iPAddress an address of the same length whose masked bits equal the base's.
  *   rfc822    "local@host" that mailbox; "host" every mailbox at that host; ".domain" every
  *             mailbox at a host below it. Local parts compare exactly, hosts case-insensitively.
- *   URI       the host of the URI's authority, as a dNSName against "host" / ".domain". A URI
+ *   URI       the host of the URI's authority: "host" that host only, ".domain" the hosts below
+ *             it (case-insensitive). A URI
  *             without a host, or with an IP-literal host, is outside every URI subtree and
  *             inside none: when URI constraints exist it violates them (4.2.1.10: MUST reject).
  *   dirName   the base's RDNs are the first RDNs of the name; attribute types compare by name,
@@ -35,6 +36,8 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -227,7 +230,10 @@ static bool within(const struct cp_graph *g, const struct cp_cert *x, const stru
     case CP_GN_EMAIL:
         return email_subtree(nm->text, base->value);
     case CP_GN_URI:
-        return uri_host(nm->text, host, sizeof(host)) && dns_subtree(host, base->value);
+        /* "host" is that host only; ".domain" the hosts below it (4.2.1.10). */
+        return uri_host(nm->text, host, sizeof(host)) &&
+               (base->value[0] == '.' ? dns_subtree(host, base->value)
+                                      : strcasecmp(host, base->value) == 0);
     case CP_GN_DIR:
         return dir_subtree(g, x, nm, base);
     default:
@@ -289,7 +295,7 @@ static int collect(const struct cp_graph *g, const struct cp_cert *x, bool targe
         out[n++] = (struct name){.type = CP_GN_EMAIL, .text = x->gn.email};
     if (x->version != 3 || !san_decodes(x))
         return n;
-    bool dns_or_ip = x->nsan > 0;
+    bool has_dns = x->nsan > 0, has_ip = false;
     for (int i = 0; i < x->nsan; i++)
         out[n++] = (struct name){.type = CP_GN_DNS, .text = x->san[i]};
     for (int i = 0; i < x->gn.nsan; i++) {
@@ -310,18 +316,21 @@ static int collect(const struct cp_graph *g, const struct cp_cert *x, bool targe
         default:
             break; /* registeredID: no constraint form of the model applies */
         }
-        dns_or_ip = dns_or_ip || e->type == CP_GN_DNS || e->type == CP_GN_IP;
+        has_dns = has_dns || e->type == CP_GN_DNS;
+        has_ip = has_ip || e->type == CP_GN_IP;
     }
-    if (p == CP_PROFILE_WEBPKI && target && !dns_or_ip && x->gn.cn != CP_CN_NONE) {
-        const char *cn = x->gn.cn == CP_CN_TEXT
-                             ? x->gn.cn_text
-                             : g->entities[g->entities[x->subject].name_of].label;
-        if (inet_pton(AF_INET, cn, ipbuf) == 1)
-            out[n++] = (struct name){.type = CP_GN_IP, .ip = ipbuf, .len = 4};
-        else if (inet_pton(AF_INET6, cn, ipbuf) == 1)
-            out[n++] = (struct name){.type = CP_GN_IP, .ip = ipbuf, .len = 16};
-        else if (ldh_hostname(cn))
+    if (p == CP_PROFILE_WEBPKI && target && x->gn.cn != CP_CN_NONE) {
+        const char *cn = x->gn.cn == CP_CN_TEXT ? x->gn.cn_text
+                                                : g->entities[g->entities[x->subject].name_of].label;
+        if (inet_pton(AF_INET, cn, ipbuf) == 1) {
+            if (!has_ip)
+                out[n++] = (struct name){.type = CP_GN_IP, .ip = ipbuf, .len = 4};
+        } else if (inet_pton(AF_INET6, cn, ipbuf) == 1) {
+            if (!has_ip)
+                out[n++] = (struct name){.type = CP_GN_IP, .ip = ipbuf, .len = 16};
+        } else if (ldh_hostname(cn) && !has_dns) {
             out[n++] = (struct name){.type = CP_GN_DNS, .text = cn};
+        }
     }
     return n;
 }
@@ -414,4 +423,118 @@ bool cp_names_dns_match(const char *pattern, const char *host)
         return dot && dot != host && strcasecmp(pattern + 1, dot) == 0;
     }
     return strcasecmp(pattern, host) == 0;
+}
+
+/* ---- building GeneralNames (the model side) ---- */
+
+const char *cp_gname_type_name(enum cp_gn_type type)
+{
+    static const char *const names[] = {[CP_GN_DNS] = "dNSName",
+                                        [CP_GN_IP] = "iPAddress",
+                                        [CP_GN_EMAIL] = "rfc822Name",
+                                        [CP_GN_URI] = "uniformResourceIdentifier",
+                                        [CP_GN_DIR] = "directoryName",
+                                        [CP_GN_RID] = "registeredID",
+                                        [CP_GN_RAW] = "undecodable"};
+    return (unsigned)type < CP_ARRAY_LEN(names) ? names[type] : "?";
+}
+
+static bool printable(const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] < 0x20 || b[i] > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+/* A prefix length as a mask of len octets. */
+static void prefix_mask(unsigned char *mask, int len, int bits)
+{
+    for (int i = 0; i < len; i++) {
+        int b = bits - 8 * i;
+        mask[i] = b >= 8 ? 0xff : b <= 0 ? 0 : (unsigned char)(0xff << (8 - b));
+    }
+}
+
+int cp_gname_set(struct cp_gname *e, enum cp_gn_type type, const char *text)
+{
+    memset(e, 0, sizeof(*e));
+    e->type = type;
+    size_t n = strlen(text);
+    if (type == CP_GN_IP) {
+        char addr[INET6_ADDRSTRLEN + 8];
+        const char *slash = strchr(text, '/');
+        size_t alen = slash ? (size_t)(slash - text) : n;
+        unsigned char *v = (unsigned char *)e->value;
+        if (alen >= sizeof(addr))
+            return cp_error_set(CP_E_ARG, "iPAddress \"%s\" is no address", text);
+        memcpy(addr, text, alen);
+        addr[alen] = '\0';
+        int len = inet_pton(AF_INET, addr, v) == 1 ? 4 : inet_pton(AF_INET6, addr, v) == 1 ? 16 : 0;
+        if (!len)
+            return cp_error_set(CP_E_ARG, "iPAddress \"%s\" is no address", text);
+        e->len = len;
+        if (slash) {
+            char *end;
+            long bits = strtol(slash + 1, &end, 10);
+            if (!slash[1] || *end || bits < 0 || bits > 8 * len)
+                return cp_error_set(CP_E_ARG, "iPAddress subtree \"%s\" has a bad prefix length",
+                                    text);
+            prefix_mask(v + len, len, (int)bits);
+            e->len = 2 * len;
+        }
+        return 0;
+    }
+    if (type != CP_GN_DNS && type != CP_GN_EMAIL && type != CP_GN_URI && type != CP_GN_DIR)
+        return cp_error_set(CP_E_ARG, "GeneralName \"%s\": %s has no text form", text,
+                            cp_gname_type_name(type));
+    if (n >= sizeof(e->value))
+        return cp_error_set(CP_E_LIMIT, "%s \"%s\" is longer than %zu bytes",
+                            cp_gname_type_name(type), text, sizeof(e->value) - 1);
+    if (!printable((const unsigned char *)text, n))
+        return cp_error_set(CP_E_ARG, "%s \"%s\" holds bytes outside printable IA5",
+                            cp_gname_type_name(type), text);
+    if (type == CP_GN_DIR) {
+        struct rdn rdns[NAME_DN_MAX];
+        int k = dn_parse(text, rdns, 3);
+        if (k < 1)
+            return cp_error_set(CP_E_ARG,
+                                "directoryName \"%s\" is not 1 to 3 attributes TYPE=value", text);
+    }
+    memcpy(e->value, text, n + 1);
+    e->len = (int)n;
+    return 0;
+}
+
+int cp_gname_raw(struct cp_gname *e, unsigned char tag, const void *bytes, size_t n)
+{
+    memset(e, 0, sizeof(*e));
+    if (n >= sizeof(e->value))
+        return cp_error_set(CP_E_LIMIT, "a raw GeneralName of %zu bytes is longer than %zu", n,
+                            sizeof(e->value) - 1);
+    memcpy(e->value, bytes, n);
+    e->len = (int)n;
+    e->tag = tag;
+    const unsigned char *b = bytes;
+    if ((tag == 0x81 || tag == 0x82 || tag == 0x86) && n > 0 && printable(b, n))
+        e->type = tag == 0x81 ? CP_GN_EMAIL : tag == 0x82 ? CP_GN_DNS : CP_GN_URI;
+    else if (tag == 0x87 && (n == 4 || n == 16))
+        e->type = CP_GN_IP;
+    else if (tag == 0x88 && n > 0 && b[n - 1] < 0x80)
+        e->type = CP_GN_RID;
+    else
+        e->type = CP_GN_RAW;
+    return 0;
+}
+
+int cp_gname_add(struct cp_gname *list, int *n, enum cp_gn_type type, const char *text)
+{
+    if (*n >= CP_MAX_GN)
+        return cp_error_set(CP_E_LIMIT, "more than %d GeneralNames in one list (adding \"%s\")",
+                            CP_MAX_GN, text);
+    int rc = cp_gname_set(&list[*n], type, text);
+    if (!rc)
+        (*n)++;
+    return rc;
 }
