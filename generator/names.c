@@ -320,8 +320,9 @@ static int collect(const struct cp_graph *g, const struct cp_cert *x, bool targe
         has_ip = has_ip || e->type == CP_GN_IP;
     }
     if (p == CP_PROFILE_WEBPKI && target && x->gn.cn != CP_CN_NONE) {
-        const char *cn = x->gn.cn == CP_CN_TEXT ? x->gn.cn_text
-                                                : g->entities[g->entities[x->subject].name_of].label;
+        const char *cn = x->gn.cn == CP_CN_TEXT
+                             ? x->gn.cn_text
+                             : g->entities[g->entities[x->subject].name_of].label;
         if (inet_pton(AF_INET, cn, ipbuf) == 1) {
             if (!has_ip)
                 out[n++] = (struct name){.type = CP_GN_IP, .ip = ipbuf, .len = 4};
@@ -429,13 +430,11 @@ bool cp_names_dns_match(const char *pattern, const char *host)
 
 const char *cp_gname_type_name(enum cp_gn_type type)
 {
-    static const char *const names[] = {[CP_GN_DNS] = "dNSName",
-                                        [CP_GN_IP] = "iPAddress",
-                                        [CP_GN_EMAIL] = "rfc822Name",
-                                        [CP_GN_URI] = "uniformResourceIdentifier",
-                                        [CP_GN_DIR] = "directoryName",
-                                        [CP_GN_RID] = "registeredID",
-                                        [CP_GN_RAW] = "undecodable"};
+    static const char *const names[] = {
+        [CP_GN_DNS] = "dNSName",       [CP_GN_IP] = "iPAddress",
+        [CP_GN_EMAIL] = "rfc822Name",  [CP_GN_URI] = "uniformResourceIdentifier",
+        [CP_GN_DIR] = "directoryName", [CP_GN_RID] = "registeredID",
+        [CP_GN_RAW] = "undecodable"};
     return (unsigned)type < CP_ARRAY_LEN(names) ? names[type] : "?";
 }
 
