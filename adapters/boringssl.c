@@ -49,8 +49,10 @@ static const char *bssl_object_of(const void *fn)
     return "?";
 }
 
-static int bssl_init(void *ctx, const char *arg, char *err, size_t errcap)
+static int bssl_init(void *ctx, const char *arg, struct cp_adapter_info *info, char *err,
+                     size_t errcap)
 {
+    (void)info; /* the descriptor's values stand */
     int rc = -1;
     (void)ctx, (void)arg;
     /* CRYPTO_BUFFER_new exists in BoringSSL only, so it always binds to it; the verifier must

@@ -8,12 +8,25 @@
  * keep process-wide state (NSS) never share a process: a worker loads exactly one module.
  *
  * Call sequence, in one worker process:
- *   1. the harness allocates ctx_size zeroed bytes and calls init(ctx, arg, err, errcap) once;
- *      arg is the text after "name:" in --stack (a library path for curl), or NULL;
- *   2. version(ctx) gives the library's version as read at run time (never a header constant);
- *   3. verify(ctx, in, out) once per case; `in` and everything it points to are borrowed for the
- *      call only;
- *   4. cleanup(ctx) once (it must accept a ctx whose init failed).
+ *   1. the harness allocates ctx_size zeroed bytes, fills a struct cp_adapter_info from the
+ *      descriptor and calls init(ctx, arg, &info, err, errcap) once; arg is the text after
+ *      "name:" in --stack (a library path for curl, a command line for exec), or NULL.
+ *      init() returns 0 when the adapter is ready; any other value means it is not, with a
+ *      NUL-terminated message in err (at most errcap bytes with the NUL) naming what failed.
+ *      init() may change any field of info to what it learnt at run time (the exec adapter
+ *      takes name, library, caps and settings from its program's hello); the strings it
+ *      points info at must stay valid until cleanup(). The descriptor itself is const and
+ *      never changes: what a worker reports is info, not the descriptor.
+ *   2. version(ctx, buf, cap) writes the library's version as read at run time (never a header
+ *      constant), NUL-terminated and cut to cap; called only after a successful init().
+ *   3. verify(ctx, in, out) once per case, out zeroed by the caller; `in` and everything it
+ *      points to are borrowed for the call only. verify() returns 0 when *out holds an outcome
+ *      (status one of enum cp_verify_status); any other return, or a status outside the enum,
+ *      is recorded as `error` for the case, with out->reason when the adapter wrote one. An
+ *      adapter that waits (a network client, a child process) gives up after in->timeout_ms
+ *      and reports CP_VERIFY_ERROR; the harness's own limit ends a verify() that does not.
+ *   4. cleanup(ctx) once, whether init() succeeded or not (it must accept a ctx whose init
+ *      failed half-way, and a zeroed one).
  *
  * Outcomes: verify() reports CP_VERIFY_ACCEPT or CP_VERIFY_REJECT only when the library itself
  * decided, with the library's native code and text in out->code and out->reason. When the
@@ -28,28 +41,14 @@
 #ifndef CP_ADAPTER_H
 #define CP_ADAPTER_H
 
+#include "cp_caps.h" /* the CP_CAP_* bits of .caps */
+
 #include <stddef.h>
 #include <stdint.h>
 
-#define CP_ADAPTER_ABI 1
+/* 2: init() takes a struct cp_adapter_info; verify input has timeout_ms. */
+#define CP_ADAPTER_ABI 2
 #define CP_ADAPTER_ENTRY "cp_adapter_entry"
-
-/* Capabilities: what an adapter can do. A case needing a capability the adapter lacks is
- * `skip`, never pass or fail. */
-#define CP_CAPS(X)                                                                                 \
-    X(CP_CAP_INPROC, 0, "in-process")     /* verifies through the library's API */                 \
-    X(CP_CAP_WIRE, 1, "wire")             /* connects to the built-in TLS server */                \
-    X(CP_CAP_SET_TIME, 2, "set-time")     /* takes the case's validation time */                   \
-    X(CP_CAP_HOSTNAME, 3, "hostname")     /* checks the leaf against the hostname */               \
-    X(CP_CAP_PURPOSE, 4, "purpose")       /* checks serverAuth (leaf EKU, CA EKU) */               \
-    X(CP_CAP_IP, 5, "ip")                 /* checks IP addresses */                                \
-    X(CP_CAP_CLOCK_SHIM, 6, "clock-shim") /* takes the time only through the clock shim */
-
-enum cp_cap_bit {
-#define CP_X_ENUM(code, bit, name) code = 1u << (bit),
-    CP_CAPS(CP_X_ENUM)
-#undef CP_X_ENUM
-};
 
 /* One certificate in DER. */
 struct cp_der {
@@ -68,6 +67,10 @@ struct cp_verify_input {
     int64_t vtime;    /* validation time, Unix seconds */
     const char *host; /* wire mode: where the built-in server listens */
     int port;
+    /* How long the adapter may wait (connect, handshake, a child's reply) before it gives up
+     * with CP_VERIFY_ERROR: below the harness's per-case limit, so a stuck peer is reported
+     * by the adapter rather than killed as a timeout. Always > 0. */
+    int timeout_ms;
 };
 
 enum cp_verify_status {
@@ -87,6 +90,16 @@ struct cp_verify_result {
     char reason[CP_REASON_TEXT_MAX]; /* the library's own words (or the adapter's, for ERROR) */
 };
 
+/* What a worker reports about its adapter: the descriptor's values unless init() changed them
+ * (see the call sequence). */
+struct cp_adapter_info {
+    const char *name;     /* "openssl": what --stack takes */
+    const char *library;  /* "OpenSSL": what people call it */
+    unsigned caps;        /* CP_CAP_* */
+    const char *settings; /* every setting the adapter makes, in words */
+};
+
+/* A stack's class. Modules define it `static const` and return it from cp_adapter_entry(). */
 struct cp_adapter {
     unsigned abi;         /* CP_ADAPTER_ABI */
     const char *name;     /* "openssl": what --stack takes */
@@ -94,7 +107,7 @@ struct cp_adapter {
     unsigned caps;        /* CP_CAP_* */
     const char *settings; /* every setting the adapter makes, in words */
     size_t ctx_size;
-    int (*init)(void *ctx, const char *arg, char *err, size_t errcap);
+    int (*init)(void *ctx, const char *arg, struct cp_adapter_info *info, char *err, size_t errcap);
     void (*version)(void *ctx, char *buf, size_t cap);
     int (*verify)(void *ctx, const struct cp_verify_input *in, struct cp_verify_result *out);
     void (*cleanup)(void *ctx);
@@ -104,9 +117,10 @@ struct cp_adapter {
 typedef const struct cp_adapter *(*cp_adapter_entry_fn)(void);
 
 /* Shared no-op defaults for stacks that need no setup or teardown. */
-static inline int cp_adapter_init_none(void *ctx, const char *arg, char *err, size_t errcap)
+static inline int cp_adapter_init_none(void *ctx, const char *arg, struct cp_adapter_info *info,
+                                       char *err, size_t errcap)
 {
-    (void)ctx, (void)arg, (void)err, (void)errcap;
+    (void)ctx, (void)arg, (void)info, (void)err, (void)errcap;
     return 0;
 }
 

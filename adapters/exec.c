@@ -44,10 +44,6 @@
  * before its process group is killed. */
 #define EXEC_EXIT_GRACE_MS 2000
 
-/* Filled from the program's hello: the worker reads name, library, caps and settings after
- * init. A worker runs one adapter, so one static copy is enough. */
-static char exec_name[64] = "exec", exec_library[128] = "exec", exec_settings[4096];
-
 struct exec_ctx {
     char *cmdline;                 /* owned copy of init's arg, split in place */
     char *argv[EXEC_MAX_ARGS + 1]; /* into cmdline */
@@ -57,9 +53,10 @@ struct exec_ctx {
     size_t len, consumed;          /* bytes in buf; bytes of buf the last line used */
     int hello_ms;                  /* the hello deadline, from start */
     char version[CP_VERSION_TEXT_MAX];
+    /* From the program's hello; init() points the worker's cp_adapter_info at them. */
+    char name[64], library[128], settings[4096];
+    unsigned caps;
 };
-
-static struct cp_adapter exec_adapter;
 
 enum exec_read { EXEC_LINE = 0, EXEC_EOF, EXEC_TOOLONG, EXEC_TIMEOUT, EXEC_IOERR };
 
@@ -262,19 +259,6 @@ static const char *exec_string(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static const struct {
-    const char *name;
-    unsigned cap;
-} exec_caps[] = {
-    {"verify", CP_CAP_INPROC},
-    {"connect", CP_CAP_WIRE},
-    {"set-time", CP_CAP_SET_TIME},
-    {"clock-shim", CP_CAP_CLOCK_SHIM},
-    {"hostname", CP_CAP_HOSTNAME},
-    {"purpose", CP_CAP_PURPOSE},
-    {"ip", CP_CAP_IP},
-};
-
 static int exec_parse_caps(const cJSON *arr, unsigned *caps, char *err, size_t errcap)
 {
     const cJSON *c;
@@ -285,18 +269,15 @@ static int exec_parse_caps(const cJSON *arr, unsigned *caps, char *err, size_t e
     }
     cJSON_ArrayForEach(c, arr)
     {
-        size_t i = 0;
-        while (i < sizeof(exec_caps) / sizeof(exec_caps[0]) &&
-               !(cJSON_IsString(c) && strcmp(c->valuestring, exec_caps[i].name) == 0))
-            i++;
-        if (i == sizeof(exec_caps) / sizeof(exec_caps[0])) {
+        unsigned bit = cJSON_IsString(c) ? cp_cap_from_protocol_name(c->valuestring) : 0;
+        if (!bit) {
             char q[48];
             const char *s = cJSON_IsString(c) ? c->valuestring : "(not a string)";
             exec_quote(q, sizeof(q), s, strlen(s));
             snprintf(err, errcap, "unknown capability \"%s\" in \"caps\"", q);
             return -1;
         }
-        *caps |= exec_caps[i].cap;
+        *caps |= bit;
     }
     if (!(*caps & (CP_CAP_INPROC | CP_CAP_WIRE))) {
         snprintf(err, errcap, "\"caps\" has neither \"verify\" nor \"connect\"");
@@ -327,12 +308,12 @@ static int exec_parse_hello(struct exec_ctx *x, const char *line, bool keep, cha
     else if (exec_parse_caps(cJSON_GetObjectItemCaseSensitive(h, "caps"), &caps, err, errcap) == 0)
         rc = 0;
     if (rc == 0 && keep) {
-        cp_copy_text(exec_name, sizeof(exec_name), name);
-        cp_copy_text(exec_library, sizeof(exec_library), library);
-        cp_copy_text(exec_settings, sizeof(exec_settings), settings);
+        cp_copy_text(x->name, sizeof(x->name), name);
+        cp_copy_text(x->library, sizeof(x->library), library);
+        cp_copy_text(x->settings, sizeof(x->settings), settings);
         cp_copy_text(x->version, sizeof(x->version), version);
-        exec_adapter.caps = caps;
-    } else if (rc == 0 && caps != exec_adapter.caps) {
+        x->caps = caps;
+    } else if (rc == 0 && caps != x->caps) {
         snprintf(err, errcap, "its capabilities changed on restart");
         rc = -1;
     }
@@ -361,7 +342,8 @@ static int exec_start(struct exec_ctx *x, bool first, char *err, size_t errcap)
     return 0;
 }
 
-static int exec_init(void *vctx, const char *arg, char *err, size_t errcap)
+static int exec_init(void *vctx, const char *arg, struct cp_adapter_info *info, char *err,
+                     size_t errcap)
 {
     struct exec_ctx *x = vctx;
     int n = 0;
@@ -394,7 +376,13 @@ static int exec_init(void *vctx, const char *arg, char *err, size_t errcap)
     const char *t = getenv("CERTPATH_EXEC_HELLO_TIMEOUT");
     double secs = t && *t ? strtod(t, NULL) : 0;
     x->hello_ms = secs > 0 && secs < 3600 ? (int)(secs * 1000) : EXEC_HELLO_TIMEOUT_MS;
-    return exec_start(x, true, err, errcap);
+    if (exec_start(x, true, err, errcap))
+        return -1;
+    info->name = x->name;
+    info->library = x->library;
+    info->caps = x->caps;
+    info->settings = x->settings;
+    return 0;
 }
 
 static void exec_version(void *vctx, char *buf, size_t cap)
@@ -422,6 +410,7 @@ static int exec_request(const struct cp_verify_input *in, char **out)
     ok = ok && cJSON_AddStringToObject(o, "roots", path) &&
          cJSON_AddStringToObject(o, "hostname", in->hostname ? in->hostname : "") &&
          cJSON_AddNumberToObject(o, "time", (double)in->vtime) &&
+         cJSON_AddNumberToObject(o, "timeout_ms", (double)in->timeout_ms) &&
          cJSON_AddStringToObject(o, "time_rfc3339", when);
     if (ok && in->host)
         ok = cJSON_AddStringToObject(o, "host", in->host) &&
@@ -530,12 +519,12 @@ static void exec_cleanup(void *vctx)
     x->cmdline = x->buf = NULL;
 }
 
-static struct cp_adapter exec_adapter = {
+static const struct cp_adapter exec_adapter = {
     .abi = CP_ADAPTER_ABI,
-    .name = exec_name,
-    .library = exec_library,
-    .caps = 0, /* the program's, from its hello */
-    .settings = exec_settings,
+    .name = "exec",
+    .library = "exec",
+    .caps = 0, /* the program's, from its hello: init() reports them */
+    .settings = "",
     .ctx_size = sizeof(struct exec_ctx),
     .init = exec_init,
     .version = exec_version,

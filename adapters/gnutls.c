@@ -53,8 +53,10 @@ static time_t gtls_time(time_t *t)
     return now;
 }
 
-static int gtls_init(void *vctx, const char *arg, char *err, size_t errcap)
+static int gtls_init(void *vctx, const char *arg, struct cp_adapter_info *info, char *err,
+                     size_t errcap)
 {
+    (void)info; /* the descriptor's values stand */
     struct gtls_ctx *ctx = vctx;
     int rc = -1, ret;
     (void)arg;

@@ -35,8 +35,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define GTLS_WIRE_HANDSHAKE_TIMEOUT_MS (CP_WIRE_IO_TIMEOUT_SEC * 1000)
-
 /* Where the handshake was when it failed, from the handshake hook. */
 struct gtls_wire_trace {
     int got_certificate;  /* the server's Certificate message arrived */
@@ -124,7 +122,7 @@ static int gtls_wire_credentials(const struct cp_verify_input *in,
 
 /* The session as a client sets it up. Returns 0 or a negative GnuTLS error. */
 static int gtls_wire_session(gnutls_session_t session, gnutls_certificate_credentials_t cred,
-                             const char *hostname, struct gtls_wire_trace *t)
+                             const char *hostname, unsigned timeout_ms, struct gtls_wire_trace *t)
 {
     int ret;
     if ((ret = gnutls_set_default_priority(session)) < 0 ||
@@ -135,7 +133,7 @@ static int gtls_wire_session(gnutls_session_t session, gnutls_certificate_creden
     gnutls_session_set_ptr(session, t);
     gnutls_handshake_set_hook_function(session, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_PRE,
                                        gtls_wire_hook);
-    gnutls_handshake_set_timeout(session, GTLS_WIRE_HANDSHAKE_TIMEOUT_MS);
+    gnutls_handshake_set_timeout(session, timeout_ms);
     return 0;
 }
 
@@ -157,7 +155,8 @@ int gtls_wire_verify(const struct cp_verify_input *in, struct cp_verify_result *
         cp_result(out, CP_VERIFY_ERROR, ret, "client set-up: %s", gnutls_strerror(ret));
         goto out;
     }
-    if ((ret = gtls_wire_session(session, cred, in->hostname, &trace)) < 0) {
+    if ((ret = gtls_wire_session(session, cred, in->hostname, (unsigned)in->timeout_ms, &trace)) <
+        0) {
         cp_result(out, CP_VERIFY_ERROR, ret, "client set-up: %s", gnutls_strerror(ret));
         goto out;
     }

@@ -51,8 +51,10 @@ struct mbed_ctx {
     struct mbed_wire wire; /* the TLS client of wire mode */
 };
 
-static int mbed_init(void *vctx, const char *arg, char *err, size_t errcap)
+static int mbed_init(void *vctx, const char *arg, struct cp_adapter_info *info, char *err,
+                     size_t errcap)
 {
+    (void)info; /* the descriptor's values stand */
     struct mbed_ctx *ctx = vctx;
     int rc = -1, ret;
     (void)arg;

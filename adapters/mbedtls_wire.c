@@ -50,11 +50,6 @@
 #error "the mbedtls module's wire mode needs SSL_CLI, NET, CTR_DRBG and ENTROPY (on by default)"
 #endif
 
-/* The server is on loopback and answers in milliseconds; a read or write that waits this long
- * means it is gone. Shorter than the harness's default per-case timeout (5 s), so a stuck
- * connection is the adapter's error rather than a killed worker. */
-#define MBED_WIRE_IO_TIMEOUT_MS 4000
-
 /* The high-level X.509 error codes (MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE .. _FATAL_ERROR); a
  * parser error is one of them plus a low-level ASN.1, OID or PK code. */
 #define MBED_WIRE_X509_HIGH_MIN 0x2080
@@ -137,7 +132,7 @@ static void mbed_wire_failure(const mbedtls_ssl_context *ssl, const struct cp_ve
 
 /* The configuration and context as a client sets them up. Returns 0 or an mbedTLS error. */
 static int mbed_wire_setup(struct mbed_wire *w, mbedtls_ssl_config *conf, mbedtls_ssl_context *ssl,
-                           mbedtls_x509_crt *roots, const char *hostname)
+                           mbedtls_x509_crt *roots, const char *hostname, uint32_t timeout_ms)
 {
     int ret = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                           MBEDTLS_SSL_PRESET_DEFAULT);
@@ -146,7 +141,9 @@ static int mbed_wire_setup(struct mbed_wire *w, mbedtls_ssl_config *conf, mbedtl
     mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(conf, roots, NULL);
     mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &w->drbg);
-    mbedtls_ssl_conf_read_timeout(conf, MBED_WIRE_IO_TIMEOUT_MS);
+    /* The server is on loopback: a read that waits in->timeout_ms means it is gone, and the
+     * harness's limit is longer, so a stuck connection is the adapter's error. */
+    mbedtls_ssl_conf_read_timeout(conf, timeout_ms);
     if ((ret = mbedtls_ssl_setup(ssl, conf)))
         return ret;
     return mbedtls_ssl_set_hostname(ssl, hostname);
@@ -156,7 +153,8 @@ static int mbed_wire_setup(struct mbed_wire *w, mbedtls_ssl_config *conf, mbedtl
 static int mbed_wire_connect(mbedtls_net_context *net, const struct cp_verify_input *in,
                              struct cp_verify_result *out)
 {
-    struct timeval tv = {.tv_sec = MBED_WIRE_IO_TIMEOUT_MS / 1000};
+    int ms = in->timeout_ms > 0 ? in->timeout_ms : 100;
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     char port[16];
     int ret;
     snprintf(port, sizeof(port), "%d", in->port);
@@ -190,7 +188,7 @@ int mbed_wire_verify(struct mbed_wire *w, const struct cp_verify_input *in,
     }
     if (mbed_parse_roots(in, &roots, out))
         goto out;
-    if ((ret = mbed_wire_setup(w, &conf, &ssl, &roots, in->hostname))) {
+    if ((ret = mbed_wire_setup(w, &conf, &ssl, &roots, in->hostname, (uint32_t)in->timeout_ms))) {
         mbed_error(out, CP_VERIFY_ERROR, ret, "client set-up", -1);
         goto out;
     }

@@ -81,8 +81,10 @@ static int nss_open(char *err, size_t errcap)
     return 0;
 }
 
-static int nss_init(void *vctx, const char *arg, char *err, size_t errcap)
+static int nss_init(void *vctx, const char *arg, struct cp_adapter_info *info, char *err,
+                    size_t errcap)
 {
+    (void)info; /* the descriptor's values stand */
     struct nss_ctx *ctx = vctx;
     int rc = -1;
     (void)arg;

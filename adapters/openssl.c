@@ -47,8 +47,10 @@ struct ossl_ctx {
     struct ossl_wire wire; /* the TLS client of wire mode */
 };
 
-static int ossl_init(void *vctx, const char *arg, char *err, size_t errcap)
+static int ossl_init(void *vctx, const char *arg, struct cp_adapter_info *info, char *err,
+                     size_t errcap)
 {
+    (void)info; /* the descriptor's values stand */
     struct ossl_ctx *ctx = vctx;
     SSL_CTX *client = NULL;
     int rc = -1;

@@ -38,7 +38,7 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_ADAPTER_WOLFSSL
     ROW("wolfssl", "wolfSSL"),
 #endif
-    /* Verifiers in other languages, run by the exec module (adapters/exec/PROTOCOL.md). */
+/* Verifiers in other languages, run by the exec module (adapters/exec/PROTOCOL.md). */
 #ifdef CP_HAVE_VERIFIER_GO
     {"go", "Go crypto/x509", "exec", "@/exec/go/certpath-verify-go", NULL, NULL},
 #endif

@@ -20,10 +20,14 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-/* The server is on loopback and answers in milliseconds; a read or write that waits this long
- * means it is gone. Shorter than the harness's default per-case timeout (5 s), so a stuck
- * connection is reported as the adapter's error rather than as a killed worker. */
-#define CP_WIRE_IO_TIMEOUT_SEC 4
+/* in->timeout_ms as a socket timeout. The server is on loopback and answers in milliseconds;
+ * a read or write that waits this long means it is gone, and the harness's per-case limit is
+ * longer, so a stuck connection is reported as the adapter's error, not as a killed worker. */
+static inline struct timeval cp_wire_timeval(const struct cp_verify_input *in)
+{
+    int ms = in->timeout_ms > 0 ? in->timeout_ms : 100;
+    return (struct timeval){.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+}
 
 /* A connected TCP socket to in->host:in->port, or -1 with out filled (an error). */
 static int cp_wire_connect(const struct cp_verify_input *in, struct cp_verify_result *out)
@@ -32,7 +36,7 @@ static int cp_wire_connect(const struct cp_verify_input *in, struct cp_verify_re
                              .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
     struct addrinfo *ai = NULL;
-    struct timeval tv = {.tv_sec = CP_WIRE_IO_TIMEOUT_SEC};
+    struct timeval tv = cp_wire_timeval(in);
     char service[16];
     int fd = -1, one = 1, rc;
     snprintf(service, sizeof(service), "%d", in->port);

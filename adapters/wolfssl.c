@@ -77,8 +77,10 @@ static time_t wolf_time(time_t *t)
     return wolf_vtime;
 }
 
-static int wolf_init(void *vctx, const char *arg, char *err, size_t errcap)
+static int wolf_init(void *vctx, const char *arg, struct cp_adapter_info *info, char *err,
+                     size_t errcap)
 {
+    (void)info; /* the descriptor's values stand */
     struct wolf_ctx *ctx = vctx;
     (void)arg;
     if (wolfSSL_Init() != WOLFSSL_SUCCESS) {

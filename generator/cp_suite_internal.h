@@ -1,6 +1,6 @@
 /*
- * cp_suite_internal.h - writing a suite's files (generator-internal): suite_write.c mints and writes
- * certificate and case files, model_manifest.c writes manifest.json (through cp_manifest.h),
+ * cp_suite_internal.h - writing a suite's files (generator-internal): suite_write.c mints and
+ * writes certificate and case files, model_manifest.c writes manifest.json (through cp_manifest.h),
  * generate.c drives both.
  */
 #ifndef CP_SUITE_INTERNAL_H

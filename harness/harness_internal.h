@@ -55,7 +55,10 @@ void cp_suite_free(struct cp_suite *s);
 int cp_suite_find(const struct cp_suite *s, const char *id);
 int cp_suite_feature(const struct cp_suite *s, const char *name); /* bit index or -1 */
 
-/* ---- the wire between parent and worker (pool.c, worker.c) ---- */
+/* Seconds a case may take by default (run --timeout). */
+#define CP_DEFAULT_TIMEOUT 5.0
+
+/* ---- the pipe between parent and worker (pool.c, worker.c) ---- */
 
 /* The case a worker runs next; fixed size, written whole to the worker's request pipe. */
 struct cp_ipc_request {
@@ -66,7 +69,19 @@ struct cp_ipc_request {
     char dir[PATH_MAX];
     char host[64]; /* wire mode: the built-in server's numeric address ("" in-process) */
     int32_t port;
+    int32_t timeout_ms; /* cp_verify_input.timeout_ms: how long the adapter may wait */
 };
+
+/* Fills a request for one case; the adapter's wait is cp_ipc_wait_ms(timeout). Returns 0, or
+ * CP_E_LIMIT (message naming the case and the field) when a field does not fit: a request
+ * never carries a cut id, hostname or directory. */
+int cp_ipc_request_fill(struct cp_ipc_request *rq, int index, const struct cp_suite_case *c,
+                        int64_t vtime, const char *host, int port, double timeout);
+
+/* How long an adapter may wait within a per-case limit of timeout seconds: four fifths of it
+ * (4 s of the default 5 s), so the adapter reports a stuck peer before the harness kills it;
+ * at least 100 ms. */
+int cp_ipc_wait_ms(double timeout);
 
 /* One finished case; index -1 is the worker's hello after init. */
 struct cp_ipc_response {

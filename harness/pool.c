@@ -193,22 +193,59 @@ struct run_state {
     void *arg;
 };
 
-static int dispatch(struct run_state *st, struct cp_worker *w, int index)
+int cp_ipc_wait_ms(double timeout)
 {
-    const struct cp_suite_case *c = &st->s->cases[index];
-    struct cp_ipc_request rq;
-    memset(&rq, 0, sizeof(rq));
-    rq.index = index;
-    rq.vtime = st->s->vtime;
-    snprintf(rq.id, sizeof(rq.id), "%s", c->id);
-    snprintf(rq.hostname, sizeof(rq.hostname), "%s", c->hostname);
-    snprintf(rq.dir, sizeof(rq.dir), "%s", c->dir);
-    snprintf(rq.host, sizeof(rq.host), "%s", st->p->wire_host);
-    rq.port = st->p->wire_port;
-    w->busy = index;
-    w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
-    /* A worker that is gone fails the write; its end then reads as EOF. */
-    return cp_write_all(w->req_fd, &rq, sizeof(rq));
+    double ms = timeout * 800.0;
+    return ms < 100.0 ? 100 : ms > 3600000.0 ? 3600000 : (int)ms;
+}
+
+static int fill_text(char *dst, size_t cap, const char *src, const char *what, const char *id)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        return cp_error_set(CP_E_LIMIT, "case %.64s%s: its %s is %zu bytes, a worker takes %zu", id,
+                            strlen(id) > 64 ? "..." : "", what, n, cap - 1);
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+int cp_ipc_request_fill(struct cp_ipc_request *rq, int index, const struct cp_suite_case *c,
+                        int64_t vtime, const char *host, int port, double timeout)
+{
+    int rc;
+    memset(rq, 0, sizeof(*rq));
+    rq->index = index;
+    rq->vtime = vtime;
+    rq->port = port;
+    rq->timeout_ms = cp_ipc_wait_ms(timeout);
+    if ((rc = fill_text(rq->id, sizeof(rq->id), c->id, "id", c->id)) ||
+        (rc = fill_text(rq->hostname, sizeof(rq->hostname), c->hostname, "hostname", c->id)) ||
+        (rc = fill_text(rq->dir, sizeof(rq->dir), c->dir, "directory", c->id)) ||
+        (rc = fill_text(rq->host, sizeof(rq->host), host ? host : "", "server address", c->id)))
+        return rc;
+    return 0;
+}
+
+/* Hands w the next case; a case that does not fit a request is the harness's error for that
+ * case and the next one is tried. Returns 0 (w busy, or no case left), or -1 when the worker
+ * could not be written to. */
+static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *cases, int n,
+                         int *next)
+{
+    while (*next < n) {
+        int index = cases[(*next)++];
+        struct cp_ipc_request rq;
+        if (cp_ipc_request_fill(&rq, index, &st->s->cases[index], st->s->vtime, st->p->wire_host,
+                                st->p->wire_port, st->p->timeout)) {
+            st->done(st->arg, index, CP_OUT_ERROR, 0, cp_error_msg(CP_E_LIMIT), 0);
+            continue;
+        }
+        w->busy = index;
+        w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
+        /* A worker that is gone fails the write; its end then reads as EOF. */
+        return cp_write_all(w->req_fd, &rq, sizeof(rq)) ? -1 : 0;
+    }
+    return 0;
 }
 
 /* A worker whose case could not finish: record why, then put a fresh worker in its place. */
@@ -307,7 +344,8 @@ int cp_pool_run(struct cp_pool *p, const struct cp_suite *s, const int *cases, i
         bool busy = false;
         for (int i = 0; i < p->nworkers; i++) {
             struct cp_worker *w = &p->w[i];
-            if (w->busy < 0 && next < n && !(stop && *stop) && dispatch(&st, w, cases[next++]) &&
+            if (w->busy < 0 && next < n && !(stop && *stop) &&
+                dispatch_next(&st, w, cases, n, &next) &&
                 (rc = replace(&st, w, CP_OUT_ERROR, "it could not take the case")))
                 return rc;
             busy = busy || w->busy >= 0;

@@ -27,7 +27,6 @@
 #define CP_SUITE_MAX_AGE (24 * 3600)
 /* In-process verification takes milliseconds; five seconds means a library that has stopped
  * making progress (Botan 2 on a five-CA mesh), and keeps a run of every stack short. */
-#define CP_DEFAULT_TIMEOUT 5.0
 
 void cp_run_opts_init(struct cp_run_opts *o)
 {
@@ -127,16 +126,6 @@ static bool needs_exact_time(const struct cp_suite *s, const struct cp_suite_cas
     int bit = cp_suite_feature(s, "exact-time");
     return bit >= 0 && (c->features & (UINT64_C(1) << bit)) &&
            !(have & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM));
-}
-
-static const char *cap_name(unsigned cap)
-{
-#define CP_X_CASE(code, bit, name)                                                                 \
-    if (cap == (code))                                                                             \
-        return name;
-    CP_CAPS(CP_X_CASE)
-#undef CP_X_CASE
-    return "?";
 }
 
 struct stack_run {
@@ -292,7 +281,7 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
         if (missing || needs_exact_time(s, &s->cases[i], pool->hello.caps)) {
             char why[128];
             snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
-                     missing ? cap_name(missing & -missing) : "set-time");
+                     missing ? cp_cap_name(missing & -missing) : "set-time");
             record(st, i, CP_OUT_SKIP, 0, why, 0);
             continue;
         }

@@ -53,10 +53,10 @@
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_mbedtls_compat.h"
+#include "cp_pem.h"
 #include "cp_server.h"
 #include "harness_internal.h"
 
-#include <mbedtls/base64.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
@@ -148,7 +148,7 @@ struct cp_server {
 /* A certificate file, each certificate's DER decoded in place into text. */
 struct srv_pem {
     char *text;
-    unsigned char *der[CP_SERVER_MAX_CERTS];
+    unsigned char *der[CP_SERVER_MAX_CERTS]; /* into text, which we own: mbedTLS wants it mutable */
     size_t len[CP_SERVER_MAX_CERTS];
     int n;
 };
@@ -176,35 +176,20 @@ void cp_server_opts_init(struct cp_server_opts *o)
 
 /* ---- the case's files ---- */
 
-/* Reads path and decodes every "BEGIN CERTIFICATE" block's DER in place, in the file's order. */
+/* Reads path and decodes every certificate's DER in place, in the file's order (cp_pem.h). */
 static int srv_read_pem(const char *path, struct srv_pem *p)
 {
-    static const char begin[] = "-----BEGIN CERTIFICATE-----", end[] = "-----END CERTIFICATE-----";
-    int rc = cp_fs_read(path, CP_SERVER_PEM_MAX, &p->text, NULL);
-    p->n = 0;
+    struct cp_pem_cert certs[CP_SERVER_MAX_CERTS];
+    int rc =
+        cp_pem_read_certs(path, CP_SERVER_PEM_MAX, certs, CP_SERVER_MAX_CERTS, &p->n, &p->text);
     if (rc)
         return rc;
-    unsigned char *out = (unsigned char *)p->text;
-    for (const char *s = p->text; (s = strstr(s, begin)) != NULL;) {
-        const char *b64 = s + sizeof(begin) - 1, *e = strstr(b64, end);
-        size_t dlen = 0;
-        if (!e)
-            return cp_error_set(CP_E_FORMAT, "%s: certificate %d has no END line", path, p->n + 1);
-        if (p->n >= CP_SERVER_MAX_CERTS)
-            return cp_error_set(CP_E_FORMAT, "%s: more than %d certificates", path,
-                                CP_SERVER_MAX_CERTS);
-        /* DER is shorter than its base64, so decoding over the text already read is safe: out
-         * never passes b64. */
-        if (mbedtls_base64_decode(out, (size_t)(e - (const char *)out), &dlen,
-                                  (const unsigned char *)b64, (size_t)(e - b64)))
-            return cp_error_set(CP_E_FORMAT, "%s: bad base64 in certificate %d", path, p->n + 1);
-        p->der[p->n] = out;
-        p->len[p->n++] = dlen;
-        out += dlen;
-        s = e + sizeof(end) - 1;
-    }
     if (p->n == 0)
         return cp_error_set(CP_E_FORMAT, "%s holds no certificate", path);
+    for (int i = 0; i < p->n; i++) {
+        p->der[i] = (unsigned char *)certs[i].der; /* points into p->text, ours */
+        p->len[i] = certs[i].len;
+    }
     return 0;
 }
 

@@ -108,11 +108,10 @@ int cp_stack_resolve(const char *spec, struct cp_stack_spec *sp)
 static void print_caps(FILE *out, unsigned caps)
 {
     int n = 0;
-#define CP_X_PRINT(code, bit, name)                                                                \
-    if (caps & (code))                                                                             \
-        fprintf(out, "%s%s", n++ ? ", " : "", name);
-    CP_CAPS(CP_X_PRINT)
-#undef CP_X_PRINT
+    for (unsigned i = 0; i < CP_CAP_COUNT; i++) {
+        if (caps & (1u << i))
+            fprintf(out, "%s%s", n++ ? ", " : "", cp_cap_name(1u << i));
+    }
 }
 
 int cp_stacks_print(FILE *out)

@@ -10,12 +10,12 @@
 #include "cp_adapter_util.h"
 #include "cp_common.h"
 #include "cp_fs.h"
+#include "cp_pem.h"
 #include "harness_internal.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <mbedtls/base64.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,33 +47,14 @@ static int read_all(int fd, void *buf, size_t len)
     return 0;
 }
 
-/* Decodes every "-----BEGIN CERTIFICATE-----" block of a PEM file into DER, in place. */
+/* Every certificate of a PEM file as DER, decoded in place (cp_pem.h). */
 static int read_pem(const char *path, struct pem_list *l)
 {
-    static const char begin[] = "-----BEGIN CERTIFICATE-----", end[] = "-----END CERTIFICATE-----";
-    int rc = cp_fs_read(path, CP_PEM_FILE_MAX, &l->text, NULL);
-    l->n = 0;
-    if (rc)
-        return rc;
-    char *p = l->text, *out = l->text;
-    while ((p = strstr(p, begin))) {
-        char *b64 = p + sizeof(begin) - 1, *e = strstr(b64, end);
-        if (!e || l->n >= CP_WORKER_MAX_CERTS)
-            return cp_error_set(CP_E_FORMAT,
-                                "%s: unterminated PEM block or more than %d "
-                                "certificates",
-                                path, CP_WORKER_MAX_CERTS);
-        size_t dlen = 0;
-        /* The DER is shorter than its base64, so decoding over the text read so far is safe:
-         * out never passes b64. */
-        if (mbedtls_base64_decode((unsigned char *)out, (size_t)(e - out), &dlen,
-                                  (const unsigned char *)b64, (size_t)(e - b64)))
-            return cp_error_set(CP_E_FORMAT, "%s: bad base64 in certificate %d", path, l->n + 1);
-        l->certs[l->n++] = (struct cp_der){(const unsigned char *)out, dlen};
-        out += dlen;
-        p = e + sizeof(end) - 1;
-    }
-    return 0;
+    struct cp_pem_cert certs[CP_WORKER_MAX_CERTS];
+    int rc = cp_pem_read_certs(path, CP_PEM_FILE_MAX, certs, CP_WORKER_MAX_CERTS, &l->n, &l->text);
+    for (int i = 0; i < l->n; i++)
+        l->certs[i] = (struct cp_der){certs[i].der, certs[i].len};
+    return rc;
 }
 
 static int load_module(const char *path, const struct cp_adapter **out, void **handle,
@@ -120,14 +101,26 @@ static void run_case(const struct cp_adapter *a, void *ctx, const struct cp_ipc_
                                  .roots = roots.certs,
                                  .nroots = roots.n,
                                  .hostname = rq->hostname,
-                                 .vtime = rq->vtime};
+                                 .vtime = rq->vtime,
+                                 .timeout_ms = rq->timeout_ms > 0 ? rq->timeout_ms : 100};
     in.host = rq->host[0] ? rq->host : NULL; /* wire mode: where the built-in server listens */
     in.port = rq->port;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    a->verify(ctx, &in, &res);
+    int vrc = a->verify(ctx, &in, &res);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rs->usec = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+    res.reason[sizeof(res.reason) - 1] = '\0';
+    if (vrc != 0) {
+        /* The contract: a non-zero return means no outcome, whatever status was written. */
+        char why[CP_REASON_TEXT_MAX];
+        snprintf(why, sizeof(why), "%s", res.reason);
+        res.status = CP_VERIFY_ERROR;
+        res.code = vrc;
+        snprintf(res.reason, sizeof(res.reason),
+                 "adapter: verify() returned %d without an outcome%s%.180s", vrc,
+                 why[0] ? ": " : "", why);
+    }
     rs->status = res.status;
     rs->code = res.code;
     memcpy(rs->reason, res.reason, sizeof(rs->reason));
@@ -157,17 +150,17 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
         return cp_error_set(rc, "%s", hello.error);
     if (!(ctx = calloc(1, a->ctx_size ? a->ctx_size : 1)))
         return cp_error_set(CP_E_NOMEM, "out of memory for the adapter");
-    if (a->init(ctx, NULL, hello.error, sizeof(hello.error))) {
+    struct cp_adapter_info info = {a->name, a->library, a->caps, a->settings};
+    if (a->init(ctx, NULL, &info, hello.error, sizeof(hello.error))) {
         rc = cp_error_set(rc, "adapter init failed: %s", hello.error);
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < s->ncases; i++) {
-        struct cp_ipc_request rq = {.index = i, .vtime = s->vtime};
+        struct cp_ipc_request rq;
         struct cp_ipc_response rs = {0};
-        snprintf(rq.id, sizeof(rq.id), "%s", s->cases[i].id);
-        snprintf(rq.hostname, sizeof(rq.hostname), "%s", s->cases[i].hostname);
-        snprintf(rq.dir, sizeof(rq.dir), "%s", s->cases[i].dir);
+        if ((rc = cp_ipc_request_fill(&rq, i, &s->cases[i], s->vtime, "", 0, CP_DEFAULT_TIMEOUT)))
+            goto out;
         run_case(a, ctx, &rq, &rs);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -191,15 +184,18 @@ int cp_worker_main(int argc, char **argv)
         return 2;
     }
     quiet_stdout();
+    struct cp_adapter_info info = {0};
     if (load_module(argv[1], &a, &handle, &hello) == 0) {
+        info = (struct cp_adapter_info){a->name, a->library, a->caps, a->settings};
         if (!(ctx = calloc(1, a->ctx_size ? a->ctx_size : 1)))
             snprintf(hello.error, sizeof(hello.error), "out of memory for the adapter");
-        else if (a->init(ctx, argc > 2 ? argv[2] : NULL, hello.error, sizeof(hello.error)) == 0)
+        else if (a->init(ctx, argc > 2 ? argv[2] : NULL, &info, hello.error, sizeof(hello.error)) ==
+                 0)
             hello.ok = 1;
-        snprintf(hello.name, sizeof(hello.name), "%s", a->name ? a->name : "?");
-        snprintf(hello.library, sizeof(hello.library), "%s", a->library ? a->library : "?");
-        snprintf(hello.settings, sizeof(hello.settings), "%s", a->settings ? a->settings : "");
-        hello.caps = a->caps;
+        snprintf(hello.name, sizeof(hello.name), "%s", info.name ? info.name : "?");
+        snprintf(hello.library, sizeof(hello.library), "%s", info.library ? info.library : "?");
+        snprintf(hello.settings, sizeof(hello.settings), "%s", info.settings ? info.settings : "");
+        hello.caps = info.caps;
         if (hello.ok)
             a->version(ctx, hello.version, sizeof(hello.version));
     }

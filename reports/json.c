@@ -1,5 +1,5 @@
 /* json.c - results JSON for dashboards (schema: reports/schema/results.schema.json). */
-#include "cp_adapter.h"
+#include "cp_caps.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_results.h"
@@ -95,17 +95,10 @@ nomem:
 
 static cJSON *caps_json(unsigned caps)
 {
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } names[] = {
-#define CP_X_NAME(code, bit, name) {code, name},
-        CP_CAPS(CP_X_NAME)
-#undef CP_X_NAME
-    };
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < sizeof(names) / sizeof(names[0]); i++) {
-        if ((caps & names[i].bit) && !cJSON_AddItemToArray(a, cJSON_CreateString(names[i].name)))
+    for (unsigned i = 0; a && i < CP_CAP_COUNT; i++) {
+        unsigned bit = 1u << i;
+        if ((caps & bit) && !cJSON_AddItemToArray(a, cJSON_CreateString(cp_cap_name(bit))))
             goto nomem;
     }
     return a;

@@ -1,5 +1,5 @@
 /* read.c - a results file (reports/schema/results.schema.json) back into a cp_results. */
-#include "cp_adapter.h"
+#include "cp_caps.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_report_internal.h"
@@ -182,14 +182,6 @@ static int read_suite(const char *path, const cJSON *root, struct cp_results *r)
 
 static int read_stack(const char *path, const cJSON *root, struct cp_results *r)
 {
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } caps[] = {
-#define CP_X_NAME(code, bit, name) {code, name},
-        CP_CAPS(CP_X_NAME)
-#undef CP_X_NAME
-    };
     int rc = 0;
     const cJSON *s = need_object(path, root, "stack", "", &rc), *a, *c;
     if (!s)
@@ -208,10 +200,8 @@ static int read_stack(const char *path, const cJSON *root, struct cp_results *r)
     /* A capability this certpath does not know changes nothing a report shows. */
     cJSON_ArrayForEach(c, a)
     {
-        for (size_t i = 0; cJSON_IsString(c) && i < CP_ARRAY_LEN(caps); i++) {
-            if (strcmp(c->valuestring, caps[i].name) == 0)
-                r->caps |= caps[i].bit;
-        }
+        if (cJSON_IsString(c))
+            r->caps |= cp_cap_from_name(c->valuestring);
     }
     return 0;
 }

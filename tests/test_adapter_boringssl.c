@@ -7,6 +7,7 @@
  * This file includes no OpenSSL header: the expected codes are BoringSSL's, from
  * /usr/include/android/openssl/x509.h, named here.
  */
+#include "cp_missing.h"
 #include "cp_adapter_test.h"
 
 #include <criterion/criterion.h>
@@ -54,10 +55,12 @@ Test(adapter_boringssl, refuses_to_run_on_openssl)
     void *handle = NULL;
     const struct cp_adapter *ad = cp_fixture_adapter("boringssl", &handle, &why);
     if (!ad)
-        cr_skip_test("the boringssl adapter is not built: %s", why);
+        cp_test_missing("boringssl", "the boringssl adapter is not built: %s", why);
     void *ctx = calloc(1, ad->ctx_size ? ad->ctx_size : 1);
     cr_assert_not_null(ctx);
-    int rc = ad->init(ctx, NULL, err, sizeof(err));
+    int rc = ad->init(ctx, NULL,
+                      &(struct cp_adapter_info){ad->name, ad->library, ad->caps, ad->settings}, err,
+                      sizeof(err));
     if (rc == 0)
         ad->cleanup(ctx);
     free(ctx);

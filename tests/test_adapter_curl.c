@@ -11,6 +11,7 @@
  * suite is minted for this second; the tool's runs use a suite minted for a past time, which
  * only the clock shim makes valid.
  */
+#include "cp_missing.h"
 #include "cp_tool_test.h"
 #include "cp_wire_test.h"
 
@@ -68,14 +69,17 @@ static struct cp_wire_test *open_flavour(const struct flavour *f, const char *co
 {
     char err[512] = "";
     if (!installed(f->soname))
-        cr_skip_test("%s is not installed", f->soname);
+        cp_test_missing(f->row, "%s is not installed", f->soname);
     struct cp_wire_test *t = cp_wire_test_open("curl", fams, n, vtime);
     if (strcmp(f->soname, "libcurl.so.4") != 0) {
         t->ad->cleanup(t->ctx);
         t->inited = false;
         memset(t->ctx, 0, t->ad->ctx_size);
-        cr_assert_eq(t->ad->init(t->ctx, f->soname, err, sizeof(err)), 0, "init %s: %s", f->soname,
-                     err);
+        cr_assert_eq(t->ad->init(t->ctx, f->soname,
+                                 &(struct cp_adapter_info){t->ad->name, t->ad->library, t->ad->caps,
+                                                           t->ad->settings},
+                                 err, sizeof(err)),
+                     0, "init %s: %s", f->soname, err);
         t->inited = true;
     }
     return t;
@@ -197,7 +201,7 @@ Test(adapter_curl, stack_curl_colon_path_runs_that_library)
     char args[4096], out[512];
     void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
     if (!h)
-        cr_skip_test("%s is not installed", soname);
+        cp_test_missing("curl-gnutls", "%s is not installed", soname);
     cr_assert_eq(dlinfo(h, RTLD_DI_LINKMAP, &map), 0, "%s", dlerror());
     cr_assert(map->l_name && map->l_name[0] == '/', "no path for %s", soname);
     struct cp_wire_test *t = cp_wire_test_open("curl", controls, 1, TEST_PAST_TIME);

@@ -5,6 +5,7 @@
  * `certpath gate`; a corrupt or missing baseline named in a clear error; and the gate inside a
  * real `certpath run --baseline` and in the Markdown report.
  */
+#include "cp_missing.h"
 #include "cp_fs.h"
 #include "cp_tool_test.h"
 
@@ -64,7 +65,7 @@ static void setup(void)
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-baseline.XXXXXX");
     cr_assert_not_null(mkdtemp(tmpdir));
     if (!module_built("openssl"))
-        cr_skip_test("the openssl adapter is not built here");
+        cp_test_missing("openssl", "the openssl adapter is not built here");
     int rc = run("generate --family controls --family bettertls --time 2026-01-01T00:00:00Z "
                  "-j 2 -o suite",
                  &out);

@@ -14,6 +14,7 @@
  * suite's validation time is an hour before the real clock, so a program that read the real
  * clock would accept the leaf that becomes valid one second after it: the clock shim is tested).
  */
+#include "cp_missing.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
@@ -25,6 +26,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -170,7 +172,11 @@ Test(exec, a_program_that_hangs_dies_with_its_worker, .init = setup_ordering)
     cr_expect_str_eq(cp_test_field(cp_test_case_of(res, broken_ids[0]), "outcome"), "timeout");
     snprintf(path, sizeof(path), "%s/hang.pid", state);
     cr_assert_eq(cp_fs_read(path, 64, &pidtext, NULL), 0, "the program never hung");
-    pid_t pid = (pid_t)atoi(pidtext);
+    char *end = NULL;
+    long pidnum = strtol(pidtext, &end, 10);
+    cr_assert(end != pidtext && pidnum > 1 && pidnum <= INT32_MAX, "hang.pid holds \"%s\"",
+              pidtext);
+    pid_t pid = (pid_t)pidnum;
     bool alive = true;
     for (int i = 0; i < 100 && (alive = process_alive(pid)); i++)
         usleep(20000);
@@ -263,7 +269,7 @@ static void check_verifier(const char *stack, const char *mode)
 Test(exec, go_verifies_in_process_and_over_the_wire, .init = setup_validity)
 {
     if (!verifier_present("go/certpath-verify-go", NULL))
-        cr_skip_test("the go verifier is not built (apt install golang-go)");
+        cp_test_missing("go", "the go verifier is not built (apt install golang-go)");
     check_verifier("go", "inproc");
     check_verifier("go", "wire");
 }
@@ -271,20 +277,20 @@ Test(exec, go_verifies_in_process_and_over_the_wire, .init = setup_validity)
 Test(exec, python_verifies_over_the_wire_at_the_shimmed_time, .init = setup_validity)
 {
     if (!verifier_present("python/certpath-verify-python", "/usr/bin/python3"))
-        cr_skip_test("the python verifier is not built (no /usr/bin/python3)");
+        cp_test_missing("python", "the python verifier is not built (no /usr/bin/python3)");
     check_verifier("python", "wire");
 }
 
 Test(exec, node_verifies_over_the_wire_at_the_shimmed_time, .init = setup_validity)
 {
     if (!verifier_present("node/certpath-verify-node", "/usr/bin/node"))
-        cr_skip_test("the node verifier is not built (apt install nodejs)");
+        cp_test_missing("node", "the node verifier is not built (apt install nodejs)");
     check_verifier("node", "wire");
 }
 
 Test(exec, the_protocol_example_verifies, .init = setup_validity)
 {
     if (access("/usr/bin/python3", X_OK) != 0 || access("/usr/bin/openssl", X_OK) != 0)
-        cr_skip_test("the example needs /usr/bin/python3 and /usr/bin/openssl");
+        cp_test_missing("python", "the example needs /usr/bin/python3 and /usr/bin/openssl");
     check_verifier("exec:" CP_SOURCE_DIR "/adapters/exec/example/openssl-verify.py", "inproc");
 }

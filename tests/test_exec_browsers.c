@@ -17,6 +17,7 @@
  * One suite (controls, validity, constraints) serves both tests: the first test to need it
  * generates it under a lock, in a directory the runner makes before the tests and removes after.
  */
+#include "cp_missing.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
@@ -62,9 +63,9 @@ static void program_or_skip(const char *name, const char *browser, char *path, s
     snprintf(path, cap, "%.*s/adapters/exec/%s/certpath-verify-%s", (int)(slash - CP_CERTPATH_BIN),
              CP_CERTPATH_BIN, name, name);
     if (access(browser, X_OK) != 0)
-        cr_skip_test("%s is not installed (scripts/install-deps.sh installs it)", browser);
+        cp_test_missing(name, "%s is not installed (scripts/install-deps.sh installs it)", browser);
     if (access(path, X_OK) != 0)
-        cr_skip_test("the %s verifier is not built (%s)", name, path);
+        cp_test_missing(name, "the %s verifier is not built (%s)", name, path);
 }
 
 /* ---- through the built tool ---- */

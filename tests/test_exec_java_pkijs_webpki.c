@@ -14,6 +14,7 @@
  * One suite (controls, validity, constraints) serves every test: the first test to need it
  * generates it under a lock, in a directory the runner makes before the tests and removes after.
  */
+#include "cp_missing.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
@@ -94,35 +95,40 @@ static void check(const char *stack, const char *mode, bool checks_name_and_purp
 Test(exec_b, java_trust_manager_checks_time_hostname_and_purpose)
 {
     if (!built("java/certpath-verify-java"))
-        cr_skip_test("the java verifier is not built (apt install openjdk-17-jdk-headless)");
+        cp_test_missing("java",
+                        "the java verifier is not built (apt install openjdk-17-jdk-headless)");
     check("java", "inproc", true);
 }
 
 Test(exec_b, java_tls_client_checks_time_hostname_and_purpose_over_the_wire)
 {
     if (!built("java/certpath-verify-java"))
-        cr_skip_test("the java verifier is not built (apt install openjdk-17-jdk-headless)");
+        cp_test_missing("java",
+                        "the java verifier is not built (apt install openjdk-17-jdk-headless)");
     check("java", "wire", true);
 }
 
 Test(exec_b, java_certpath_builder_checks_time_and_skips_name_and_purpose)
 {
     if (!built("java/certpath-verify-java-certpath"))
-        cr_skip_test("the java verifier is not built (apt install openjdk-17-jdk-headless)");
+        cp_test_missing("java",
+                        "the java verifier is not built (apt install openjdk-17-jdk-headless)");
     check("java-certpath", "inproc", false);
 }
 
 Test(exec_b, pkijs_checks_time_and_skips_name_and_purpose)
 {
     if (!built("pkijs/certpath-verify-pkijs"))
-        cr_skip_test("the pkijs verifier is not built (node and npm, and the npm registry)");
+        cp_test_missing("pkijs",
+                        "the pkijs verifier is not built (node and npm, and the npm registry)");
     check("pkijs", "inproc", false);
 }
 
 Test(exec_b, webpki_checks_time_hostname_and_purpose)
 {
     if (!built("webpki/certpath-verify-webpki"))
-        cr_skip_test("the webpki verifier is not built (apt install cargo librust-webpki-dev "
-                     "librust-serde-json-dev)");
+        cp_test_missing("webpki",
+                        "the webpki verifier is not built (apt install cargo librust-webpki-dev "
+                        "librust-serde-json-dev)");
     check("webpki", "inproc", true);
 }

@@ -4,6 +4,7 @@
  * the rest), the openssl verify line it prints reproduces the expected outcome when run (one
  * accept, one reject), and an unknown case is named with ids that begin alike.
  */
+#include "cp_missing.h"
 #include "cp_fs.h"
 #include "cp_tool_test.h"
 
@@ -182,7 +183,7 @@ static int run_printed_openssl(const char *id)
 Test(explain, the_printed_openssl_line_reproduces_the_expectation)
 {
     if (system("command -v openssl >/dev/null 2>&1") != 0)
-        cr_skip_test("no openssl binary");
+        cp_test_missing("openssl-cli", "no openssl binary");
     cr_expect_eq(run_printed_openssl(CASE_ACCEPT), 0, "%s: the oracle accepts", CASE_ACCEPT);
     cr_expect_neq(run_printed_openssl(CASE_REJECT), 0, "%s: the oracle rejects", CASE_REJECT);
 }

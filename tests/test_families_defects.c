@@ -1,6 +1,6 @@
 /*
- * test_families_defects.c - the constraints and algorithms families: case counts, unique and distinct
- * ids, features, the shape of the defect matrix, and expectations worked out by hand.
+ * test_families_defects.c - the constraints and algorithms families: case counts, unique and
+ * distinct ids, features, the shape of the defect matrix, and expectations worked out by hand.
  *
  * The model is built with only these two families, then finalised and run through the oracle
  * (cp_generator_build). Every test runs in its own process, so each builds the model once.

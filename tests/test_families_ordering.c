@@ -1,6 +1,6 @@
 /*
- * test_families_ordering.c - the ordering, incidents and validity families: how many cases they make,
- * that the cases are distinct and well tagged, and a set of expectations worked out by hand
+ * test_families_ordering.c - the ordering, incidents and validity families: how many cases they
+ * make, that the cases are distinct and well tagged, and a set of expectations worked out by hand
  * (each comment says why, per RFC 5280, RFC 4158, RFC 8446 or the profile in oracle.c).
  */
 #include "cp_generator_internal.h"

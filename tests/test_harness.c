@@ -120,6 +120,27 @@ Test(harness, every_misbehaviour_gets_its_own_outcome_and_the_run_completes)
     free(log);
 }
 
+/* The adapter contract (cp_adapter.h): a non-zero verify() return is no outcome, whatever status
+ * it wrote; the adapter is told how long it may wait, four fifths of --timeout. */
+Test(harness, a_nonzero_verify_is_an_error_and_the_wait_reaches_the_adapter)
+{
+    char ids[2][192], env[1024], *log = NULL;
+    cr_assert_eq(pick_cases(ids, 2), 2, "the suite has too few cases");
+    snprintf(env, sizeof(env), "CP_FAKE_PLAN='%s=noresult,%s=wait'", ids[0], ids[1]);
+    int rc = run_certpath(env, "", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = cp_test_load_json(results);
+    cJSON *c = cp_test_case_of(res, ids[0]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error", "%s", ids[0]);
+    cr_expect_str_eq(cp_test_field(c, "reason"),
+                     "adapter: verify() returned -1 without an outcome: fake: gave up");
+    c = cp_test_case_of(res, ids[1]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "reject", "%s", ids[1]);
+    cr_expect_str_eq(cp_test_field(c, "reason"), "timeout_ms=800"); /* --timeout 1 */
+    cJSON_Delete(res);
+    free(log);
+}
+
 Test(harness, a_failed_control_marks_the_adapter_broken)
 {
     char *log = NULL;

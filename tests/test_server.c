@@ -9,6 +9,7 @@
  * its in-process verification) completes, its controls passing, its verdicts equal to the same
  * stack's in-process ones.
  */
+#include "cp_missing.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
@@ -571,7 +572,7 @@ Test(server, wire_run_j2_passes_its_controls_and_agrees_with_in_process_openssl)
              "run --stack openssl --mode wire -j2 --suite %s --no-regenerate -o %s", suite, wire);
     int rc = run_certpath(args, &log);
     if (rc == 2 && strstr(log, "no adapter"))
-        cr_skip_test("the openssl adapter is not built");
+        cp_test_missing("openssl", "the openssl adapter is not built");
     cr_assert_eq(rc, 0, "wire run: exit %d:\n%s", rc, log);
     free(log);
     snprintf(args, sizeof(args), "run --stack openssl -j2 --suite %s --no-regenerate -o %s", suite,
@@ -624,7 +625,7 @@ Test(server, wire_mode_refuses_adapters_without_a_tls_client)
              tmpdir);
     int rc = run_certpath(args, &log);
     if (rc == 2 && strstr(log, "no adapter"))
-        cr_skip_test("the botan adapter is not built");
+        cp_test_missing("botan", "the botan adapter is not built");
     cr_expect_eq(rc, 2, "%s", log);
     cr_expect(strstr(log, "botan has no TLS client for wire mode") != NULL, "%s", log);
     free(log);

@@ -5,6 +5,7 @@
  * merge refuses a missing shard, a repeated one, an incomplete one and one of another suite,
  * naming the file; shard and merged results validate against the schema.
  */
+#include "cp_missing.h"
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
@@ -212,7 +213,7 @@ Test(shard, three_shards_of_openssl_merge_into_the_single_run)
     snprintf(module, sizeof(module), "%.*s/adapters/certpath-adapter-openssl.so",
              (int)(strrchr(bin, '/') - bin), bin);
     if (access(module, R_OK) != 0)
-        cr_skip_test("the openssl adapter is not built here");
+        cp_test_missing("openssl", "the openssl adapter is not built here");
     split_and_merge("", "openssl", "openssl");
 }
 

@@ -1,4 +1,5 @@
-/* defect_matrix.c - the defect matrix of the constraints and algorithms families (defect_matrix.h). */
+/* defect_matrix.c - the defect matrix of the constraints and algorithms families (defect_matrix.h).
+ */
 #include "defect_matrix.h"
 
 #include <stdarg.h>

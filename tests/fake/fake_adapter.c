@@ -15,6 +15,8 @@
  *   reject   reject
  *   accept   accept (even a case whose id says reject)
  *   error    an adapter error
+ *   noresult write an accept but return -1 -> `error` (a non-zero return is no outcome)
+ *   wait     reject with the reason "timeout_ms=N": the wait the harness allowed
  * CP_FAKE_DELAY_MS slows every case down (for interrupting a run mid-way).
  */
 #include "cp_adapter.h"
@@ -93,6 +95,16 @@ static int fake_verify(void *ctx, const struct cp_verify_input *in, struct cp_ve
     if (action && strcmp(action, "error") == 0) {
         out->status = CP_VERIFY_ERROR;
         snprintf(out->reason, sizeof(out->reason), "fake: told to fail");
+        return 0;
+    }
+    if (action && strcmp(action, "noresult") == 0) {
+        out->status = CP_VERIFY_ACCEPT;
+        snprintf(out->reason, sizeof(out->reason), "fake: gave up");
+        return -1;
+    }
+    if (action && strcmp(action, "wait") == 0) {
+        out->status = CP_VERIFY_REJECT;
+        snprintf(out->reason, sizeof(out->reason), "timeout_ms=%d", in->timeout_ms);
         return 0;
     }
     if (action && strcmp(action, "accept") == 0) {

@@ -1,3 +1,4 @@
+#include "cp_missing.h"
 #include "cp_adapter_test.h"
 
 #include <criterion/criterion.h>
@@ -29,12 +30,13 @@ static void at_load_deepbind(const char *name)
 {
     char path[1024];
 #if defined(__SANITIZE_ADDRESS__)
-    cr_skip_test("RTLD_DEEPBIND, which this test needs next to OpenSSL, is not supported under "
-                 "AddressSanitizer");
+    cp_test_missing("rtld-deepbind",
+                    "RTLD_DEEPBIND, which this test needs next to OpenSSL, is not supported under "
+                    "AddressSanitizer");
 #endif
     snprintf(path, sizeof(path), "%s/certpath-adapter-%s.so", CP_ADAPTER_DIR, name);
     if (access(path, F_OK) != 0)
-        cr_skip_test("the %s adapter is not built: no %s", name, path);
+        cp_test_missing(name, "the %s adapter is not built: no %s", name, path);
     T.handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
     cr_assert_not_null(T.handle, "%s", dlerror());
     cp_adapter_entry_fn entry = (cp_adapter_entry_fn)dlsym(T.handle, CP_ADAPTER_ENTRY);
@@ -50,12 +52,16 @@ struct cp_adapter_test *cp_adapter_test_open(const struct cp_adapter_test_spec *
     if (spec->flags & CP_ADAPTER_TEST_DEEPBIND) {
         at_load_deepbind(spec->name);
     } else if (!(T.ad = cp_fixture_adapter(spec->name, &T.handle, &why))) {
-        cr_skip_test("the %s adapter is not built: %s", spec->name, why);
+        cp_test_missing(spec->name, "the %s adapter is not built: %s", spec->name, why);
     }
     cr_assert_eq(T.ad->abi, CP_ADAPTER_ABI);
     T.ctx = calloc(1, T.ad->ctx_size ? T.ad->ctx_size : 1);
     cr_assert_not_null(T.ctx);
-    cr_assert_eq(T.ad->init(T.ctx, NULL, err, sizeof(err)), 0, "init: %s", err);
+    cr_assert_eq(
+        T.ad->init(T.ctx, NULL,
+                   &(struct cp_adapter_info){T.ad->name, T.ad->library, T.ad->caps, T.ad->settings},
+                   err, sizeof(err)),
+        0, "init: %s", err);
     T.inited = true;
     cr_assert_eq(cp_fixture_build(&T.f, spec->vtime ? spec->vtime : cp_fixture_now()), 0,
                  "fixture");

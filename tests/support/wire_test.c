@@ -1,4 +1,5 @@
 /* wire_test.c - see cp_wire_test.h. */
+#include "cp_missing.h"
 #include "cp_wire_test.h"
 
 #include "cp_common.h"
@@ -103,12 +104,16 @@ struct cp_wire_test *cp_wire_test_open(const char *module, const char *const *fa
     const char *why = "";
     char err[512] = "";
     if (!(T.ad = cp_fixture_adapter(module, &T.handle, &why)))
-        cr_skip_test("the %s adapter is not built: %s", module, why);
+        cp_test_missing(module, "the %s adapter is not built: %s", module, why);
     cr_assert_eq(T.ad->abi, CP_ADAPTER_ABI);
     cr_assert(T.ad->caps & CP_CAP_WIRE, "%s has no wire mode", module);
     T.ctx = calloc(1, T.ad->ctx_size ? T.ad->ctx_size : 1);
     cr_assert_not_null(T.ctx);
-    cr_assert_eq(T.ad->init(T.ctx, NULL, err, sizeof(err)), 0, "init: %s", err);
+    cr_assert_eq(
+        T.ad->init(T.ctx, NULL,
+                   &(struct cp_adapter_info){T.ad->name, T.ad->library, T.ad->caps, T.ad->settings},
+                   err, sizeof(err)),
+        0, "init: %s", err);
     T.inited = true;
     wt_generate(families, n, vtime);
     wt_serve();
