@@ -5,9 +5,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ROW(name, library)                                                                         \
+/* A C adapter whose module is named like its row. */
+#define ROW(row, lib)                                                                              \
     {                                                                                              \
-        name, library, name, NULL, NULL, NULL                                                      \
+        .name = row, .library = lib, .module = row                                                 \
+    }
+/* One libcurl flavour: the curl module, told which libcurl to load (which must be installed). */
+#define CURL_ROW(row, lib, soname)                                                                 \
+    {                                                                                              \
+        .name = row, .library = lib, .module = "curl", .arg = soname, .needs = soname              \
+    }
+/* A verifier in another language: the exec module runs adapters/exec/<program>. */
+#define EXEC_ROW(row, lib, program, needed)                                                        \
+    {                                                                                              \
+        .name = row, .library = lib, .module = "exec", .arg = "@/exec/" program, .needs = needed   \
+    }
+/* A stack that cannot run on this platform, and why. */
+#define UNAVAILABLE(row, lib, why)                                                                 \
+    {                                                                                              \
+        .name = row, .library = lib, .unavailable = why                                            \
     }
 
 const struct cp_stack_entry cp_stack_registry[] = {
@@ -31,52 +47,50 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #endif
 #ifdef CP_HAVE_ADAPTER_CURL
     /* One module, one row per libcurl flavour Debian ships (each its own TLS backend). */
-    {"curl-openssl", "libcurl (OpenSSL)", "curl", "libcurl.so.4", "libcurl.so.4", NULL},
-    {"curl-gnutls", "libcurl (GnuTLS)", "curl", "libcurl-gnutls.so.4", "libcurl-gnutls.so.4", NULL},
-    {"curl-nss", "libcurl (NSS)", "curl", "libcurl-nss.so.4", "libcurl-nss.so.4", NULL},
+    CURL_ROW("curl-openssl", "libcurl (OpenSSL)", "libcurl.so.4"),
+    CURL_ROW("curl-gnutls", "libcurl (GnuTLS)", "libcurl-gnutls.so.4"),
+    CURL_ROW("curl-nss", "libcurl (NSS)", "libcurl-nss.so.4"),
 #endif
 #ifdef CP_HAVE_ADAPTER_WOLFSSL
     ROW("wolfssl", "wolfSSL"),
 #endif
 /* Verifiers in other languages, run by the exec module (adapters/exec/PROTOCOL.md). */
 #ifdef CP_HAVE_VERIFIER_GO
-    {"go", "Go crypto/x509", "exec", "@/exec/go/certpath-verify-go", NULL, NULL},
+    EXEC_ROW("go", "Go crypto/x509", "go/certpath-verify-go", NULL),
 #endif
 #ifdef CP_HAVE_VERIFIER_JAVA
-    {"java", "Java PKIX TrustManager", "exec", "@/exec/java/certpath-verify-java", NULL, NULL},
-    {"java-certpath", "Java CertPathBuilder", "exec", "@/exec/java/certpath-verify-java-certpath",
-     NULL, NULL},
+    EXEC_ROW("java", "Java PKIX TrustManager", "java/certpath-verify-java", NULL),
+    EXEC_ROW("java-certpath", "Java CertPathBuilder", "java/certpath-verify-java-certpath", NULL),
 #endif
 #ifdef CP_HAVE_VERIFIER_PKIJS
-    {"pkijs", "PKI.js", "exec", "@/exec/pkijs/certpath-verify-pkijs", NULL, NULL},
+    EXEC_ROW("pkijs", "PKI.js", "pkijs/certpath-verify-pkijs", NULL),
 #endif
 #ifdef CP_HAVE_VERIFIER_WEBPKI
-    {"webpki", "rustls-webpki", "exec", "@/exec/webpki/certpath-verify-webpki", NULL, NULL},
+    EXEC_ROW("webpki", "rustls-webpki", "webpki/certpath-verify-webpki", NULL),
 #endif
 #ifdef CP_HAVE_VERIFIER_PYTHON
-    {"python", "Python ssl", "exec", "@/exec/python/certpath-verify-python", "/usr/bin/python3",
-     NULL},
+    EXEC_ROW("python", "Python ssl", "python/certpath-verify-python", "/usr/bin/python3"),
 #endif
 #ifdef CP_HAVE_VERIFIER_NODE
-    {"node", "Node.js tls", "exec", "@/exec/node/certpath-verify-node", "/usr/bin/node", NULL},
+    EXEC_ROW("node", "Node.js tls", "node/certpath-verify-node", "/usr/bin/node"),
 #endif
 #ifdef CP_HAVE_VERIFIER_CHROMIUM
-    {"chromium", "Chromium", "exec", "@/exec/chromium/certpath-verify-chromium",
-     "/usr/bin/chromium", NULL},
+    EXEC_ROW("chromium", "Chromium", "chromium/certpath-verify-chromium", "/usr/bin/chromium"),
 #endif
 #ifdef CP_HAVE_VERIFIER_FIREFOX
-    {"firefox", "Firefox ESR", "exec", "@/exec/firefox/certpath-verify-firefox",
-     "/usr/bin/firefox-esr", NULL},
+    EXEC_ROW("firefox", "Firefox ESR", "firefox/certpath-verify-firefox", "/usr/bin/firefox-esr"),
 #endif
     /* Not runnable here; their users plug them in through the exec protocol (README). */
-    {"libressl", "LibreSSL", NULL, NULL, NULL,
-     "not runnable on this platform: Debian ships no LibreSSL (plug it in with exec:PROGRAM)"},
-    {"edge", "Microsoft Edge", NULL, NULL, NULL,
-     "not runnable on this platform: no Edge for Debian here (plug it in with exec:PROGRAM)"},
-    {"safari", "Safari", NULL, NULL, NULL,
-     "not runnable on this platform: Safari runs only on Apple systems (plug it in with "
-     "exec:PROGRAM)"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+    UNAVAILABLE(
+        "libressl", "LibreSSL",
+        "not runnable on this platform: Debian ships no LibreSSL (plug it in with exec:PROGRAM)"),
+    UNAVAILABLE(
+        "edge", "Microsoft Edge",
+        "not runnable on this platform: no Edge for Debian here (plug it in with exec:PROGRAM)"),
+    UNAVAILABLE("safari", "Safari",
+                "not runnable on this platform: Safari runs only on Apple systems (plug it in with "
+                "exec:PROGRAM)"),
+    {.name = NULL},
 };
 
 const int cp_stack_count = (int)(sizeof(cp_stack_registry) / sizeof(cp_stack_registry[0])) - 1;

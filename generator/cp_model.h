@@ -321,8 +321,10 @@ struct cp_model {
 void cp_model_init(struct cp_model *m);
 void cp_model_free(struct cp_model *m);
 
-/* A new, empty graph; its name must be unique in the model. Returns NULL when out of memory
- * (the error message is set). The pointer stays valid until the next cp_model_graph() call. */
+/* A new, empty graph; its name must be unique in the model. Returns NULL, with the error
+ * message set, in three cases: the name is already a graph's (CP_E_ARG), the name is longer
+ * than a graph name holds (CP_E_LIMIT), or out of memory (CP_E_NOMEM). The pointer stays
+ * valid until the next cp_model_graph() call. */
 struct cp_graph *cp_model_graph(struct cp_model *m, const char *name);
 
 /* An entity with its own ECDSA P-256 key; returns its index or -1 (sticky error). */

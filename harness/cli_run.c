@@ -25,7 +25,8 @@ const char cp_cli_run_usage[] =
     "                    disagree (in both results files and the summary)\n"
     "  --shard I/N       run slice I of N of the cases (both controls run in every shard);\n"
     "                    `certpath merge` joins the N results files into one\n"
-    "  --suite DIR       the suite (default: suite; generated when missing or a day old)\n"
+    "  --suite DIR       the suite (default: suite; generated only when it does not exist,\n"
+    "                    never written over: every stack takes its validation time)\n"
     "  --family NAME     a suite of this family only, e.g. names (default DIR: suite-NAME)\n"
     "  -j, --jobs N      worker processes (default: one per core)\n"
     "  --timeout S       seconds a case may take before it counts as a timeout (default 5)\n"
@@ -34,7 +35,7 @@ const char cp_cli_run_usage[] =
     "  -o, --output F    results file (default: results/<stack>-<inproc|wire>.json, with\n"
     "                    --shard results/<stack>-<mode>.shard-I-of-N.json)\n"
     "  --resume          continue an interrupted run from its journal\n"
-    "  --no-regenerate   use the suite however old it is\n"
+    "  --no-regenerate   accepted for old scripts (a suite is never regenerated)\n"
     "  --baseline B      compare each stack with its baseline: B is a file, or a directory\n"
     "                    holding <stack>.json (e.g. expected/baselines); exit 1 when a case\n"
     "                    regressed (see docs/baselines.md)\n";

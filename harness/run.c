@@ -23,8 +23,11 @@
 
 #define CP_CONTROL_ACCEPT "controls/accept"
 #define CP_CONTROL_REJECT "controls/reject"
-/* A suite validated more than a day ago would put stacks that read the clock a day off. */
-#define CP_SUITE_MAX_AGE (24 * 3600)
+/* A row that can only read the real clock runs against a suite of its own, generated at the
+ * current hour and replaced when its time is this far from the clock. */
+#define CP_REALCLOCK_MAX_AGE (3600)
+/* Families a suite may name; the generator has a dozen. */
+#define CP_REALCLOCK_FAMILIES_MAX 64
 /* In-process verification takes milliseconds; five seconds means a library that has stopped
  * making progress (Botan 2 on a five-CA mesh), and keeps a run of every stack short. */
 
@@ -36,18 +39,18 @@ void cp_run_opts_init(struct cp_run_opts *o)
     o->profile = "webpki";
 }
 
-static int generate(const struct cp_run_opts *o, const char *why)
+/* Generates a suite into dir: every family when nfamilies is 0, else the ones named. */
+static int generate(const char *dir, const char *why, uint64_t seed, const char *const *families,
+                    int nfamilies, volatile sig_atomic_t *stop)
 {
-    const char *dir = o->suite_dir;
     struct cp_gen_opts g;
     struct cp_gen_stats st;
     cp_gen_opts_init(&g);
     g.out_dir = dir;
-    g.stop = o->stop;
-    if (o->family) {
-        g.families = &o->family;
-        g.nfamilies = 1;
-    }
+    g.seed = seed;
+    g.families = nfamilies ? families : NULL;
+    g.nfamilies = nfamilies;
+    g.stop = stop;
     fprintf(stderr, "certpath run: %s; generating one in %s\n", why, dir);
     int rc = cp_generator_generate(&g, &st);
     if (!rc)
@@ -56,21 +59,76 @@ static int generate(const struct cp_run_opts *o, const char *why)
     return rc;
 }
 
+/* A suite is generated only where there is none; one that exists is never written over, however
+ * old: every stack takes the suite's validation time (its API or the clock shim), and a pinned
+ * suite is how a published result is reproduced. A directory that exists without a manifest is
+ * not a suite and is refused by name rather than filled. */
 static int ensure_suite(const struct cp_run_opts *o, struct cp_suite *s)
 {
     char manifest[PATH_MAX];
+    struct stat sb;
     int rc;
-    snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->suite_dir);
-    if (access(manifest, F_OK) != 0 && (rc = generate(o, "no suite found")))
-        return rc;
-    if ((rc = cp_suite_load(o->suite_dir, s)))
-        return rc;
-    if (o->no_regenerate || (int64_t)time(NULL) - s->vtime <= CP_SUITE_MAX_AGE)
-        return 0;
-    cp_suite_free(s);
-    if ((rc = generate(o, "the suite is older than a day (--no-regenerate keeps it)")))
-        return rc;
+    if (snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->suite_dir) >=
+        (int)sizeof(manifest))
+        return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
+    if (stat(o->suite_dir, &sb) != 0) {
+        if ((rc = generate(o->suite_dir, "no suite found", CP_DEFAULT_SEED,
+                           o->family ? &o->family : NULL, o->family ? 1 : 0, o->stop)))
+            return rc;
+    } else if (access(manifest, F_OK) != 0) {
+        return cp_error_set(CP_E_FORMAT,
+                            "%s is not a certpath suite (no manifest.json); give --suite a suite "
+                            "directory, or a path that does not exist yet to generate one there",
+                            o->suite_dir);
+    }
     return cp_suite_load(o->suite_dir, s);
+}
+
+/* The suite a real-clock row runs against: <suite>.realclock, generated with the user's seed at
+ * the current hour when missing or more than CP_REALCLOCK_MAX_AGE from the clock. Only this
+ * directory, certpath's own, is ever replaced. */
+static int realclock_suite(const struct cp_run_opts *o, const struct cp_suite *user,
+                           const char *row, struct cp_suite *own)
+{
+    char dir[PATH_MAX], manifest[PATH_MAX + 16];
+    int rc;
+    if (snprintf(dir, sizeof(dir), "%s.realclock", o->suite_dir) >= (int)sizeof(dir))
+        return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
+    snprintf(manifest, sizeof(manifest), "%s/manifest.json", dir);
+    uint64_t seed = strtoull(user->seed, NULL, 10);
+    if (access(manifest, F_OK) == 0) {
+        if ((rc = cp_suite_load(dir, own)))
+            return rc;
+        int64_t age = (int64_t)time(NULL) - own->vtime;
+        if (age <= CP_REALCLOCK_MAX_AGE && age >= -CP_REALCLOCK_MAX_AGE &&
+            strcmp(own->seed, user->seed) == 0)
+            goto chosen;
+        cp_suite_free(own);
+    }
+    /* The same families as the user's suite, so the row answers the same questions. */
+    const char *families[CP_REALCLOCK_FAMILIES_MAX];
+    int nf = 0;
+    for (int i = 0; i < user->ncases; i++) {
+        const char *f = user->cases[i].family;
+        bool seen = !f;
+        for (int k = 0; k < nf && !seen; k++)
+            seen = strcmp(families[k], f) == 0;
+        if (!seen && nf == CP_REALCLOCK_FAMILIES_MAX)
+            return cp_error_set(CP_E_LIMIT, "%s has more than %d families", o->suite_dir, nf);
+        if (!seen)
+            families[nf++] = f;
+    }
+    if ((rc =
+             generate(dir, "a row that reads only the real clock needs a suite of the current hour",
+                      seed, families, nf, o->stop)) ||
+        (rc = cp_suite_load(dir, own)))
+        return rc;
+chosen:
+    fprintf(stderr,
+            "certpath run: %s takes no validation time (neither set-time nor clock-shim): it runs "
+            "at the real clock against %s (validated %s), not %s\n",
+            row, dir, own->validation_time, o->suite_dir);
+    return 0;
 }
 
 static char *dup_or_null(const char *s)
@@ -86,10 +144,17 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
     r->seed = dup_or_null(s->seed);
     r->validation_time = dup_or_null(s->validation_time);
     r->vtime = s->vtime;
-    for (int p = 0; p < s->nprofiles; p++)
-        r->profiles[r->nprofiles++] = strdup(s->profiles[p]);
-    for (int f = 0; f < s->nfeatures; f++)
-        r->features[r->nfeatures++] = strdup(s->features[f]);
+    if ((s->suite_id && !r->suite_id) || (s->dir && !r->suite_dir) || !r->seed ||
+        !r->validation_time)
+        return cp_error_set(CP_E_NOMEM, "out of memory for the results' suite fields");
+    for (int p = 0; p < s->nprofiles; p++) {
+        if (!(r->profiles[r->nprofiles++] = strdup(s->profiles[p])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' profiles");
+    }
+    for (int f = 0; f < s->nfeatures; f++) {
+        if (!(r->features[r->nfeatures++] = strdup(s->features[f])))
+            return cp_error_set(CP_E_NOMEM, "out of memory for the results' features");
+    }
     if (!(r->cases = calloc((size_t)s->ncases, sizeof(*r->cases))))
         return cp_error_set(CP_E_NOMEM, "out of memory for %d results", s->ncases);
     for (int i = 0; i < s->ncases; i++) {
@@ -100,7 +165,7 @@ static int layout(const struct cp_suite *s, struct cp_results *r)
         c->features = sc->features;
         c->probe = sc->probe;
         memcpy(c->expect_accept, sc->expect_accept, sizeof(c->expect_accept));
-        if (!c->id)
+        if (!c->id || (sc->family && !c->family))
             return cp_error_set(CP_E_NOMEM, "out of memory for results");
     }
     return 0;
@@ -166,6 +231,8 @@ static void record(void *arg, int index, enum cp_outcome_kind outcome, long code
     struct cp_result_case *c = &st->r.cases[index];
     free(c->reason);
     c->reason = strdup(reason ? reason : "");
+    if (!c->reason && !st->journal_rc) /* the run stops at the next check, naming why */
+        st->journal_rc = cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
@@ -191,6 +258,7 @@ static void mark_broken(struct stack_run *st, const char *id, const char *want)
     }
     if (!st->r.broken) {
         st->r.broken = true;
+        /* Out of memory here leaves the reason out; broken itself is still recorded. */
         st->r.broken_reason = strdup(why);
     }
 }
@@ -390,6 +458,27 @@ static const char *mode_word(enum cp_run_mode mode)
     return mode == CP_RUN_WIRE ? "wire" : "in-process";
 }
 
+/* A row that takes no validation time: in-process it runs against realclock_suite(); over the
+ * wire the server already serves the user's suite, so it runs there only when that suite's
+ * time is within CP_REALCLOCK_MAX_AGE of the clock. */
+static int realclock_choice(const struct cp_run_opts *o, const struct cp_suite *s, const char *row,
+                            enum cp_run_mode mode, struct cp_suite *own, bool *loaded)
+{
+    int64_t age = (int64_t)time(NULL) - s->vtime;
+    *loaded = false;
+    if (age <= CP_REALCLOCK_MAX_AGE && age >= -CP_REALCLOCK_MAX_AGE)
+        return 0;
+    if (mode == CP_RUN_WIRE)
+        return cp_error_set(CP_E_ARG,
+                            "%s takes no validation time (neither set-time nor clock-shim) and %s "
+                            "was validated at %s: over the wire it needs a suite of the current "
+                            "hour (certpath generate -o DIR, then --suite DIR)",
+                            row, o->suite_dir, s->validation_time);
+    int rc = realclock_suite(o, s, row, own);
+    *loaded = rc == 0;
+    return rc;
+}
+
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
                      struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep)
 {
@@ -397,15 +486,25 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     struct cp_pool pool;
     struct cp_stack_spec sp;
     char out[PATH_MAX], journal[PATH_MAX];
+    struct cp_suite own;
+    bool own_loaded = false;
     int rc, resumed = 0, wrc;
     memset(&pool, 0, sizeof(pool));
+    memset(&own, 0, sizeof(own));
     cp_results_init(&st.r);
     if ((rc = cp_stack_resolve(spec, &sp)))
         goto out;
     snprintf(st.name, sizeof(st.name), "%s", sp.name);
     if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
-        (rc = layout(s, &st.r)) || (rc = plan_selection(&st)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
+        goto out;
+    if (!(pool.hello.caps & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM))) {
+        if ((rc = realclock_choice(o, s, st.name, mode, &own, &own_loaded)))
+            goto out;
+        if (own_loaded)
+            st.s = &own;
+    }
+    if ((rc = layout(st.s, &st.r)) || (rc = plan_selection(&st)))
         goto out;
     if ((rc = check_mode(mode, &pool, st.name))) {
         if (o->mode == CP_RUN_BOTH) {
@@ -453,6 +552,8 @@ out:
     cp_pool_stop(&pool);
     cp_journal_close(st.journal);
     free(st.pos);
+    if (own_loaded)
+        cp_suite_free(&own);
     if (keep && keep->ran) {
         keep->r = st.r; /* handed over whole: nothing left to free here */
         cp_results_init(&st.r);

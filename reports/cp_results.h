@@ -68,7 +68,33 @@ struct cp_result_case {
 };
 
 /* Feature support under one profile, derived from every case that needs the feature. */
-enum cp_support { CP_SUPPORT_NONE = 0, CP_SUPPORTED, CP_SUPPORT_PARTIAL, CP_UNSUPPORTED };
+/* X(code, results-file name, matrix word, text mark, Markdown badge, HTML class, HTML symbol):
+ * every way a report shows a support level, in one table. */
+#define CP_SUPPORT_LEVELS(X)                                                                       \
+    X(CP_SUPPORT_NONE, "not measured", "-", ' ', "", "sup-none", "")                               \
+    X(CP_SUPPORTED, "supported", "yes", '+', "\xe2\x9c\x85" /* white heavy check mark */,          \
+      "sup-yes", "\xe2\x9c\x93 " /* check mark */)                                                 \
+    X(CP_SUPPORT_PARTIAL, "partial", "partial", '~', "\xe2\x9a\xa0\xef\xb8\x8f" /* warning */,     \
+      "sup-partial", "\xe2\x97\x90 " /* circle with left half black */)                            \
+    X(CP_UNSUPPORTED, "not supported", "no", '-', "\xe2\x9d\x8c" /* cross mark */, "sup-no",       \
+      "\xe2\x9c\x97 " /* ballot x */)
+
+enum cp_support {
+#define CP_X_SUPPORT_ENUM(code, name, word, mark, badge, cls, symbol) code,
+    CP_SUPPORT_LEVELS(CP_X_SUPPORT_ENUM)
+#undef CP_X_SUPPORT_ENUM
+        CP_SUPPORT_COUNT
+};
+
+/* One support level as each report shows it (the X-macro's columns). */
+struct cp_support_look {
+    const char *name, *word;
+    char mark;
+    const char *badge, *html_class, *html_symbol;
+};
+
+/* How s looks; anything outside the enum looks like CP_SUPPORT_NONE. */
+const struct cp_support_look *cp_support_look(enum cp_support s);
 
 /* Support is decided by the feature's probe cases (its simplest cases) when it has any, as
  * BetterTLS does, but from every case's raw result rather than by skipping: the counts cover

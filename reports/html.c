@@ -189,46 +189,19 @@ static const char *verdict_text(const struct cp_result_case *c, enum cp_verdict 
     }
 }
 
-static const char *support_class(enum cp_support s)
-{
-    switch (s) {
-    case CP_SUPPORTED:
-        return "sup-yes";
-    case CP_SUPPORT_PARTIAL:
-        return "sup-partial";
-    case CP_UNSUPPORTED:
-        return "sup-no";
-    default:
-        return "sup-none";
-    }
-}
-
-static const char *support_symbol(enum cp_support s)
-{
-    switch (s) {
-    case CP_SUPPORTED:
-        return "\xe2\x9c\x93 "; /* check mark */
-    case CP_SUPPORT_PARTIAL:
-        return "\xe2\x97\x90 "; /* circle with left half black */
-    case CP_UNSUPPORTED:
-        return "\xe2\x9c\x97 "; /* ballot x */
-    default:
-        return "";
-    }
-}
-
 static void put_matrix_cell(FILE *out, int s, const struct cp_rep_column *col,
                             const struct cp_rep_cell *c)
 {
     fprintf(out, "<td class=\"%s num\" data-stack=\"%d\" data-feature=\"%s\" data-verdict=\"fail\"",
-            support_class(c->pass + c->fail ? c->support : CP_SUPPORT_NONE), s,
+            cp_support_look(c->pass + c->fail ? c->support : CP_SUPPORT_NONE)->html_class, s,
             col->feature ? col->feature : "");
     fprintf(out, " title=\"%s: %s", col->title, cp_support_name(c->support));
     if (c->probe_pass + c->probe_fail)
         fprintf(out, " (probes %d/%d)", c->probe_pass, c->probe_pass + c->probe_fail);
     fprintf(out, "; %d pass, %d fail, %d skip, %d error\">", c->pass, c->fail, c->skip, c->error);
     if (c->pass + c->fail)
-        fprintf(out, "%s%d/%d", support_symbol(c->support), c->pass, c->pass + c->fail);
+        fprintf(out, "%s%d/%d", cp_support_look(c->support)->html_symbol, c->pass,
+                c->pass + c->fail);
     else
         fputs(c->skip ? "skip" : c->error ? "error" : "\xe2\x80\x94", out);
     fputs("</td>", out);

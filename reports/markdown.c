@@ -12,24 +12,10 @@
 #define MD_LIST_PER_STACK 20
 #define MD_LIST_TOTAL 100
 
-static const char *support_badge(enum cp_support s)
-{
-    switch (s) {
-    case CP_SUPPORTED:
-        return "\xe2\x9c\x85"; /* white heavy check mark */
-    case CP_SUPPORT_PARTIAL:
-        return "\xe2\x9a\xa0\xef\xb8\x8f"; /* warning sign */
-    case CP_UNSUPPORTED:
-        return "\xe2\x9d\x8c"; /* cross mark */
-    default:
-        return "";
-    }
-}
-
 static void put_cell(FILE *out, const struct cp_rep_cell *c)
 {
     if (c->pass + c->fail > 0)
-        fprintf(out, " %s %d/%d |", support_badge(c->support), c->pass, c->pass + c->fail);
+        fprintf(out, " %s %d/%d |", cp_support_look(c->support)->badge, c->pass, c->pass + c->fail);
     else if (c->skip + c->error > 0)
         fprintf(out, " %s |", c->skip ? "skip" : "error");
     else

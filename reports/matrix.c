@@ -167,16 +167,7 @@ void cp_rep_matrix_row(const struct cp_results *r, int p, struct cp_rep_row *row
 
 const char *cp_rep_support_word(enum cp_support s)
 {
-    switch (s) {
-    case CP_SUPPORTED:
-        return "yes";
-    case CP_SUPPORT_PARTIAL:
-        return "partial";
-    case CP_UNSUPPORTED:
-        return "no";
-    default:
-        return "-";
-    }
+    return cp_support_look(s)->word;
 }
 
 const char *cp_rep_library(const struct cp_results *r, char *buf, size_t cap)

@@ -70,18 +70,20 @@ const char *cp_verdict_name(enum cp_verdict v)
     return (unsigned)v < CP_V_COUNT ? verdict_names[v] : "?";
 }
 
+const struct cp_support_look *cp_support_look(enum cp_support s)
+{
+    static const struct cp_support_look looks[CP_SUPPORT_COUNT] = {
+#define CP_X_SUPPORT_LOOK(code, name, word, mark, badge, cls, symbol)                              \
+    [code] = {name, word, mark, badge, cls, symbol},
+        CP_SUPPORT_LEVELS(CP_X_SUPPORT_LOOK)
+#undef CP_X_SUPPORT_LOOK
+    };
+    return &looks[(unsigned)s < CP_SUPPORT_COUNT ? s : CP_SUPPORT_NONE];
+}
+
 const char *cp_support_name(enum cp_support s)
 {
-    switch (s) {
-    case CP_SUPPORTED:
-        return "supported";
-    case CP_SUPPORT_PARTIAL:
-        return "partial";
-    case CP_UNSUPPORTED:
-        return "not supported";
-    default:
-        return "not measured";
-    }
+    return cp_support_look(s)->name;
 }
 
 int cp_outcome_kind_lookup(const char *name)

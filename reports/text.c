@@ -10,20 +10,6 @@
 #define TEXT_LIBRARY_MAX 30
 #define TEXT_CELL 8
 
-static char support_mark(enum cp_support s)
-{
-    switch (s) {
-    case CP_SUPPORTED:
-        return '+';
-    case CP_SUPPORT_PARTIAL:
-        return '~';
-    case CP_UNSUPPORTED:
-        return '-';
-    default:
-        return ' ';
-    }
-}
-
 /* The share of cases that pass, never rounded to 100% or 0% when it is not. */
 static int percent(int pass, int fail)
 {
@@ -45,7 +31,8 @@ static void put_cell(FILE *out, const struct cp_rep_cell *c, int width)
 {
     char buf[16];
     if (c->pass + c->fail > 0)
-        snprintf(buf, sizeof(buf), "%c%4d%%", support_mark(c->support), percent(c->pass, c->fail));
+        snprintf(buf, sizeof(buf), "%c%4d%%", cp_support_look(c->support)->mark,
+                 percent(c->pass, c->fail));
     else if (c->skip + c->error > 0)
         snprintf(buf, sizeof(buf), "%s", c->skip ? " skip" : "  err");
     else

@@ -103,6 +103,37 @@ static void expect_error(cJSON *res, const char *id, const char *words)
               words, cp_test_field(c, "reason"));
 }
 
+/* issue 12: a row that can only read the real clock (neither set-time nor clock-shim) runs at
+ * the real clock against a suite of its own beside the user's, which stays as it was. The
+ * suite here is an hour old, past the hour such a row may be off. */
+Test(exec, a_realclock_row_runs_against_a_suite_of_its_own, .init = setup_ordering)
+{
+    char manifest[400], own[400], *before = NULL, *after = NULL, *log = NULL;
+    size_t nb = 0, na = 0;
+    snprintf(manifest, sizeof(manifest), "%s/manifest.json", suite);
+    snprintf(own, sizeof(own), "%s.realclock", suite);
+    cr_assert_eq(cp_fs_read(manifest, 1 << 24, &before, &nb), 0);
+    int rc = run_certpath("CP_EXEC_HELLO=realclock", "exec:" T_SCRIPTED, "-j2", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cr_expect(strstr(log, "runs at the real clock against") && strstr(log, own), "%s", log);
+    cr_assert_eq(cp_fs_read(manifest, 1 << 24, &after, &na), 0);
+    cr_expect(nb == na && memcmp(before, after, nb) == 0, "the user's suite changed");
+    struct cp_manifest m;
+    cp_test_manifest_load(own, &m);
+    int64_t now = (int64_t)time(NULL);
+    cr_expect(m.vtime <= now && now - m.vtime <= 3600, "its suite is of %lld, now %lld",
+              (long long)m.vtime, (long long)now);
+    cJSON *res = cp_test_load_json(results);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(res, "cases")), m.ncases,
+                 "the row ran its own suite's cases");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")));
+    cp_manifest_free(&m);
+    cJSON_Delete(res);
+    free(before);
+    free(after);
+    free(log);
+}
+
 /* ---- the module against a scripted verifier ---- */
 
 static const char *const broken_ids[] = {

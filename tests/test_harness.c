@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,6 +139,55 @@ Test(harness, a_nonzero_verify_is_an_error_and_the_wait_reaches_the_adapter)
     cr_expect_str_eq(cp_test_field(c, "outcome"), "reject", "%s", ids[1]);
     cr_expect_str_eq(cp_test_field(c, "reason"), "timeout_ms=800"); /* --timeout 1 */
     cJSON_Delete(res);
+    free(log);
+}
+
+/* issue 12: a pinned suite is how a result is reproduced. `run` without --no-regenerate takes
+ * a suite validated long ago as it is (every stack takes the suite's time) and writes nothing
+ * into it; a directory that is not a suite is refused by name, not filled. */
+Test(harness, an_old_suite_is_run_as_it_is_and_never_written_over)
+{
+    static const char *const families[] = {"controls"};
+    char old[400], manifest[500], args[1200], *before = NULL, *after = NULL, *log = NULL;
+    size_t nb = 0, na = 0;
+    struct cp_gen_opts o;
+    snprintf(old, sizeof(old), "%s/pinned", tmpdir);
+    cp_gen_opts_init(&o);
+    o.out_dir = old;
+    o.families = families;
+    o.nfamilies = 1;
+    o.seed = 42;
+    cr_assert_eq(cp_time_parse("2025-06-01T00:00:00Z", &o.vtime), 0);
+    cr_assert_eq(cp_generator_generate(&o, NULL), 0, "%s", cp_error_msg(-1));
+    snprintf(manifest, sizeof(manifest), "%s/manifest.json", old);
+    cr_assert_eq(cp_fs_read(manifest, 1 << 24, &before, &nb), 0);
+
+    snprintf(args, sizeof(args), "run --stack %s --suite %s -o %s", CP_FAKE_ADAPTER, old, results);
+    int rc = cp_test_certpath(tmpdir, NULL, args, NULL, &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cr_expect(strstr(log, "generating") == NULL, "the run generated a suite:\n%s", log);
+    cr_assert_eq(cp_fs_read(manifest, 1 << 24, &after, &na), 0);
+    cr_expect(nb == na && memcmp(before, after, nb) == 0, "the pinned suite's manifest changed");
+    cJSON *res = cp_test_load_json(results);
+    cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(res, "suite"), "validation_time"),
+                     "2025-06-01T00:00:00Z");
+    cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(res, "suite"), "seed"), "42");
+    cJSON_Delete(res);
+    free(log);
+
+    char notsuite[400];
+    snprintf(notsuite, sizeof(notsuite), "%s/photos", tmpdir);
+    cr_assert_eq(mkdir(notsuite, 0700), 0);
+    snprintf(args, sizeof(args), "run --stack %s --suite %s -o %s", CP_FAKE_ADAPTER, notsuite,
+             results);
+    rc = cp_test_certpath(tmpdir, NULL, args, NULL, &log);
+    cr_expect_neq(rc, 0, "a directory that is not a suite was run:\n%s", log);
+    cr_expect(strstr(log, notsuite) && strstr(log, "is not a certpath suite"), "%s", log);
+    char stray[500];
+    snprintf(stray, sizeof(stray), "%s/manifest.json", notsuite);
+    cr_expect_neq(access(stray, F_OK), 0, "a suite was written into %s", notsuite);
+    free(before);
+    free(after);
     free(log);
 }
 
