@@ -15,7 +15,8 @@
 #include <unistd.h>
 
 const char cp_cli_run_usage[] =
-    "usage: certpath run --stack NAME [--suite DIR] [-j N] [--timeout S] [--filter GLOB]\n"
+    "usage: certpath run --stack NAME [--suite DIR] [-j N] [--cpu-limit S] [--timeout S] [--filter "
+    "GLOB]\n"
     "                    [--profile P] [-o FILE] [--resume] [--no-regenerate] [--family NAME]\n"
     "                    [--mode inproc|wire|both] [--shard I/N]\n"
     "  --stack NAME      a stack from `certpath stacks`, NAME:ARG, a module path, or all\n"
@@ -29,13 +30,16 @@ const char cp_cli_run_usage[] =
     "                    never written over: every stack takes its validation time)\n"
     "  --family NAME     a suite of this family only, e.g. names (default DIR: suite-NAME)\n"
     "  -j, --jobs N      worker processes (default: one per core)\n"
-    "  --timeout S       seconds a case may take before it counts as a timeout (default 5)\n"
+    "  --cpu-limit S     CPU seconds a case's verifier may use before it counts as a timeout\n"
+    "                    (default 1; 0: none): a hang costs little, the same on a busy machine\n"
+    "  --timeout S       wall-clock seconds a case may take, for verifiers that wait (default 5)\n"
     "  --filter GLOB     only cases whose id matches (e.g. 'bettertls/*')\n"
     "  --profile P       the profile the summary shows: webpki (default) or rfc5280\n"
     "  -o, --output F    results file (default: results/<stack>-<inproc|wire>.json, with\n"
     "                    --shard results/<stack>-<mode>.shard-I-of-N.json)\n"
     "  --resume          continue an interrupted run from its journal\n"
     "  --no-regenerate   accepted for old scripts (a suite is never regenerated)\n"
+    "  --summary         with --stack all: every row's per-feature summary, not one line per row\n"
     "  --baseline B      compare each stack with its baseline: B is a file, or a directory\n"
     "                    holding <stack>.json (e.g. expected/baselines); exit 1 when a case\n"
     "                    regressed (see docs/baselines.md)\n";
@@ -129,6 +133,8 @@ int cp_cli_run(int argc, char **argv)
                                          {"mode", required_argument, NULL, 'm'},
                                          {"baseline", required_argument, NULL, 'B'},
                                          {"shard", required_argument, NULL, 'H'},
+                                         {"cpu-limit", required_argument, NULL, 'C'},
+                                         {"summary", no_argument, NULL, 'Y'},
                                          {"family", required_argument, NULL, 'f'},
                                          {NULL, 0, NULL, 0}};
     struct cp_run_opts o;
@@ -157,6 +163,16 @@ int cp_cli_run(int argc, char **argv)
             if (parse_seconds(optarg, &o.timeout))
                 return cp_cli_usage_error(cp_cli_run_usage, "bad --timeout (want seconds, 0..3600)",
                                           optarg);
+            break;
+        case 'Y':
+            o.summary = true;
+            break;
+        case 'C':
+            if (strcmp(optarg, "0") == 0)
+                o.cpu_limit = 0;
+            else if (parse_seconds(optarg, &o.cpu_limit))
+                return cp_cli_usage_error(cp_cli_run_usage,
+                                          "bad --cpu-limit (want seconds, 0..3600)", optarg);
             break;
         case 'F':
             o.filter = optarg;

@@ -24,7 +24,8 @@ struct cp_run_opts {
                               directory then defaults to suite-<family> */
     bool no_regenerate;    /* accepted for old scripts: a suite is never regenerated */
     int jobs;              /* workers; 0: one per core */
-    double timeout;        /* seconds per case */
+    double timeout;        /* wall-clock seconds per case: the cap for cases that wait */
+    double cpu_limit;      /* CPU seconds per case (0: no CPU limit) */
     const char *filter;    /* shell glob over case ids (NULL: every case) */
     const char *profile;   /* the profile the summary shows (default webpki) */
     const char *output;    /* results file (default results/<stack>-<inproc|wire>.json) */
@@ -32,6 +33,7 @@ struct cp_run_opts {
     int shard_count;
     bool resume;   /* continue from the journal */
     bool progress; /* a progress line (on a terminal) */
+    bool summary;  /* --summary: the full per-feature summary of every row, even with all */
     volatile sig_atomic_t *stop;
     const char *baseline; /* FILE|DIR: compare each stack's results with it (cp_baseline.h) */
     int *regressions;     /* with baseline: the cases that regressed are added here */
@@ -57,9 +59,6 @@ struct cp_serve_opts {
 };
 
 int cp_serve(const struct cp_serve_opts *o);
-
-/* `certpath __worker ...` (internal). */
-int cp_harness_worker_main(int argc, char **argv);
 
 /* `certpath __floor STACK SUITE` (bench/): the same verify() calls in one process, no workers;
  * prints the time per case. */

@@ -56,8 +56,13 @@ void cp_suite_free(struct cp_suite *s);
 int cp_suite_find(const struct cp_suite *s, const char *id);
 int cp_suite_feature(const struct cp_suite *s, const char *name); /* bit index or -1 */
 
-/* Seconds a case may take by default (run --timeout). */
+/* Wall-clock seconds a case may take by default (run --timeout): the cap for cases that wait
+ * (a handshake, a browser). */
 #define CP_DEFAULT_TIMEOUT 5.0
+/* CPU seconds a case's verifier may use by default (run --cpu-limit). Path building on the
+ * suite's graphs takes milliseconds; a verifier still busy after a second is looping or
+ * exploring an exponential number of paths, which is the `timeout` finding. */
+#define CP_DEFAULT_CPU_LIMIT 1.0
 
 /* ---- the pipe between parent and worker (pool.c, worker.c) ---- */
 
@@ -108,8 +113,12 @@ struct cp_ipc_hello {
 #define CP_WORKER_REQ_FD 3
 #define CP_WORKER_RESP_FD 4
 
-/* `certpath __worker MODULE [ARG]`: the worker's main. */
+/* `certpath-worker MODULE [ARG]`: the worker's main (worker_main.c is the program). */
 int cp_worker_main(int argc, char **argv);
+
+/* The worker program's path, beside the running certpath: 0, or an error naming it when it is
+ * missing. */
+int cp_worker_exe(char *buf, size_t cap);
 
 /* The benchmark floor: every case of s through the module's verify() in this one process,
  * reading the same files the workers read; no fork, no pipes. */
@@ -120,11 +129,22 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
 #define CP_MAX_JOBS 64
 
 struct cp_worker {
-    pid_t pid;
+    pid_t pid; /* also its session's id: a worker leads a session of its own */
     int req_fd, resp_fd;
     int busy; /* case index being run, or -1 */
     int64_t deadline_ms;
+    long long cpu_start; /* its session's CPU ticks when the case was handed over */
 };
+
+/* ---- CPU time of workers (cpu_time.c) ---- */
+
+/* The CPU ticks (user + system, live and reaped children) each worker's work has used:
+ * the worker process alone, or with whole_session every process of its session (exec
+ * verifiers and what they start). A worker that is gone reads 0. */
+void cp_cpu_ticks(const pid_t *workers, int n, bool whole_session, long long *out);
+
+/* Seconds per tick (sysconf(_SC_CLK_TCK)). */
+double cp_cpu_tick_seconds(void);
 
 /* What the pool reports for each finished case. */
 typedef void (*cp_pool_done_fn)(void *arg, int index, enum cp_outcome_kind outcome, long code,
@@ -137,7 +157,9 @@ struct cp_pool {
     bool clock_shim;
     char shim[PATH_MAX];
     int64_t vtime;
-    double timeout;
+    double timeout;     /* wall-clock cap per case, seconds */
+    double cpu_limit;   /* CPU seconds per case (0: none); set after cp_pool_start() */
+    bool whole_session; /* count the CPU of every process of a worker's session (exec) */
     int nworkers;
     char wire_host[64]; /* wire mode: where cases are sent to the workers' clients */
     int wire_port;

@@ -140,8 +140,6 @@ int main(int argc, char **argv)
     const struct command *c = find_command(cmd);
     if (c)
         return c->fn(argc - 1, argv + 1);
-    if (strcmp(cmd, "__worker") == 0)
-        return cp_harness_worker_main(argc - 1, argv + 1);
     if (strcmp(cmd, "__floor") == 0 && argc == 4)
         return cp_cli_status("__floor", cp_harness_floor(argv[2], argv[3]), 0);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)

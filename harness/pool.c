@@ -1,8 +1,9 @@
 /*
  * pool.c - the parent's side of the workers: spawn, dispatch, time out, replace.
  *
- * Each worker is this executable re-run as `certpath __worker MODULE [ARG]` (a fresh process:
- * no state inherited from the parent, exactly one TLS library loaded), with its request pipe on
+ * Each worker is `certpath-worker MODULE [ARG]` (worker_main.c), a program beside this one that
+ * links no TLS library (a fresh process: no state inherited from the parent, exactly one TLS
+ * library loaded: the module's), with its request pipe on
  * fd 3 and its response pipe on fd 4. Workers ignore SIGINT so that Ctrl-C reaches the parent
  * alone; the parent stops dispatching and ends the workers itself. A case that outlives its
  * deadline has its worker killed (timeout); a worker that dies mid-case is a crash (signal) or
@@ -68,6 +69,9 @@ static void exec_worker(const struct cp_pool *p, int req, int resp)
         dup2(hresp, CP_WORKER_RESP_FD) < 0)
         _exit(127);
     signal(SIGINT, SIG_IGN);
+    /* A session of its own: what the worker starts stays in it, so its CPU can be counted
+     * (cpu_time.c). It cannot fail here: a fresh child is never a process group leader. */
+    (void)setsid();
     /* In a sanitizer build the worker must still die of the signal an adapter raises, so the
      * run records a crash rather than ASan's exit status; ASan ignores these options
      * elsewhere. Under the clock shim, ASan's "runtime first in the preload list" check is
@@ -84,8 +88,7 @@ static void exec_worker(const struct cp_pool *p, int req, int resp)
         setenv("CERTPATH_FAKETIME", faketime, 1);
         setenv("LD_PRELOAD", preload, 1);
     }
-    char *argv[] = {(char *)"certpath", (char *)"__worker", (char *)p->module, (char *)p->arg,
-                    NULL};
+    char *argv[] = {(char *)"certpath-worker", (char *)p->module, (char *)p->arg, NULL};
     execv(p->exe, argv);
     _exit(127);
 }
@@ -144,6 +147,27 @@ static void reap(struct cp_worker *w, int *status)
     w->busy = -1;
 }
 
+int cp_worker_exe(char *buf, size_t cap)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n < 0)
+        return cp_error_set(CP_E_IO, "cannot find the certpath executable: %s", strerror(errno));
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash)
+        return cp_error_set(CP_E_IO, "the certpath executable has no directory: %s", self);
+    *slash = '\0';
+    if (snprintf(buf, cap, "%s/certpath-worker", self) >= (int)cap)
+        return cp_error_set(CP_E_LIMIT, "path too long: %s/certpath-worker", self);
+    if (access(buf, X_OK) != 0)
+        return cp_error_set(CP_E_IO,
+                            "the worker program %s is missing (%s); it is built and "
+                            "installed beside certpath",
+                            buf, strerror(errno));
+    return 0;
+}
+
 int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n, double timeout,
                   int64_t vtime, bool clock_shim)
 {
@@ -151,12 +175,13 @@ int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n,
     memset(p, 0, sizeof(*p));
     if (n < 1 || n > CP_MAX_JOBS)
         return cp_error_set(CP_E_ARG, "%d workers asked for; 1..%d allowed", n, CP_MAX_JOBS);
-    if (readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1) < 0)
-        return cp_error_set(CP_E_IO, "cannot find the certpath executable: %s", strerror(errno));
+    if ((rc = cp_worker_exe(p->exe, sizeof(p->exe))))
+        return rc;
     snprintf(p->module, sizeof(p->module), "%s", module);
     p->arg = arg;
     p->timeout = timeout;
     p->vtime = vtime;
+    p->whole_session = strstr(module, "certpath-adapter-exec") != NULL;
     p->clock_shim = clock_shim;
     if (clock_shim && (rc = cp_module_path("clockshim", p->shim, sizeof(p->shim))))
         return rc;
@@ -193,39 +218,6 @@ struct run_state {
     void *arg;
 };
 
-int cp_ipc_wait_ms(double timeout)
-{
-    double ms = timeout * 800.0;
-    return ms < 100.0 ? 100 : ms > 3600000.0 ? 3600000 : (int)ms;
-}
-
-static int fill_text(char *dst, size_t cap, const char *src, const char *what, const char *id)
-{
-    size_t n = strlen(src);
-    if (n >= cap)
-        return cp_error_set(CP_E_LIMIT, "case %.64s%s: its %s is %zu bytes, a worker takes %zu", id,
-                            strlen(id) > 64 ? "..." : "", what, n, cap - 1);
-    memcpy(dst, src, n + 1);
-    return 0;
-}
-
-int cp_ipc_request_fill(struct cp_ipc_request *rq, int index, const struct cp_suite_case *c,
-                        int64_t vtime, const char *host, int port, double timeout)
-{
-    int rc;
-    memset(rq, 0, sizeof(*rq));
-    rq->index = index;
-    rq->vtime = vtime;
-    rq->port = port;
-    rq->timeout_ms = cp_ipc_wait_ms(timeout);
-    if ((rc = fill_text(rq->id, sizeof(rq->id), c->id, "id", c->id)) ||
-        (rc = fill_text(rq->hostname, sizeof(rq->hostname), c->hostname, "hostname", c->id)) ||
-        (rc = fill_text(rq->dir, sizeof(rq->dir), c->dir, "directory", c->id)) ||
-        (rc = fill_text(rq->host, sizeof(rq->host), host ? host : "", "server address", c->id)))
-        return rc;
-    return 0;
-}
-
 /* Hands w the next case; a case that does not fit a request is the harness's error for that
  * case and the next one is tried. Returns 0 (w busy, or no case left), or -1 when the worker
  * could not be written to. */
@@ -242,6 +234,8 @@ static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *c
         }
         w->busy = index;
         w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
+        if (st->p->cpu_limit > 0)
+            cp_cpu_ticks(&w->pid, 1, st->p->whole_session, &w->cpu_start);
         /* A worker that is gone fails the write; its end then reads as EOF. */
         return cp_write_all(w->req_fd, &rq, sizeof(rq)) ? -1 : 0;
     }
@@ -298,11 +292,44 @@ static int collect(struct run_state *st, struct cp_worker *w)
     return 0;
 }
 
+/* Busy workers past the per-case CPU limit are killed as timeouts. The limit is on work the
+ * verifier did, so a hang costs about the limit and is judged the same on an idle and on a
+ * busy machine; the wall-clock cap (p->timeout) still ends cases that wait. */
+static int enforce_cpu_limit(struct run_state *st)
+{
+    struct cp_pool *p = st->p;
+    pid_t pids[CP_MAX_JOBS];
+    long long ticks[CP_MAX_JOBS];
+    for (int i = 0; i < p->nworkers; i++)
+        pids[i] = p->w[i].busy >= 0 ? p->w[i].pid : 0;
+    cp_cpu_ticks(pids, p->nworkers, p->whole_session, ticks);
+    for (int i = 0; i < p->nworkers; i++) {
+        struct cp_worker *w = &p->w[i];
+        double used = (double)(ticks[i] - w->cpu_start) * cp_cpu_tick_seconds();
+        if (w->busy < 0 || used <= p->cpu_limit)
+            continue;
+        char why[128];
+        snprintf(why, sizeof(why), "no verdict after %.2f s of CPU (limit %.2f s); worker killed",
+                 used, p->cpu_limit);
+        int rc = replace(st, w, CP_OUT_TIMEOUT, why);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* How often the CPU limit is checked: a hang costs at most this much past the limit. */
+#define CP_CPU_POLL_MS 100
+
 static int wait_any(struct run_state *st)
 {
     struct pollfd pfd[CP_MAX_JOBS];
-    int map[CP_MAX_JOBS], n = 0;
+    int map[CP_MAX_JOBS], n = 0, rc;
+    if (st->p->cpu_limit > 0 && (rc = enforce_cpu_limit(st)))
+        return rc;
     int64_t now = cp_now_ms(), next = now + 60000;
+    if (st->p->cpu_limit > 0)
+        next = now + CP_CPU_POLL_MS;
     for (int i = 0; i < st->p->nworkers; i++) {
         struct cp_worker *w = &st->p->w[i];
         if (w->busy < 0)
@@ -310,8 +337,7 @@ static int wait_any(struct run_state *st)
         if (w->deadline_ms <= now) {
             char why[96];
             snprintf(why, sizeof(why), "no verdict within %.1f s; worker killed", st->p->timeout);
-            int rc = replace(st, w, CP_OUT_TIMEOUT, why);
-            if (rc)
+            if ((rc = replace(st, w, CP_OUT_TIMEOUT, why)))
                 return rc;
             continue;
         }
@@ -327,7 +353,7 @@ static int wait_any(struct run_state *st)
         return errno == EINTR ? 0 : cp_error_set(CP_E_IO, "poll: %s", strerror(errno));
     for (int k = 0; k < n; k++) {
         if (pfd[k].revents) {
-            int rc = collect(st, &st->p->w[map[k]]);
+            rc = collect(st, &st->p->w[map[k]]);
             if (rc)
                 return rc;
         }

@@ -36,6 +36,7 @@ void cp_run_opts_init(struct cp_run_opts *o)
     memset(o, 0, sizeof(*o));
     o->suite_dir = "suite";
     o->timeout = CP_DEFAULT_TIMEOUT;
+    o->cpu_limit = CP_DEFAULT_CPU_LIMIT;
     o->profile = "webpki";
 }
 
@@ -383,6 +384,8 @@ static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
         cp_pool_stop(pool);
         rc = cp_pool_start(pool, module, arg, jobs, o->timeout, s->vtime, true);
     }
+    if (!rc)
+        pool->cpu_limit = o->cpu_limit;
     return rc;
 }
 
@@ -479,8 +482,16 @@ static int realclock_choice(const struct cp_run_opts *o, const struct cp_suite *
     return rc;
 }
 
+/* The results files of the rows `--stack all` (or a group) ran, for the matrix at the end. */
+#define CP_RUN_ROWS_MAX 128
+struct ran_rows {
+    int n;
+    char path[CP_RUN_ROWS_MAX][PATH_MAX];
+};
+
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep)
+                     struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep,
+                     struct ran_rows *ran)
 {
     struct stack_run st = {.o = o, .s = s, .srv = mode == CP_RUN_WIRE ? srv : NULL};
     struct cp_pool pool;
@@ -530,6 +541,8 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     st.started_ms = cp_now_ms();
     rc = run_cases(&st, &pool);
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
+    st.r.cpu_limit = o->cpu_limit;
+    st.r.wall_limit = o->timeout;
     progress(&st, true);
     st.r.complete = rc == 0 && !st.r.broken;
     cp_results_score(&st.r);
@@ -541,8 +554,16 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
         snprintf(keep->out, sizeof(keep->out), "%s", out);
     }
     int p = cp_results_profile(&st.r, o->profile);
-    cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
-    printf("  results: %s\n", out);
+    if (ran && !o->summary) {
+        /* Many rows: one line each as it finishes; the matrix comes at the end. */
+        cp_results_print_line(&st.r, p >= 0 ? p : 0, stdout);
+    } else {
+        cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
+        printf("  results: %s\n", out);
+    }
+    fflush(stdout);
+    if (!wrc && ran && ran->n < CP_RUN_ROWS_MAX)
+        snprintf(ran->path[ran->n++], PATH_MAX, "%s", out);
     if (o->baseline && !st.r.broken &&
         (wrc = cp_gate_stack(o->baseline, all, &st.r, o->profile, stdout, o->regressions)) && !rc)
         rc = wrc;
@@ -568,15 +589,15 @@ out:
 /* --mode both: each mode the adapter has (the other one is passed over with a note), then the
  * cases where the two disagree, written into both results files and summarised. */
 static int run_modes(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, bool all)
+                     struct cp_server *srv, bool all, struct ran_rows *ran)
 {
     if (o->mode != CP_RUN_BOTH)
-        return run_stack(o, s, spec, srv, o->mode, all, NULL);
+        return run_stack(o, s, spec, srv, o->mode, all, NULL, ran);
     struct mode_run m[2] = {{.mode = CP_RUN_INPROC}, {.mode = CP_RUN_WIRE}};
     int rc = 0, one;
     for (int k = 0; k < 2 && !(o->stop && *o->stop); k++) {
         cp_results_init(&m[k].r);
-        one = run_stack(o, s, spec, srv, m[k].mode, all, &m[k]);
+        one = run_stack(o, s, spec, srv, m[k].mode, all, &m[k], ran);
         rc = rc ? rc : one;
         if (one && !m[k].ran) /* the stack could not even start: the other mode would not */
             break;
@@ -609,10 +630,38 @@ static bool is_group(const char *spec)
 }
 
 /* --stack all, or a group: every row that can run here; the others are named and passed over. */
+/* The matrix of the rows just run, read back from their results files. */
+static void print_matrix(const struct cp_run_opts *o, const struct ran_rows *ran)
+{
+    struct cp_results *r = calloc((size_t)(ran->n ? ran->n : 1), sizeof(*r));
+    int n = 0;
+    if (!r)
+        return;
+    for (int i = 0; i < ran->n; i++) {
+        cp_results_init(&r[n]);
+        if (cp_results_read_json(ran->path[i], &r[n]) == 0)
+            n++;
+        else
+            cp_results_free(&r[n]);
+    }
+    if (n) {
+        printf("\n");
+        if (cp_report_write_matrix(r, n, o->profile, stdout))
+            fprintf(stderr, "certpath run: the matrix: %s\n", cp_error_msg(-1));
+        printf("\n%d results files (the per-feature summary of each: run --summary)\n", n);
+    }
+    for (int i = 0; i < n; i++)
+        cp_results_free(&r[i]);
+    free(r);
+}
+
 static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struct cp_server *srv)
 {
     bool all = strcmp(o->stack, "all") == 0;
     int first = 0;
+    struct ran_rows *ran = calloc(1, sizeof(*ran));
+    if (!ran)
+        return cp_error_set(CP_E_NOMEM, "out of memory for the rows' results");
     for (int i = 0; i < cp_stack_count && !(o->stop && *o->stop); i++) {
         const struct cp_stack_entry *e = &cp_stack_registry[i];
         char buf[256];
@@ -624,12 +673,15 @@ static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struc
                 fprintf(stderr, "certpath run: %s: passed over: %s\n", e->name, why);
             continue;
         }
-        int one = run_modes(o, s, e->name, srv, true);
+        int one = run_modes(o, s, e->name, srv, true, ran);
         if (one) {
             fprintf(stderr, "certpath run: %s: %s\n", e->name, cp_error_msg(one));
             first = first ? first : one;
         }
     }
+    if (ran->n > 0)
+        print_matrix(o, ran);
+    free(ran);
     return first;
 }
 
@@ -680,7 +732,7 @@ int cp_run(const struct cp_run_opts *o)
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))
         rc = run_rows(o, &s, srv);
     else
-        rc = run_modes(o, &s, o->stack, srv, false);
+        rc = run_modes(o, &s, o->stack, srv, false, NULL);
 out:
     cp_server_stop(srv, NULL);
     cp_suite_free(&s);

@@ -180,7 +180,7 @@ int cp_worker_main(int argc, char **argv)
     void *handle = NULL, *ctx = NULL;
     int status = 1;
     if (argc < 2) {
-        fprintf(stderr, "certpath __worker: usage: __worker MODULE [ARG]\n");
+        fprintf(stderr, "usage: certpath-worker MODULE [ARG]\n");
         return 2;
     }
     quiet_stdout();

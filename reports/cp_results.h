@@ -139,6 +139,8 @@ struct cp_results {
     bool broken;   /* a control failed: results are not scored */
     char *broken_reason;
     double seconds;
+    double cpu_limit;  /* the per-case CPU limit the run used, seconds (0: none) */
+    double wall_limit; /* the per-case wall-clock cap, seconds (0: not recorded) */
     struct cp_result_case *cases;
     int ncases;
     struct cp_shard shard;
@@ -173,6 +175,10 @@ int cp_results_write_json(const struct cp_results *r, const char *path);
 /* The BetterTLS-style summary for one profile: features supported, pass, wrongly accepted,
  * wrongly rejected, skip, error/timeout/crash. */
 void cp_results_print_summary(const struct cp_results *r, int profile, FILE *out);
+
+/* The same counts on one line, led by the row and mode: what `run --stack all` prints per
+ * finished row. */
+void cp_results_print_line(const struct cp_results *r, int profile, FILE *out);
 
 /* Index of a profile by name, or -1. */
 int cp_results_profile(const struct cp_results *r, const char *name);

@@ -182,6 +182,10 @@ static cJSON *results_json(const struct cp_results *r)
     if (r->broken)
         CHECK(cJSON_AddStringToObject(o, "broken_reason", or_empty(r->broken_reason)));
     CHECK(cJSON_AddNumberToObject(o, "seconds", r->seconds));
+    cJSON *limits;
+    CHECK(limits = cJSON_AddObjectToObject(o, "limits"));
+    CHECK(cJSON_AddNumberToObject(limits, "cpu_seconds", r->cpu_limit));
+    CHECK(cJSON_AddNumberToObject(limits, "wall_seconds", r->wall_limit));
     CHECK(add_extras(o, r) == 0);
     CHECK(cJSON_AddItemToObject(o, "summary", summary_json(r)));
     CHECK(cases = cJSON_AddArrayToObject(o, "cases"));

@@ -272,8 +272,12 @@ static int merge_read(const char *const *files, int n, struct cp_results *sh, in
         (sh[0].compared && (rc = merge_disagreements(sh, n, out))))
         return rc;
     out->complete = true;
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < n; k++) {
         out->seconds = sh[k].seconds > out->seconds ? sh[k].seconds : out->seconds;
+        /* Shards of one run share their limits; the largest is what any case had. */
+        out->cpu_limit = sh[k].cpu_limit > out->cpu_limit ? sh[k].cpu_limit : out->cpu_limit;
+        out->wall_limit = sh[k].wall_limit > out->wall_limit ? sh[k].wall_limit : out->wall_limit;
+    }
     cp_results_score(out);
     return 0;
 }

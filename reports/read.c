@@ -428,6 +428,13 @@ static int read_run(const char *path, const cJSON *root, struct cp_results *r)
         (rc = take_number(path, root, "seconds", "", 0, 1e9, &seconds)))
         return rc;
     r->seconds = seconds;
+    /* "limits" came in with the CPU limit; older files lack it (both stay 0). */
+    const cJSON *limits = cJSON_GetObjectItemCaseSensitive(root, "limits");
+    if (limits &&
+        (!cJSON_IsObject(limits) ||
+         (rc = take_number(path, limits, "cpu_seconds", "limits.", 0, 3600, &r->cpu_limit)) ||
+         (rc = take_number(path, limits, "wall_seconds", "limits.", 0, 3600, &r->wall_limit))))
+        return rc ? rc : cp_report_bad_file(path, "limits is not an object");
     why = cJSON_GetObjectItemCaseSensitive(root, "broken_reason");
     if (cJSON_IsString(why) && !(r->broken_reason = strdup(why->valuestring)))
         return nomem(path);

@@ -171,6 +171,23 @@ void cp_results_score(struct cp_results *r)
     }
 }
 
+/* "N pass, N wrongly accepted, ... (of N) in S s" under profile p. */
+static void print_counts(const struct cp_results *r, int p, FILE *out)
+{
+    int timeouts = 0, crashes = 0, errors = 0;
+    for (int i = 0; i < r->ncases; i++) {
+        timeouts += r->cases[i].outcome == CP_OUT_TIMEOUT;
+        crashes += r->cases[i].outcome == CP_OUT_CRASH;
+        errors += r->cases[i].outcome == CP_OUT_ERROR;
+    }
+    const int *n = r->counts[p];
+    fprintf(out,
+            "%d pass, %d wrongly accepted, %d wrongly rejected, %d skip, "
+            "%d error, %d timeout, %d crash (of %d) in %.1f s",
+            n[CP_V_PASS], n[CP_V_WRONG_ACCEPT], n[CP_V_WRONG_REJECT], n[CP_V_SKIP], errors,
+            timeouts, crashes, r->ncases, r->seconds);
+}
+
 void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
 {
     if (p < 0 || p >= r->nprofiles)
@@ -197,18 +214,22 @@ void cp_results_print_summary(const struct cp_results *r, int p, FILE *out)
             fprintf(out, " %4d error", s->error);
         fputc('\n', out);
     }
-    int timeouts = 0, crashes = 0, errors = 0;
-    for (int i = 0; i < r->ncases; i++) {
-        timeouts += r->cases[i].outcome == CP_OUT_TIMEOUT;
-        crashes += r->cases[i].outcome == CP_OUT_CRASH;
-        errors += r->cases[i].outcome == CP_OUT_ERROR;
+    fputs("  cases: ", out);
+    print_counts(r, p, out);
+    fputc('\n', out);
+}
+
+void cp_results_print_line(const struct cp_results *r, int p, FILE *out)
+{
+    if (p < 0 || p >= r->nprofiles)
+        return;
+    fprintf(out, "%-14s %-10s ", r->stack, r->mode);
+    if (r->broken)
+        fprintf(out, "BROKEN: %s\n", r->broken_reason ? r->broken_reason : "a control failed");
+    else {
+        print_counts(r, p, out);
+        fputs(r->complete ? "\n" : " (INCOMPLETE)\n", out);
     }
-    const int *n = r->counts[p];
-    fprintf(out,
-            "  cases: %d pass, %d wrongly accepted, %d wrongly rejected, %d skip, "
-            "%d error, %d timeout, %d crash (of %d) in %.1f s\n",
-            n[CP_V_PASS], n[CP_V_WRONG_ACCEPT], n[CP_V_WRONG_REJECT], n[CP_V_SKIP], errors,
-            timeouts, crashes, r->ncases, r->seconds);
 }
 
 /* ---- --mode both ---- */

@@ -142,6 +142,23 @@ static const char *const broken_ids[] = {
     "ordering/depth1/extras-before/reversed", "ordering/depth1/kitchen-sink/declared",
 };
 
+/* issue 12: an exec verifier's program runs in its worker's session, so the CPU limit counts its
+ * work and ends a spinning program (and its worker) as a timeout. */
+Test(exec, a_spinning_program_ends_at_the_cpu_limit, .init = setup_ordering)
+{
+    char env[512], *log = NULL;
+    snprintf(env, sizeof(env), "CP_EXEC_PLAN='%s=spin'", broken_ids[0]);
+    int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j2 --cpu-limit 0.5 --timeout 30", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = cp_test_load_json(results);
+    cJSON *c = cp_test_case_of(res, broken_ids[0]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "timeout");
+    cr_expect(strstr(cp_test_field(c, "reason"), "s of CPU (limit 0.50 s)") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    cJSON_Delete(res);
+    free(log);
+}
+
 Test(exec, each_broken_reply_is_an_error_naming_it_and_the_run_goes_on, .init = setup_ordering)
 {
     char env[2048], *log = NULL;

@@ -191,6 +191,47 @@ Test(harness, an_old_suite_is_run_as_it_is_and_never_written_over)
     free(log);
 }
 
+/* issue 12: the per-case limit is on the CPU the verifier used, with the wall clock as a cap
+ * for cases that wait; both are recorded in the results. A spinning case ends after about its
+ * CPU limit whatever the wall cap, a sleeping one at the wall cap. */
+Test(harness, a_spinning_case_ends_at_its_cpu_limit_a_sleeping_one_at_the_wall_cap)
+{
+    char ids[2][192], env[1024], args[1200], *log = NULL;
+    cr_assert_eq(pick_cases(ids, 2), 2, "the suite has too few cases");
+    snprintf(env, sizeof(env), "CP_FAKE_PLAN='%s=spin,%s=hang'", ids[0], ids[1]);
+    snprintf(args, sizeof(args),
+             "run --stack %s --suite %s -j2 --cpu-limit 0.3 --timeout 4 --filter '%s' -o %s",
+             CP_FAKE_ADAPTER, suite, ids[0], results);
+    int64_t t0 = (int64_t)time(NULL);
+    int rc = cp_test_certpath(tmpdir, env, args, NULL, &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    /* Only what the limit allows: the spin costs about 0.3 s of CPU, never the 4 s cap. */
+    cr_expect_lt((int64_t)time(NULL) - t0, 4 + 2, "the spin was not ended by the CPU limit");
+    cJSON *res = cp_test_load_json(results);
+    cJSON *c = cp_test_case_of(res, ids[0]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "timeout");
+    cr_expect(strstr(cp_test_field(c, "reason"), "s of CPU (limit 0.30 s)") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    cJSON *limits = cJSON_GetObjectItem(res, "limits");
+    cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(limits, "cpu_seconds")), 0.3);
+    cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(limits, "wall_seconds")), 4);
+    cJSON_Delete(res);
+    free(log);
+
+    snprintf(args, sizeof(args),
+             "run --stack %s --suite %s -j2 --cpu-limit 0.3 --timeout 1 --filter '%s' -o %s",
+             CP_FAKE_ADAPTER, suite, ids[1], results);
+    rc = cp_test_certpath(tmpdir, env, args, NULL, &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    res = cp_test_load_json(results);
+    c = cp_test_case_of(res, ids[1]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "timeout");
+    cr_expect(strstr(cp_test_field(c, "reason"), "no verdict within 1.0 s") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    cJSON_Delete(res);
+    free(log);
+}
+
 Test(harness, a_failed_control_marks_the_adapter_broken)
 {
     char *log = NULL;

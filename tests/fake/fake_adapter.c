@@ -7,7 +7,8 @@
  * "inproc:SUBSTRING=ACTION" applies in that mode only: the fake declares both modes (it makes
  * no TLS connection; in wire mode it answers the same way, told the server's address), so
  * `--mode both` can be made to disagree on known cases. Actions:
- *   hang     sleep forever              -> the harness must record `timeout`
+ *   hang     sleep forever              -> the harness must record `timeout` (the wall cap)
+ *   spin     loop on the CPU forever     -> `timeout` (the CPU limit)
  *   segv     dereference NULL           -> `crash` (signal 11)
  *   abort    abort()                    -> `crash` (signal 6)
  *   exit     exit(3) mid-case           -> `error` (worker exited)
@@ -79,6 +80,9 @@ static int fake_verify(void *ctx, const struct cp_verify_input *in, struct cp_ve
     if (action && strcmp(action, "hang") == 0)
         for (;;)
             pause();
+    if (action && strcmp(action, "spin") == 0)
+        for (volatile unsigned long n = 0;; n++)
+            continue;
     if (action && strcmp(action, "segv") == 0)
         raise(SIGSEGV);
     if (action && strcmp(action, "abort") == 0)
