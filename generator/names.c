@@ -28,6 +28,8 @@
  *             inside none: when URI constraints exist it violates them (4.2.1.10: MUST reject).
  *   dirName   the base's RDNs are the first RDNs of the name; attribute types compare by name,
  *             values case-insensitively with runs of spaces folded (RFC 4518, simplified).
+ * A wildcard dNSName "*.S" is a name like any other under rfc5280 (byte matching); under webpki
+ * it is also outside when it covers an excluded base L.S (it would serve that name).
  * Permitted subtrees of one form, when a CA lists any, must hold every name of that form;
  * excluded subtrees must hold none. Each CA's constraints apply to every later certificate of
  * the path, so levels intersect (permitted) and unite (excluded), as 6.1.4 (g) accumulates them.
@@ -357,6 +359,33 @@ static bool in_list(const struct cp_graph *g, const struct cp_cert *x, const str
     return in;
 }
 
+/* webpki: whether wildcard "*.S" covers an excluded dNSName base L.S (one label L), a name
+ * the wildcard certificate would serve although RFC 5280's byte matching lets it through. */
+static bool wildcard_covers(const char *name, const char *base)
+{
+    if (name[0] != '*' || name[1] != '.')
+        return false;
+    const char *suffix = name + 1; /* ".S" */
+    if (base[0] == '.')
+        base++;
+    const char *dot = strchr(base, '.');
+    return dot && dot != base && strcasecmp(dot, suffix) == 0;
+}
+
+static bool wildcard_excluded(const struct cp_cert *ca, const struct name *nm)
+{
+    for (int i = 0; i < ca->nexcluded; i++) {
+        if (wildcard_covers(nm->text, ca->nc_excluded[i]))
+            return true;
+    }
+    for (int i = 0; i < ca->gn.nexcluded; i++) {
+        if (ca->gn.excluded[i].type == CP_GN_DNS &&
+            wildcard_covers(nm->text, ca->gn.excluded[i].value))
+            return true;
+    }
+    return false;
+}
+
 bool cp_names_allowed(const struct cp_graph *g, const struct cp_cert *ca, const struct cp_cert *x,
                       bool target, enum cp_profile p)
 {
@@ -380,6 +409,8 @@ bool cp_names_allowed(const struct cp_graph *g, const struct cp_cert *ca, const 
         if (listed_p && !in_p)
             return false;
         if (in_e)
+            return false;
+        if (p == CP_PROFILE_WEBPKI && nm->type == CP_GN_DNS && wildcard_excluded(ca, nm))
             return false;
     }
     return true;

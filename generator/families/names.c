@@ -8,5 +8,6 @@
 
 int cp_family_names(struct cp_model *m)
 {
-    return cp_names_bettertls(m);
+    int rc = cp_names_bettertls(m);
+    return rc ? rc : cp_names_beyond(m);
 }

@@ -10,4 +10,7 @@
 /* BetterTLS's name-constraints suite, case for case (names_bettertls.c). */
 int cp_names_bettertls(struct cp_model *m);
 
+/* Constraint placements and name forms BetterTLS lacks (names_beyond.c). */
+int cp_names_beyond(struct cp_model *m);
+
 #endif
