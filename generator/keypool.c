@@ -217,6 +217,7 @@ void cp_keypool_free(struct cp_keypool *kp)
 int cp_keypool_key(const struct cp_keypool *kpc, const struct cp_entity *e,
                    struct cp_pool_key **out)
 {
+    *out = NULL; /* set on every path, so no caller reads it uninitialised */
     struct cp_keypool *kp = (struct cp_keypool *)kpc;
     struct cp_pool_key *k;
     int rc = 0;

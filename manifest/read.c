@@ -87,6 +87,9 @@ static int get_array(const struct rd *r, const cJSON *o, const char *key, int mi
                      const cJSON **out, int *n)
 {
     const cJSON *a = member(o, key);
+    /* The out-parameters are set on every path, so no caller reads them uninitialised. */
+    *out = NULL;
+    *n = 0;
     if (!cJSON_IsArray(a))
         return bad(r, key, "is missing or not a list");
     *n = cJSON_GetArraySize(a);

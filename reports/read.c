@@ -46,6 +46,7 @@ static int take_number(const char *path, const cJSON *obj, const char *key, cons
                        double min, double max, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *out = 0; /* set on every path, so no caller reads it uninitialised */
     if (!cJSON_IsNumber(v))
         return cp_report_bad_file(path, "%s%s is %s, want a number", where, key,
                                   v ? "not a number" : "missing");
