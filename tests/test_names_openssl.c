@@ -13,7 +13,12 @@
  *     dNSName constraint, which OpenSSL checks as a DNS name (tc7405: CN=127.0.0.1, permitted
  *     localhost, IP hostname 127.0.0.1 in the SAN);
  *   - 40 more under rfc5280: a hostname-like CN outside a dNSName constraint of a leaf without
- *     a dNSName, which OpenSSL and the webpki profile check, rfc5280 does not (tc5926).
+ *     a dNSName, which OpenSSL and the webpki profile check, rfc5280 does not (tc5926);
+ *   - beyond BetterTLS: it applies an anchor's constraints (webpki does, rfc5280 does not); it
+ *     does not back off from a path that constraints forbid when the other path's certificate
+ *     comes second; it lets a wildcard through that covers an excluded name (webpki rejects);
+ *     and it takes a URI's userinfo for its host (https://user:pw@host:port/ is rejected under
+ *     a permitted host).
  * Over the wire (the slice tc4*: DNS-hostname grid cases and IP ones) the IP-hostname cases
  * are skipped with the reason, and OpenSSL's client passes all 490 DNS-hostname ones.
  */
@@ -76,19 +81,27 @@ Test(names_openssl, inproc_every_case_and_wire_by_sni, .timeout = 900)
     struct counts r, w;
     count(res, "rfc5280", &r);
     count(res, "webpki", &w);
-    cr_expect_eq(r.pass + r.wa + r.wr, 8029, "8,027 names cases and the 2 controls");
-    cr_expect_eq(r.pass, 7873);
+    cr_expect_eq(r.pass + r.wa + r.wr, 8087, "8,085 names cases and the 2 controls");
+    cr_expect_eq(r.pass, 7926);
     cr_expect_eq(r.wa, 68);
-    cr_expect_eq(r.wr, 88);
-    cr_expect_eq(w.pass, 7873);
-    cr_expect_eq(w.wa, 108);
-    cr_expect_eq(w.wr, 48);
+    cr_expect_eq(r.wr, 91);
+    cr_expect_eq(w.pass, 7926);
+    cr_expect_eq(w.wa, 109);
+    cr_expect_eq(w.wr, 50);
     cr_expect_eq(r.skip + r.other + w.skip + w.other, 0);
     expect_verdict(res, "names/bettertls/tc1112", "pass", "pass");
     expect_verdict(res, "names/bettertls/tc736", "wrongly-accepted", "wrongly-accepted");
     expect_verdict(res, "names/bettertls/tc3167", "pass", "wrongly-accepted");
     expect_verdict(res, "names/bettertls/tc7405", "wrongly-rejected", "wrongly-rejected");
     expect_verdict(res, "names/bettertls/tc5926", "wrongly-rejected", "pass");
+    expect_verdict(res, "names/beyond/anchor/outside", "wrongly-rejected", "pass");
+    expect_verdict(res, "names/beyond/one-of-two-paths/excluded-on-one/declared",
+                   "wrongly-rejected", "wrongly-rejected");
+    expect_verdict(res, "names/beyond/one-of-two-paths/excluded-on-one/reversed", "pass", "pass");
+    expect_verdict(res, "names/beyond/dns-wildcard/wildcard-covers-excluded", "pass",
+                   "wrongly-accepted");
+    expect_verdict(res, "names/beyond/uri/host-port-userinfo", "wrongly-rejected",
+                   "wrongly-rejected");
     cJSON_Delete(res);
 
     /* Over the wire: tc4* holds DNS-hostname grid cases (ids below 4381) and IP ones. */
