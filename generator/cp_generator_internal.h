@@ -23,7 +23,7 @@
 int cp_cert_describe_defects(const struct cp_graph *g, const struct cp_cert *cert, char *out,
                              size_t cap);
 
-/* ---- names and name constraints (names.c; its header comment states the rules) ---- */
+/* ---- names and name constraints (oracle.c, whose names section states the rules) ---- */
 
 /* Whether every name of certificate x passes ca's name constraints under profile p; target:
  * x is the certificate the path is for (the webpki profile reads its CN). */

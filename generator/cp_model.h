@@ -357,7 +357,7 @@ int cp_graph_find(const struct cp_graph *g, const char *label);
  * hostname from the id and writes the description. Returns 0 or a negative CP_E_*. */
 int cp_model_case(struct cp_model *m, struct cp_graph *g, const struct cp_case_spec *spec);
 
-/* GeneralNames of the model (names.c). cp_gname_set() fills e from text: the name for DNS,
+/* GeneralNames of the model (model.c). cp_gname_set() fills e from text: the name for DNS,
  * EMAIL, URI and DIR; for IP "10.0.0.1" or "::1" (a SAN address) or "10.0.0.0/8" (a subtree's
  * address and mask). cp_gname_raw() takes an identifier octet and content bytes as a SAN
  * entry would carry them, and keeps the form they decode to: a context tag 1, 2 or 6 with

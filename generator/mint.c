@@ -289,7 +289,7 @@ static int dn_escape(const struct mint *m, const char *text, char *out, size_t c
 }
 
 /* CN=<label of name_of>,OU=<graph tag>,O=certpath,serialNumber=<seed in hex>. For the subject
- * (gn set), the certificate's CN choice and emailAddress apply (names.c reads the same). */
+ * (gn set), the certificate's CN choice and emailAddress apply (the oracle reads the same). */
 static int entity_dn(const struct mint *m, int entity, const struct cp_names *gn, char *out,
                      size_t cap)
 {

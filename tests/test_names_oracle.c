@@ -1,6 +1,7 @@
 /*
- * test_names_oracle.c - the oracle's name constraints (generator/names.c) on hand-made graphs,
- * one rule of RFC 5280 4.2.1.10 (or of a profile's choice, docs/profiles.md) per test.
+ * test_names_oracle.c - the oracle's name constraints (the names section of generator/oracle.c)
+ * on hand-made graphs, one rule of RFC 5280 4.2.1.10 (or of a profile's choice,
+ * docs/profiles.md) per test.
  *
  * Every graph is Root (the anchor) -> [Upper ->] ICA -> leaf, sent leaf first. Each test puts
  * constraints and names on certificates, then states the outcome per profile and, for a

@@ -1,7 +1,7 @@
 /*
  * names.c - the `names` family: name constraints at depth, an opt-in suite of its own
  * (`certpath generate --family names`). Its parts are in names_*.c; the oracle's rules are in
- * generator/names.c and docs/profiles.md.
+ * the names section of generator/oracle.c and docs/profiles.md.
  */
 #include "cp_families.h"
 #include "names_parts.h"
