@@ -54,6 +54,28 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_ADAPTER_WOLFSSL
     ROW("wolfssl", "wolfSSL"),
 #endif
+/* Builds under a prefix (cmake -DCP_<STACK>_ROOT=DIR): "<stack>@<version>", module of that name. */
+#ifdef CP_ROOT_ROW_OPENSSL
+    ROW(CP_ROOT_ROW_OPENSSL, CP_ROOT_LIB_OPENSSL),
+#endif
+#ifdef CP_ROOT_ROW_BORINGSSL
+    ROW(CP_ROOT_ROW_BORINGSSL, CP_ROOT_LIB_BORINGSSL),
+#endif
+#ifdef CP_ROOT_ROW_GNUTLS
+    ROW(CP_ROOT_ROW_GNUTLS, CP_ROOT_LIB_GNUTLS),
+#endif
+#ifdef CP_ROOT_ROW_NSS
+    ROW(CP_ROOT_ROW_NSS, CP_ROOT_LIB_NSS),
+#endif
+#ifdef CP_ROOT_ROW_MBEDTLS
+    ROW(CP_ROOT_ROW_MBEDTLS, CP_ROOT_LIB_MBEDTLS),
+#endif
+#ifdef CP_ROOT_ROW_WOLFSSL
+    ROW(CP_ROOT_ROW_WOLFSSL, CP_ROOT_LIB_WOLFSSL),
+#endif
+#ifdef CP_ROOT_ROW_BOTAN
+    ROW(CP_ROOT_ROW_BOTAN, CP_ROOT_LIB_BOTAN),
+#endif
 /* Verifiers in other languages, run by the exec module (adapters/exec/PROTOCOL.md). */
 #ifdef CP_HAVE_VERIFIER_GO
     EXEC_ROW("go", "Go crypto/x509", "go/certpath-verify-go", NULL),

@@ -26,4 +26,8 @@ struct cp_pem_cert {
 int cp_pem_read_certs(const char *path, size_t file_max, struct cp_pem_cert *certs, int max, int *n,
                       char **text);
 
+/* The same on text in memory (NUL-terminated; decoded in place, so the DER points into it);
+ * name is what messages call it. */
+int cp_pem_decode_certs(char *text, const char *name, struct cp_pem_cert *certs, int max, int *n);
+
 #endif

@@ -54,6 +54,26 @@ static long b64_decode(unsigned char *out, const char *in, const char *end)
     return n;
 }
 
+int cp_pem_decode_certs(char *text, const char *name, struct cp_pem_cert *certs, int max, int *n)
+{
+    unsigned char *out = (unsigned char *)text;
+    *n = 0;
+    for (const char *s = text; (s = strstr(s, pem_begin)) != NULL;) {
+        const char *b64 = s + sizeof(pem_begin) - 1, *e = strstr(b64, pem_end);
+        if (!e)
+            return cp_error_set(CP_E_FORMAT, "%s: certificate %d has no END line", name, *n + 1);
+        if (*n >= max)
+            return cp_error_set(CP_E_FORMAT, "%s: more than %d certificates", name, max);
+        long len = b64_decode(out, b64, e);
+        if (len <= 0)
+            return cp_error_set(CP_E_FORMAT, "%s: bad base64 in certificate %d", name, *n + 1);
+        certs[(*n)++] = (struct cp_pem_cert){out, (size_t)len};
+        out += len;
+        s = e + sizeof(pem_end) - 1;
+    }
+    return 0;
+}
+
 int cp_pem_read_certs(const char *path, size_t file_max, struct cp_pem_cert *certs, int max, int *n,
                       char **text)
 {
@@ -61,30 +81,10 @@ int cp_pem_read_certs(const char *path, size_t file_max, struct cp_pem_cert *cer
     *n = 0;
     if (rc)
         return rc;
-    unsigned char *out = (unsigned char *)*text;
-    for (const char *s = *text; (s = strstr(s, pem_begin)) != NULL;) {
-        const char *b64 = s + sizeof(pem_begin) - 1, *e = strstr(b64, pem_end);
-        if (!e) {
-            rc = cp_error_set(CP_E_FORMAT, "%s: certificate %d has no END line", path, *n + 1);
-            goto fail;
-        }
-        if (*n >= max) {
-            rc = cp_error_set(CP_E_FORMAT, "%s: more than %d certificates", path, max);
-            goto fail;
-        }
-        long len = b64_decode(out, b64, e);
-        if (len <= 0) {
-            rc = cp_error_set(CP_E_FORMAT, "%s: bad base64 in certificate %d", path, *n + 1);
-            goto fail;
-        }
-        certs[(*n)++] = (struct cp_pem_cert){out, (size_t)len};
-        out += len;
-        s = e + sizeof(pem_end) - 1;
+    if ((rc = cp_pem_decode_certs(*text, path, certs, max, n))) {
+        free(*text);
+        *text = NULL;
+        *n = 0;
     }
-    return 0;
-fail:
-    free(*text);
-    *text = NULL;
-    *n = 0;
     return rc;
 }

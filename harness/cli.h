@@ -48,6 +48,8 @@ int cp_cli_report(int argc, char **argv);
 int cp_cli_explain(int argc, char **argv);
 int cp_cli_baseline(int argc, char **argv);
 int cp_cli_gate(int argc, char **argv);
+int cp_cli_import(int argc, char **argv);
+int cp_cli_export(int argc, char **argv);
 
 extern const char cp_cli_generate_usage[];
 extern const char cp_cli_list_usage[];
@@ -58,5 +60,7 @@ extern const char cp_cli_report_usage[];
 extern const char cp_cli_explain_usage[];
 extern const char cp_cli_baseline_usage[];
 extern const char cp_cli_gate_usage[];
+extern const char cp_cli_import_usage[];
+extern const char cp_cli_export_usage[];
 
 #endif

@@ -32,6 +32,9 @@ struct cp_suite_case {
     uint64_t features; /* bits index cp_suite.features */
     bool probe;
     bool expect_accept[CP_RESULTS_MAX_PROFILES];
+    int64_t vtime;         /* the case's validation time (its own, or the suite's) */
+    const char *skip;      /* NULL, or why the suite says not to run it (an importer's skip) */
+    const char *wire_skip; /* wire mode: why the built-in server cannot serve it, or NULL */
 };
 
 struct cp_suite {

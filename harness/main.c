@@ -44,6 +44,8 @@ static const char usage_text[] =
     "  explain    one case: its graph, anchors, sent order, expectations, reproduce lines\n"
     "  baseline   a stack's known results (expected/baselines/) from results files\n"
     "  gate       compare results files with their baselines: regressions exit 1\n"
+    "  import     a limbo.json (x509-limbo) as a suite `run` takes\n"
+    "  export     the suite as a limbo.json (--format limbo)\n"
     "  stacks     the adapters built here, their libraries' versions and capabilities\n"
     "  help       show this text, or `certpath help <command>`\n"
     "  version    print the version\n"
@@ -113,6 +115,8 @@ static const struct command {
     {"baseline", cp_cli_baseline, cp_cli_baseline_usage},
     {"gate", cp_cli_gate, cp_cli_gate_usage},
     {"stacks", cp_cli_stacks, NULL},
+    {"import", cp_cli_import, cp_cli_import_usage},
+    {"export", cp_cli_export, cp_cli_export_usage},
 };
 
 static const struct command *find_command(const char *name)

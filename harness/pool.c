@@ -227,8 +227,8 @@ static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *c
     while (*next < n) {
         int index = cases[(*next)++];
         struct cp_ipc_request rq;
-        if (cp_ipc_request_fill(&rq, index, &st->s->cases[index], st->s->vtime, st->p->wire_host,
-                                st->p->wire_port, st->p->timeout)) {
+        if (cp_ipc_request_fill(&rq, index, &st->s->cases[index], st->s->cases[index].vtime,
+                                st->p->wire_host, st->p->wire_port, st->p->timeout)) {
             st->done(st->arg, index, CP_OUT_ERROR, 0, cp_error_msg(CP_E_LIMIT), 0);
             continue;
         }

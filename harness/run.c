@@ -320,6 +320,13 @@ static int plan_selection(struct stack_run *st)
     return 0;
 }
 
+static bool has_leaf_key(const struct cp_suite_case *c)
+{
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s/leaf.key", c->dir);
+    return access(path, R_OK) == 0;
+}
+
 /* Runs the controls, then every other case of this run (the filter's, the shard's). */
 static int run_cases(struct stack_run *st, struct cp_pool *pool)
 {
@@ -345,12 +352,14 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
         struct cp_result_case *c = &st->r.cases[i];
         if (c->outcome != CP_OUT_NONE || !in_shard(st, i))
             continue;
+        /* The suite's own skip (an imported case certpath cannot express), with its reason. */
+        if (s->cases[i].skip) {
+            record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0);
+            continue;
+        }
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
-        if (st->srv && cp_host_is_ip(s->cases[i].hostname)) {
-            record(st, i, CP_OUT_SKIP, 0,
-                   "an IP-address hostname: a client sends no SNI for it, so the server cannot "
-                   "pick this case over the wire (run it in-process)",
-                   0);
+        if (st->srv && s->cases[i].wire_skip) {
+            record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0);
             continue;
         }
         /* Over the wire, a list longer than the server can send is not the stack's failure. */
@@ -469,6 +478,14 @@ static int realclock_choice(const struct cp_run_opts *o, const struct cp_suite *
 {
     int64_t age = (int64_t)time(NULL) - s->vtime;
     *loaded = false;
+    /* An imported suite cannot be made again at another hour, and its cases carry their own
+     * times, which such a row cannot be given. */
+    if (strncmp(s->man.generator, CP_MANIFEST_IMPORTED, strlen(CP_MANIFEST_IMPORTED)) == 0)
+        return cp_error_set(CP_E_ARG,
+                            "%s takes no validation time (neither set-time nor clock-shim); %s is "
+                            "an imported suite whose cases carry their own times, which it cannot "
+                            "be given",
+                            row, o->suite_dir);
     if (age <= CP_REALCLOCK_MAX_AGE && age >= -CP_REALCLOCK_MAX_AGE)
         return 0;
     if (mode == CP_RUN_WIRE)
@@ -686,20 +703,74 @@ static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struc
 }
 
 /* Wire mode: the built-in server on 127.0.0.1, any free port, serving every case. */
-static int start_server(const struct cp_suite *s, struct cp_server **srv)
+static const struct cp_suite *sort_suite; /* for by_hostname(): qsort has no argument */
+
+static int by_hostname(const void *a, const void *b)
+{
+    return strcmp(sort_suite->cases[*(const int *)a].hostname,
+                  sort_suite->cases[*(const int *)b].hostname);
+}
+
+/* Which cases the built-in server can serve: it needs the leaf's key and picks the case by
+ * the SNI name, so a case without either, or whose hostname another case has too (an
+ * imported suite's; generated hostnames are unique), is marked with why and left out. */
+static int mark_wire_skips(struct cp_suite *s, int **order)
+{
+    int n = 0;
+    if (!(*order = malloc((size_t)(s->ncases ? s->ncases : 1) * sizeof(int))))
+        return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
+    for (int i = 0; i < s->ncases; i++) {
+        struct cp_suite_case *c = &s->cases[i];
+        c->wire_skip = c->skip            ? c->skip
+                       : !c->hostname[0]  ? "wire: the case has no hostname (limbo "
+                                            "expected_peer_name) for the server to pick it by SNI"
+                       : !has_leaf_key(c) ? "wire: the case has no leaf key (limbo "
+                                            "peer_certificate_key) for the server to serve it with"
+                       : cp_host_is_ip(c->hostname)
+                           ? "wire: an IP-address hostname: a client sends no SNI for it (RFC 6066 "
+                             "3), so the server cannot pick this case; run it in-process"
+                           : NULL;
+        if (!c->wire_skip)
+            (*order)[n++] = i;
+    }
+    sort_suite = s;
+    qsort(*order, (size_t)n, sizeof(int), by_hostname);
+    /* A hostname several cases have: none of them is served, unless one is a control, which
+     * keeps it (the controls decide whether the run counts at all). */
+    for (int k = 0, end; k < n; k = end) {
+        bool control = false;
+        for (end = k; end < n &&
+                      strcmp(s->cases[(*order)[end]].hostname, s->cases[(*order)[k]].hostname) == 0;
+             end++)
+            control = control || is_control(s->cases[(*order)[end]].id);
+        for (int x = k; end - k > 1 && x < end; x++) {
+            struct cp_suite_case *c = &s->cases[(*order)[x]];
+            if (!(control && is_control(c->id)))
+                c->wire_skip = "wire: another case has the same hostname, and the built-in "
+                               "server picks a case by its SNI name";
+        }
+    }
+    return 0;
+}
+
+static int start_server(struct cp_suite *s, struct cp_server **srv)
 {
     struct cp_server_opts so;
-    struct cp_server_case *cases = calloc((size_t)s->ncases, sizeof(*cases));
+    struct cp_server_case *cases = calloc((size_t)s->ncases + 1, sizeof(*cases));
+    int *order = NULL, n = 0, rc;
     if (!cases)
         return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
-    int n = 0;
+    if ((rc = mark_wire_skips(s, &order)))
+        goto out;
     for (int i = 0; i < s->ncases; i++) {
-        if (!cp_host_is_ip(s->cases[i].hostname)) /* skipped: no SNI picks them */
+        if (!s->cases[i].wire_skip)
             cases[n++] = (struct cp_server_case){
                 .id = s->cases[i].id, .hostname = s->cases[i].hostname, .dir = s->cases[i].dir};
     }
     cp_server_opts_init(&so);
-    int rc = cp_server_start(&so, cases, n, srv);
+    rc = cp_server_start(&so, cases, n, srv);
+out:
+    free(order);
     free(cases);
     return rc;
 }
@@ -711,8 +782,6 @@ int cp_run(const struct cp_run_opts *o)
     int rc;
     if (!o->stack)
         return cp_error_set(CP_E_ARG, "no --stack given (see `certpath stacks`)");
-    if (o->profile && strcmp(o->profile, "webpki") && strcmp(o->profile, "rfc5280"))
-        return cp_error_set(CP_E_ARG, "unknown profile \"%s\" (rfc5280 or webpki)", o->profile);
     if ((strcmp(o->stack, "all") == 0 || is_group(o->stack)) && o->output)
         return cp_error_set(CP_E_ARG,
                             "-o names one results file; --stack %s writes one per "
@@ -727,6 +796,15 @@ int cp_run(const struct cp_run_opts *o)
                             o->shard_count);
     if ((rc = ensure_suite(o, &s)))
         return rc;
+    /* The profiles are the suite's: rfc5280 and webpki for a generated one, limbo for an
+     * imported one (docs/profiles.md). The default, webpki, falls back to the suite's first. */
+    if (o->profile && cp_manifest_name_index(s.profiles, s.nprofiles, o->profile) < 0 &&
+        strcmp(o->profile, "webpki") != 0) {
+        rc = cp_error_set(CP_E_ARG, "unknown profile \"%s\" (this suite has %s%s%s)", o->profile,
+                          s.profiles[0], s.nprofiles > 1 ? ", " : "",
+                          s.nprofiles > 1 ? s.profiles[1] : "");
+        goto out;
+    }
     if (o->mode != CP_RUN_INPROC && (rc = start_server(&s, &srv)))
         goto out;
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))

@@ -147,6 +147,10 @@ static int check_case(struct ck *k, const struct cp_manifest_case *c)
         (rc = check_count(k, "anchors", c->nanchors, 0, CP_MANIFEST_MAX_ANCHORS)) ||
         (rc = check_refs(k, "anchors", c->anchors, c->nanchors)))
         return rc;
+    if (c->own_time && (c->vtime < CP_MANIFEST_TIME_MIN || c->vtime > CP_MANIFEST_TIME_MAX))
+        return fail(k, "validation_time_unix", "is outside [0, 253402300799] (1970 to 9999)");
+    if (c->skip && (rc = check_str(k, "skip", c->skip, 1, CP_MANIFEST_TEXT_MAX)))
+        return rc;
     if (k->m->nfeatures < 64 && (c->features >> k->m->nfeatures))
         return fail(k, "features", "holds a feature the manifest does not name");
     if (!c->expect)

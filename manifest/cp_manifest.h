@@ -36,6 +36,9 @@
 #define CP_MANIFEST_FORMAT "certpath-suite"
 #define CP_MANIFEST_FORMAT_VERSION 1
 #define CP_MANIFEST_FILE "manifest.json"
+/* How an imported suite's "generator" begins ("certpath-import 0.1.0 (x509-limbo)"): the
+ * harness never regenerates such a suite, which no seed can make again. */
+#define CP_MANIFEST_IMPORTED "certpath-import "
 
 /* Limits. Each is far above what the generator makes and low enough that a wrong or hostile
  * file fails cleanly instead of exhausting memory or overflowing a consumer's buffer. */
@@ -118,6 +121,11 @@ struct cp_manifest_case {
     int *anchors; /* the anchors' certificates: 0..MAX_ANCHORS */
     int nanchors;
     struct cp_manifest_expect *expect; /* [nprofiles], in cp_manifest.profiles' order */
+    /* Optional; an importer's cases (docs/suite-format.md), absent from generated suites. */
+    bool own_time; /* vtime below is this case's validation time, not the suite's */
+    int64_t vtime; /* with own_time: Unix seconds within [TIME_MIN, TIME_MAX] */
+    char *skip;    /* NULL, or why certpath cannot run this case faithfully (it is reported
+                    * as skipped with this text, never run): 1..TEXT_MAX characters */
 };
 
 struct cp_manifest_index; /* private: id lookups */
@@ -171,6 +179,8 @@ int cp_manifest_write(struct cp_manifest *m, const char *dir);
 /* The index of the case or certificate with this id, or -1 (also before the index is built). */
 int cp_manifest_find_case(const struct cp_manifest *m, const char *id);
 int cp_manifest_find_cert(const struct cp_manifest *m, const char *id);
+/* The case's validation time: its own when it has one, else the suite's. */
+int64_t cp_manifest_case_time(const struct cp_manifest *m, const struct cp_manifest_case *c);
 /* The index of name in names[0..n), or -1: a feature's bit, a profile's expect[] slot. */
 int cp_manifest_name_index(char *const *names, int n, const char *name);
 

@@ -57,6 +57,7 @@ static void free_case(struct cp_manifest_case *c, int nprofiles)
     free(c->dir);
     free(c->sent);
     free(c->anchors);
+    free(c->skip);
     for (int p = 0; c->expect && p < nprofiles; p++)
         free_expect(&c->expect[p]);
     free(c->expect);
@@ -152,6 +153,11 @@ int cp_manifest_alloc(struct cp_manifest *m, const char *const *profiles, int np
         return cp_error_set(CP_E_NOMEM, "out of memory for %d certificates", ncerts);
     m->ncerts = ncerts;
     return cp_manifest_alloc_cases(m, ncases);
+}
+
+int64_t cp_manifest_case_time(const struct cp_manifest *m, const struct cp_manifest_case *c)
+{
+    return c->own_time ? c->vtime : m->vtime;
 }
 
 int cp_manifest_name_index(char *const *names, int n, const char *name)

@@ -265,6 +265,22 @@ static int get_case(struct rd *r, const cJSON *j, int i, struct cp_manifest_case
         (rc = get_refs(r, j, "sent", 1, CP_MANIFEST_MAX_SENT, &c->sent, &c->nsent)) ||
         (rc = get_refs(r, j, "anchors", 0, CP_MANIFEST_MAX_ANCHORS, &c->anchors, &c->nanchors)))
         return rc;
+    /* Optional members (an importer's): the case's own validation time, and why it is skipped. */
+    if (member(j, "validation_time_unix") || member(j, "validation_time")) {
+        const cJSON *vt = member(j, "validation_time");
+        int64_t t;
+        if ((rc = get_int(r, j, "validation_time_unix", CP_MANIFEST_TIME_MIN, CP_MANIFEST_TIME_MAX,
+                          &c->vtime)))
+            return rc;
+        if (!cJSON_IsString(vt) || cp_manifest_time_parse(vt->valuestring, &t))
+            return bad(r, "validation_time", "is not a real date as YYYY-MM-DDTHH:MM:SSZ");
+        if (t != c->vtime)
+            return bad(r, "validation_time", "%s is not validation_time_unix %lld", vt->valuestring,
+                       (long long)c->vtime);
+        c->own_time = true;
+    }
+    if (member(j, "skip") && (rc = get_str(r, j, "skip", CP_MANIFEST_TEXT_MAX, &c->skip)))
+        return rc;
     if (!cJSON_IsObject(expect = member(j, "expect")))
         return bad(r, "expect", "is missing or not an object");
     for (int p = 0; p < r->m->nprofiles; p++) {

@@ -94,6 +94,15 @@ static cJSON *case_json(const struct cp_manifest *m, const struct cp_manifest_ca
     CHECK(cJSON_AddItemToObject(o, "leaf", cert_ref(m, c->leaf)));
     CHECK(cJSON_AddItemToObject(o, "sent", refs_json(m, c->sent, c->nsent)));
     CHECK(cJSON_AddItemToObject(o, "anchors", refs_json(m, c->anchors, c->nanchors)));
+    /* Only an importer's cases carry these, so generated suites keep their bytes. */
+    if (c->own_time) {
+        char t[32];
+        cp_manifest_time_format(c->vtime, t, sizeof(t));
+        CHECK(cJSON_AddStringToObject(o, "validation_time", t));
+        CHECK(cJSON_AddNumberToObject(o, "validation_time_unix", (double)c->vtime));
+    }
+    if (c->skip)
+        CHECK(cJSON_AddStringToObject(o, "skip", c->skip));
     CHECK(ex = cJSON_AddObjectToObject(o, "expect"));
     for (int p = 0; p < m->nprofiles; p++)
         CHECK(cJSON_AddItemToObject(ex, m->profiles[p], expect_json(m, &c->expect[p])));

@@ -8,7 +8,9 @@
  * Limbo ids are "namespace::id" with components matching [A-Za-z][A-Za-z0-9-.]+, so ours are
  * namespaced "certpath::" and each "/" becomes "::"; a component that does not fit is made to
  * (other characters become "-", a leading digit gets an "n", a single character a "-"). The
- * original id is the context's first words, so a reader can always find the case.
+ * original id is the context's first words, so a reader can always find the case. An id that
+ * already is a limbo id (a suite imported with `certpath import`) is written as it is, so the
+ * results match the testcases they came from.
  */
 #include "cp_common.h"
 #include "cp_report_internal.h"
@@ -21,8 +23,32 @@
 /* Our ids are at most 160 bytes; each component can grow by two. */
 #define LIMBO_ID_MAX 512
 
+/* Whether id already is a limbo id (an imported suite's cases keep theirs). */
+static bool is_limbo_id(const char *id)
+{
+    for (const char *p = id;;) {
+        size_t len = 0;
+        if (!isalpha((unsigned char)*p))
+            return false;
+        while (isalnum((unsigned char)p[len]) || p[len] == '-' || p[len] == '.')
+            len++;
+        if (len < 2)
+            return false;
+        p += len;
+        if (*p == '\0')
+            return true;
+        if (strncmp(p, "::", 2) != 0)
+            return false;
+        p += 2;
+    }
+}
+
 static void limbo_id(const char *id, char *buf, size_t cap)
 {
+    if (is_limbo_id(id) && strlen(id) < cap) {
+        memcpy(buf, id, strlen(id) + 1);
+        return;
+    }
     size_t n = (size_t)snprintf(buf, cap, "certpath");
     const char *p = id;
     while (*p && n + 8 < cap) {

@@ -130,8 +130,25 @@ static int load(const struct cp_report_opts *o, struct cp_results *r, int *n)
     return bad;
 }
 
-int cp_report_run(const struct cp_report_opts *o)
+/* The default profile, webpki, stands for an imported suite's only one (limbo): results of
+ * such a suite report under it without --profile. */
+static void default_profile(const struct cp_report_opts *in, struct cp_report_opts *o)
 {
+    struct cp_results one;
+    *o = *in;
+    if (strcmp(in->profile, "webpki") != 0 || in->nfiles < 1)
+        return;
+    cp_results_init(&one);
+    if (cp_results_read_json(in->files[0], &one) == 0 && one.nprofiles == 1 &&
+        strcmp(one.profiles[0], "limbo") == 0)
+        o->profile = "limbo";
+    cp_results_free(&one);
+}
+
+int cp_report_run(const struct cp_report_opts *in)
+{
+    struct cp_report_opts opts, *o = &opts;
+    default_profile(in, o);
     int rc = CP_E_NOMEM, n = 0, bad;
     struct cp_results *r = calloc((size_t)o->nfiles + 1, sizeof(*r));
     const char *paths[] = {o->html, o->junit, o->markdown};
