@@ -137,6 +137,27 @@ fail:
     return rc;
 }
 
+/* How long a worker given SIGTERM (a case given up on) may take to clean up: the exec module
+ * kills its program's whole process group there, which takes microseconds. */
+#define CP_TERM_GRACE_MS 500
+
+/* Ends a worker mid-case: SIGTERM first, so that what it started (an exec verifier's process
+ * group) goes with it, then SIGKILL when it has not exited within CP_TERM_GRACE_MS. Leaves the
+ * worker unreaped (reap() waits for it). */
+static void terminate(struct cp_worker *w)
+{
+    siginfo_t si;
+    kill(w->pid, SIGTERM);
+    for (int64_t end = cp_now_ms() + CP_TERM_GRACE_MS; cp_now_ms() < end;) {
+        memset(&si, 0, sizeof(si));
+        if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
+            return;
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+    kill(w->pid, SIGKILL);
+}
+
 static void reap(struct cp_worker *w, int *status)
 {
     close(w->req_fd);
@@ -205,8 +226,8 @@ void cp_pool_stop(struct cp_pool *p)
             continue;
         int status;
         if (w->busy >= 0)
-            kill(w->pid, SIGKILL); /* mid-case: its result would be thrown away anyway */
-        reap(w, &status);          /* closing its request pipe ends an idle worker */
+            terminate(w); /* mid-case: its result would be thrown away anyway */
+        reap(w, &status); /* closing its request pipe ends an idle worker */
     }
     p->nworkers = 0;
 }
@@ -219,8 +240,8 @@ struct run_state {
 };
 
 /* Hands w the next case; a case that does not fit a request is the harness's error for that
- * case and the next one is tried. Returns 0 (w busy, or no case left), or -1 when the worker
- * could not be written to. */
+ * case and the next one is tried. Returns 0 (w busy, or no case left), -1 when the worker
+ * could not be written to, or the done callback's failure (CP_E_*, below -1). */
 static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *cases, int n,
                          int *next)
 {
@@ -229,7 +250,9 @@ static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *c
         struct cp_ipc_request rq;
         if (cp_ipc_request_fill(&rq, index, &st->s->cases[index], st->s->cases[index].vtime,
                                 st->p->wire_host, st->p->wire_port, st->p->timeout)) {
-            st->done(st->arg, index, CP_OUT_ERROR, 0, cp_error_msg(CP_E_LIMIT), 0);
+            int rc = st->done(st->arg, index, CP_OUT_ERROR, 0, cp_error_msg(CP_E_LIMIT), 0);
+            if (rc)
+                return rc < -1 ? rc : CP_E_INTERNAL;
             continue;
         }
         w->busy = index;
@@ -249,7 +272,7 @@ static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_ki
     int index = w->busy, status = 0;
     char reason[256];
     if (outcome == CP_OUT_TIMEOUT)
-        kill(w->pid, SIGKILL);
+        terminate(w);
     reap(w, &status);
     if (outcome == CP_OUT_TIMEOUT)
         snprintf(reason, sizeof(reason), "%s", why);
@@ -260,9 +283,9 @@ static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_ki
         outcome = CP_OUT_ERROR,
         snprintf(reason, sizeof(reason), "worker exited with status %d during the case (%s)",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
-    st->done(st->arg, index, outcome, 0, reason, 0);
+    int rc = st->done(st->arg, index, outcome, 0, reason, 0);
     struct cp_ipc_hello hello;
-    return spawn(st->p, w, &hello);
+    return rc ? rc : spawn(st->p, w, &hello);
 }
 
 /* Library texts go into JSON, journals and terminals: keep them printable ASCII. */
@@ -288,8 +311,7 @@ static int collect(struct run_state *st, struct cp_worker *w)
         snprintf(rs.reason, sizeof(rs.reason), "adapter returned an invalid status %d",
                  (int)rs.status);
     w->busy = -1;
-    st->done(st->arg, rs.index, o, (long)rs.code, rs.reason, (long)rs.usec);
-    return 0;
+    return st->done(st->arg, rs.index, o, (long)rs.code, rs.reason, (long)rs.usec);
 }
 
 /* Busy workers past the per-case CPU limit are killed as timeouts. The limit is on work the
@@ -370,9 +392,12 @@ int cp_pool_run(struct cp_pool *p, const struct cp_suite *s, const int *cases, i
         bool busy = false;
         for (int i = 0; i < p->nworkers; i++) {
             struct cp_worker *w = &p->w[i];
-            if (w->busy < 0 && next < n && !(stop && *stop) &&
-                dispatch_next(&st, w, cases, n, &next) &&
-                (rc = replace(&st, w, CP_OUT_ERROR, "it could not take the case")))
+            int d = w->busy < 0 && next < n && !(stop && *stop)
+                        ? dispatch_next(&st, w, cases, n, &next)
+                        : 0;
+            if (d < -1)
+                return d;
+            if (d && (rc = replace(&st, w, CP_OUT_ERROR, "it could not take the case")))
                 return rc;
             busy = busy || w->busy >= 0;
         }
