@@ -106,7 +106,8 @@ else
 fi
 
 # certpath, with the adapter against that build (curl needs none: the row loads the library).
-cp_build=$cache/$stack-$id/certpath
+# One build per certpath checkout (a CMake build directory belongs to one source directory).
+cp_build=$cache/$stack-$id/certpath-$(printf '%s' "$here" | sha256sum | cut -c1-8)
 root_opt=()
 upper=$(echo "$stack" | tr '[:lower:]' '[:upper:]')
 [ "$stack" = curl ] || root_opt=(-DCP_"$upper"_ROOT="$prefix")
