@@ -131,10 +131,14 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
 
 #define CP_MAX_JOBS 64
 
+/* A worker started (a fresh one after a timeout or a crash) whose hello is still to come; its
+ * deadline_ms is then the hello's deadline. */
+#define CP_WORKER_STARTING (-2)
+
 struct cp_worker {
     pid_t pid; /* also its session's id: a worker leads a session of its own */
     int req_fd, resp_fd;
-    int busy; /* case index being run, or -1 */
+    int busy; /* case index being run, -1 idle, or CP_WORKER_STARTING (its hello not read) */
     int64_t deadline_ms;
     long long cpu_start; /* its session's CPU ticks when the case was handed over */
 };
