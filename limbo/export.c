@@ -58,13 +58,16 @@ void cp_limbo_id(const char *profile, const char *id, char *buf, size_t cap)
 {
     size_t n = (size_t)snprintf(buf, cap, "certpath");
     append_component(buf, cap, &n, profile, strlen(profile));
+    /* Components end at "/" (certpath's ids) or "::" (an imported suite's limbo ids). */
     for (const char *p = id; *p;) {
         size_t len = strcspn(p, "/");
+        const char *colons = strstr(p, "::");
+        if (colons && (size_t)(colons - p) < len)
+            len = (size_t)(colons - p);
         if (len)
             append_component(buf, cap, &n, p, len);
         p += len;
-        if (*p == '/')
-            p++;
+        p += *p == '/' ? 1 : strncmp(p, "::", 2) == 0 ? 2 : 0;
     }
 }
 
