@@ -12,7 +12,11 @@
  *
  * The program runs in a process group of its own, with no fd of the worker's but stdin, stdout
  * and stderr, and with PR_SET_PDEATHSIG so that it dies with the worker when the harness kills
- * a worker that outlived its case's deadline (the module sets no reply timeout of its own).
+ * a worker that outlived its case's deadline (the module sets no reply timeout of its own). The
+ * harness sends SIGTERM first, on which the module kills the program's whole process group, so
+ * that no child of the program outlives a case given up on. A program that exits while a child
+ * of its own holds its stdout is seen to exit (the module checks while it waits), not waited
+ * for until the case times out.
  */
 #include "cp_adapter_util.h"
 
@@ -60,6 +64,24 @@ struct exec_ctx {
 
 enum exec_read { EXEC_LINE = 0, EXEC_EOF, EXEC_TOOLONG, EXEC_TIMEOUT, EXEC_IOERR };
 
+/* While waiting for a reply, how often the module checks whether the program has exited: a
+ * child it left behind may hold its stdout open, so that EOF never comes. */
+#define EXEC_EXIT_POLL_MS 100
+
+/* The running program's process group, for the SIGTERM handler: the harness gives up on a case
+ * by sending the worker SIGTERM (then SIGKILL), and the program's whole group must go with the
+ * worker, not only the program (PR_SET_PDEATHSIG reaches the program alone). One program per
+ * worker process. */
+static volatile sig_atomic_t exec_group;
+
+static void exec_on_term(int sig)
+{
+    pid_t g = (pid_t)exec_group;
+    if (g > 0)
+        kill(-g, SIGKILL);
+    _exit(128 + sig);
+}
+
 static int64_t exec_now_ms(void)
 {
     struct timespec t;
@@ -105,6 +127,7 @@ static bool exec_stop(struct exec_ctx *x, int grace_ms, char *why, size_t whycap
         usleep(5000);
     }
     kill(-x->pid, SIGKILL);
+    exec_group = 0;
     if (got == 0) {
         if (why)
             snprintf(why, whycap, "did not exit (killed)");
@@ -163,6 +186,7 @@ static int exec_spawn(struct exec_ctx *x, char *err, size_t errcap)
     if (pid == 0)
         exec_child(x, parent, in[0], out[1], rep[1]);
     setpgid(pid, pid); /* also in the child: whichever runs first, the group exists */
+    exec_group = pid;
     close(in[0]), close(out[1]), close(rep[1]);
     in[0] = out[1] = rep[1] = -1;
     x->pid = pid;
@@ -210,16 +234,25 @@ static enum exec_read exec_read_line(struct exec_ctx *x, int64_t deadline_ms, ch
         scanned = x->len;
         if (x->len >= EXEC_LINE_MAX)
             return EXEC_TOOLONG;
-        if (deadline_ms >= 0) {
-            int64_t left = deadline_ms - exec_now_ms();
-            struct pollfd pfd = {.fd = x->from_fd, .events = POLLIN};
-            int pr = left > 0 ? poll(&pfd, 1, (int)left) : 0;
-            if (pr < 0 && errno == EINTR)
-                continue;
-            if (pr == 0)
+        int64_t left = deadline_ms >= 0 ? deadline_ms - exec_now_ms() : EXEC_EXIT_POLL_MS;
+        struct pollfd pfd = {.fd = x->from_fd, .events = POLLIN};
+        int pr = left > 0
+                     ? poll(&pfd, 1, (int)(left < EXEC_EXIT_POLL_MS ? left : EXEC_EXIT_POLL_MS))
+                     : 0;
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr < 0)
+            return EXEC_IOERR;
+        if (pr == 0) {
+            /* Nothing to read: gone (its stdout held by a child of its own) is EOF, the exit
+             * status read by exec_stop(); still there, wait on unless the deadline passed. */
+            siginfo_t si;
+            memset(&si, 0, sizeof(si));
+            if (waitid(P_PID, (id_t)x->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
+                return EXEC_EOF;
+            if (deadline_ms >= 0 && exec_now_ms() >= deadline_ms)
                 return EXEC_TIMEOUT;
-            if (pr < 0)
-                return EXEC_IOERR;
+            continue;
         }
         ssize_t r = read(x->from_fd, x->buf + x->len, EXEC_LINE_MAX - x->len);
         if (r < 0 && errno == EINTR)
@@ -354,6 +387,11 @@ static int exec_init(void *vctx, const char *arg, struct cp_adapter_info *info, 
     }
     /* A program that dies between two cases must not take the worker with it on write(). */
     signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = exec_on_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
     x->cmdline = strdup(arg);
     x->buf = malloc(EXEC_LINE_MAX + 1);
     if (!x->cmdline || !x->buf) {
@@ -420,6 +458,9 @@ static int exec_request(const struct cp_verify_input *in, char **out)
     return *out ? 0 : -1;
 }
 
+/* The largest native code a reply may give: 2^53, the last integer every JSON parser holds. */
+#define EXEC_CODE_MAX 9007199254740992.0
+
 /* Maps a reply onto the result; returns -1 (with out's reason naming why) when the reply
  * breaks the protocol. */
 static int exec_reply(const char *line, const char *id, struct cp_verify_result *out)
@@ -468,6 +509,17 @@ static int exec_reply(const char *line, const char *id, struct cp_verify_result 
                       "strings");
             goto out;
         }
+    }
+    /* A native code is an integer a double holds exactly; anything else (1e300, 0.5, NaN) is
+     * no library's code, and casting it to long would be undefined. */
+    if (code && !cJSON_IsString(code) &&
+        !(cJSON_IsNumber(code) && code->valuedouble >= -EXEC_CODE_MAX &&
+          code->valuedouble <= EXEC_CODE_MAX &&
+          (double)(long long)code->valuedouble == code->valuedouble)) {
+        exec_quote(q, sizeof(q), line, strlen(line));
+        cp_result(out, CP_VERIFY_ERROR, 0,
+                  "exec: the reply's code is not a string or an integer within +-2^53: \"%s\"", q);
+        goto out;
     }
     if (!reason)
         reason = "";

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,7 +58,11 @@ int cp_fs_write(const char *path, const void *data, size_t len)
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return cp_error_set(CP_E_IO, "cannot create %s: %s", path, strerror(errno));
-    return write_close(fd, path, data, len);
+    int rc = write_close(fd, path, data, len);
+    /* Half a file read back later as a whole one is worse than none. */
+    if (rc)
+        unlink(path);
+    return rc;
 }
 
 int cp_fs_write_atomic(const char *path, const void *data, size_t len)
@@ -104,16 +109,28 @@ int cp_fs_read(const char *path, size_t max, char **out, size_t *len)
 {
     int rc = CP_E_IO;
     char *buf = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = NULL;
+    /* O_NONBLOCK: a FIFO or a device in place of a file must not hang the reader at open. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     *out = NULL;
-    if (!f)
+    if (fd < 0)
         return cp_error_set(CP_E_IO, "cannot open %s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st)) {
-        cp_error_set(rc, "cannot stat %s: %s", path, strerror(errno));
-        goto out;
+    if (fstat(fd, &st)) {
+        rc = cp_error_set(rc, "cannot stat %s: %s", path, strerror(errno));
+        close(fd);
+        return rc;
     }
-    if ((size_t)st.st_size > max) {
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return cp_error_set(CP_E_FORMAT, "%s is not a regular file", path);
+    }
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) || !(f = fdopen(fd, "rb"))) {
+        rc = cp_error_set(rc, "cannot read %s: %s", path, strerror(errno));
+        close(fd);
+        return rc;
+    }
+    if (st.st_size < 0 || (uint64_t)st.st_size > max) {
         rc = cp_error_set(CP_E_LIMIT, "%s is %lld bytes, more than the %zu allowed", path,
                           (long long)st.st_size, max);
         goto out;
@@ -137,4 +154,58 @@ out:
     free(buf);
     fclose(f);
     return rc;
+}
+
+int cp_fs_lock(const char *path, int *fd_out)
+{
+    char lock[PATH_MAX], text[32];
+    *fd_out = -1;
+    if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock))
+        return cp_error_set(CP_E_LIMIT, "path %s is too long", path);
+    /* A lock file that a finished holder unlinked between our open and our flock is stale:
+     * locking it would lock nothing, so retry on the file now at that path. */
+    for (int tries = 0; tries < 100; tries++) {
+        int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        struct stat a, b;
+        if (fd < 0)
+            return cp_error_set(CP_E_IO, "cannot write beside %s (lock file %s): %s", path, lock,
+                                strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB)) {
+            int e = errno;
+            ssize_t n = e == EWOULDBLOCK ? pread(fd, text, sizeof(text) - 1, 0) : -1;
+            close(fd);
+            if (e != EWOULDBLOCK)
+                return cp_error_set(CP_E_IO, "cannot lock %s: %s", lock, strerror(e));
+            text[n > 0 ? n : 0] = '\0';
+            text[strcspn(text, "\n")] = '\0';
+            return cp_error_set(CP_E_IO,
+                                "%s is being written by another certpath run (pid %s, lock %s); "
+                                "wait for it to finish or give this run another -o",
+                                path, *text ? text : "?", lock);
+        }
+        if (fstat(fd, &a) || stat(lock, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+            close(fd);
+            continue;
+        }
+        int len = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
+        if (ftruncate(fd, 0) || pwrite(fd, text, (size_t)len, 0) != len) {
+            int e = errno;
+            cp_fs_unlock(path, fd);
+            return cp_error_set(CP_E_IO, "cannot write %s: %s", lock, strerror(e));
+        }
+        *fd_out = fd;
+        return 0;
+    }
+    return cp_error_set(CP_E_IO, "cannot lock %s.lock: it keeps being replaced", path);
+}
+
+void cp_fs_unlock(const char *path, int fd)
+{
+    char lock[PATH_MAX];
+    if (fd < 0)
+        return;
+    /* Unlinked while still held, so a waiting run never locks a file that is gone. */
+    if (snprintf(lock, sizeof(lock), "%s.lock", path) < (int)sizeof(lock))
+        unlink(lock);
+    close(fd);
 }

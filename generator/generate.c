@@ -1,6 +1,7 @@
 /* generate.c - the generator's entry points: generate a suite, list cases, validation times. */
 #include "cp_families.h"
 #include "cp_fs.h"
+#include "cp_manifest.h"
 #include "cp_suite_internal.h"
 
 #include <errno.h>
@@ -59,7 +60,18 @@ int cp_time_parse(const char *s, int64_t *out)
                             "bad time \"%s\": expected RFC 3339 like "
                             "2026-11-29T05:00:00Z",
                             s);
-    *out = (int64_t)timegm(&tm) - offset;
+    /* strptime takes day 1..31 in any month and second 60: timegm would carry 2026-02-30 into
+     * March. A real date survives the round trip unchanged. */
+    struct tm want = tm, back;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_year != want.tm_year ||
+        back.tm_mon != want.tm_mon || back.tm_mday != want.tm_mday ||
+        back.tm_hour != want.tm_hour || back.tm_min != want.tm_min || back.tm_sec != want.tm_sec)
+        return cp_error_set(CP_E_ARG, "bad time \"%s\": no such date or time of day", s);
+    int64_t v = (int64_t)t - offset;
+    if (v < CP_MANIFEST_TIME_MIN || v > CP_MANIFEST_TIME_MAX)
+        return cp_error_set(CP_E_ARG, "bad time \"%s\": outside 1970-01-01 to 9999-12-31", s);
+    *out = v;
     return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "cp_manifest.h"
 #include "cp_results.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -130,10 +131,14 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
 
 #define CP_MAX_JOBS 64
 
+/* A worker started (a fresh one after a timeout or a crash) whose hello is still to come; its
+ * deadline_ms is then the hello's deadline. */
+#define CP_WORKER_STARTING (-2)
+
 struct cp_worker {
     pid_t pid; /* also its session's id: a worker leads a session of its own */
     int req_fd, resp_fd;
-    int busy; /* case index being run, or -1 */
+    int busy; /* case index being run, -1 idle, or CP_WORKER_STARTING (its hello not read) */
     int64_t deadline_ms;
     long long cpu_start; /* its session's CPU ticks when the case was handed over */
 };
@@ -148,9 +153,10 @@ void cp_cpu_ticks(const pid_t *workers, int n, bool whole_session, long long *ou
 /* Seconds per tick (sysconf(_SC_CLK_TCK)). */
 double cp_cpu_tick_seconds(void);
 
-/* What the pool reports for each finished case. */
-typedef void (*cp_pool_done_fn)(void *arg, int index, enum cp_outcome_kind outcome, long code,
-                                const char *reason, long usec);
+/* What the pool reports for each finished case; non-zero stops the run, and cp_pool_run()
+ * returns it (a journal that cannot be written). */
+typedef int (*cp_pool_done_fn)(void *arg, int index, enum cp_outcome_kind outcome, long code,
+                               const char *reason, long usec);
 
 struct cp_pool {
     char exe[PATH_MAX];
@@ -185,12 +191,29 @@ void cp_pool_stop(struct cp_pool *p);
 
 struct cp_journal;
 
+/* What makes a run this run, beside the suite, stack, mode and profiles its results name:
+ * every journal line carries a digest of them all. */
+struct cp_journal_id {
+    const char *program; /* the module and its argument (exec:PROGRAM's program) */
+    const char *filter;  /* --filter, or NULL */
+    int shard_index, shard_count;
+};
+
 /* Opens path for appending. With resume, first reads the finished cases back into r (whose
- * cases must already be laid out from the suite); the header must name the same suite and
- * stack. Without resume, truncates. */
-int cp_journal_open(const char *path, struct cp_results *r, bool resume, int *resumed,
-                    struct cp_journal **out);
-/* Appends one case and flushes it to the file. */
+ * cases must already be laid out from the suite, its suite, stack, mode and profiles set): a
+ * journal of another run, or holding a line of another run or a damaged one, is refused
+ * (CP_E_FORMAT naming the file and line); a torn last line is cut off. Without resume, or
+ * with no journal yet, truncates and writes the header. */
+int cp_journal_open(const char *path, struct cp_results *r, const struct cp_journal_id *id,
+                    bool resume, int *resumed, struct cp_journal **out);
+/* What cp_journal_open() reads back, from len bytes of a journal's text (split into lines in
+ * place; name stands for the file in messages): the finished cases of this run into r.
+ * *keep: how many bytes are complete lines of this run; *torn: the text ends in a line cut
+ * short. */
+int cp_journal_read(const char *name, char *text, size_t len, struct cp_results *r,
+                    const struct cp_journal_id *id, int *resumed, size_t *keep, bool *torn);
+/* Appends one case in one write; a failed write is cut back off the file (CP_E_IO naming it),
+ * so the journal always ends with a complete line. */
 int cp_journal_append(struct cp_journal *j, const struct cp_result_case *c);
 void cp_journal_close(struct cp_journal *j);
 
@@ -209,10 +232,20 @@ struct cp_stack_spec {
     char name[64];
     char arg[PATH_MAX];
     bool has_arg;
+    bool row; /* a registry row as it stands (not NAME:ARG, a module, exec:PROGRAM) */
 };
 
 /* Resolves a registry row name, NAME:ARG (a row, or a module by its own name: exec:PROGRAM,
  * curl:/path/libcurl.so), or a module path[:ARG]. */
 int cp_stack_resolve(const char *spec, struct cp_stack_spec *sp);
+
+/* Whether a case's hostname is an IP address: the adapter must check IP addresses, and a
+ * client sends no SNI for it (RFC 6066 3), so the server cannot pick its case; wire runs skip
+ * such cases and the server leaves them out. */
+static inline bool cp_host_is_ip(const char *host)
+{
+    unsigned char addr[16];
+    return host && (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1);
+}
 
 #endif

@@ -7,6 +7,7 @@
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
+#include "cp_hash.h"
 #include "cp_harness.h"
 #include "cp_registry.h"
 #include "cp_server.h"
@@ -73,7 +74,8 @@ static int ensure_suite(const struct cp_run_opts *o, struct cp_suite *s)
         (int)sizeof(manifest))
         return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
     if (stat(o->suite_dir, &sb) != 0) {
-        if ((rc = generate(o->suite_dir, "no suite found", CP_DEFAULT_SEED, NULL, 0, o->stop)))
+        if ((rc = generate(o->suite_dir, "no suite found", CP_DEFAULT_SEED,
+                           o->family ? &o->family : NULL, o->family ? 1 : 0, o->stop)))
             return rc;
     } else if (access(manifest, F_OK) != 0) {
         return cp_error_set(CP_E_FORMAT,
@@ -179,7 +181,7 @@ static unsigned needed_caps(const struct cp_suite *s, const struct cp_suite_case
         unsigned cap;
     } needs[] = {
         {"hostname", CP_CAP_HOSTNAME}, {"leaf-eku", CP_CAP_PURPOSE}, {"eku-on-ca", CP_CAP_PURPOSE}};
-    unsigned caps = 0;
+    unsigned caps = cp_host_is_ip(c->hostname) ? CP_CAP_IP : 0;
     for (size_t i = 0; i < CP_ARRAY_LEN(needs); i++) {
         int bit = cp_suite_feature(s, needs[i].feature);
         if (bit >= 0 && (c->features & (UINT64_C(1) << bit)))
@@ -204,7 +206,6 @@ struct stack_run {
     int *pos;              /* each case's place in the run's selection, or -1 */
     struct cp_results r;
     struct cp_journal *journal;
-    int journal_rc;
     int done, total;
     int64_t started_ms, last_progress_ms;
     char name[64];
@@ -224,23 +225,28 @@ static void progress(struct stack_run *st, bool final)
     fflush(stderr);
 }
 
-static void record(void *arg, int index, enum cp_outcome_kind outcome, long code,
-                   const char *reason, long usec)
+static int record(void *arg, int index, enum cp_outcome_kind outcome, long code, const char *reason,
+                  long usec)
 {
     struct stack_run *st = arg;
     struct cp_result_case *c = &st->r.cases[index];
     free(c->reason);
     c->reason = strdup(reason ? reason : "");
-    if (!c->reason && !st->journal_rc) /* the run stops at the next check, naming why */
-        st->journal_rc = cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
+    if (!c->reason) /* the run stops here, naming why */
+        return cp_error_set(CP_E_NOMEM, "out of memory recording case %s", c->id);
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
+    /* A case the journal could not keep is not finished: the run stops at the first failed
+     * write, and the case runs again on --resume. */
     int rc = cp_journal_append(st->journal, c);
-    if (rc && !st->journal_rc)
-        st->journal_rc = rc;
+    if (rc) {
+        c->outcome = CP_OUT_NONE;
+        return rc;
+    }
     st->done++;
     progress(st, false);
+    return 0;
 }
 
 static void mark_broken(struct stack_run *st, const char *id, const char *want)
@@ -353,24 +359,28 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             continue;
         /* The suite's own skip (an imported case certpath cannot express), with its reason. */
         if (s->cases[i].skip) {
-            record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0);
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0)))
+                goto out;
             continue;
         }
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
         if (st->srv && s->cases[i].wire_skip) {
-            record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0);
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0)))
+                goto out;
             continue;
         }
         /* Over the wire, a list longer than the server can send is not the stack's failure. */
         if (st->srv && cp_server_check_case(s->cases[i].dir) == CP_E_LIMIT) {
-            record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0);
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0)))
+                goto out;
             continue;
         }
         if (missing || needs_exact_time(s, &s->cases[i], pool->hello.caps)) {
             char why[128];
             snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
                      missing ? cp_cap_name(missing & -missing) : "set-time");
-            record(st, i, CP_OUT_SKIP, 0, why, 0);
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, why, 0)))
+                goto out;
             continue;
         }
         todo[n++] = i;
@@ -378,7 +388,7 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
     rc = cp_pool_run(pool, s, todo, n, record, st, st->o->stop);
 out:
     free(todo);
-    return rc ? rc : st->journal_rc;
+    return rc;
 }
 
 static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
@@ -397,13 +407,48 @@ static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
     return rc;
 }
 
+/* A results path that can never be written is refused before the run, not after it. */
+static int check_output(const char *out)
+{
+    struct stat st;
+    char dir[PATH_MAX];
+    const char *slash = strrchr(out, '/');
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode))
+        return cp_error_set(CP_E_ARG, "-o %s is %s, not a results file", out,
+                            S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", slash == out ? 1 : (int)(slash - out), out);
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+        return cp_error_set(CP_E_ARG, "-o %s: %s is not a directory that exists", out, dir);
+    if (access(dir, W_OK | X_OK))
+        return cp_error_set(CP_E_ARG, "-o %s: directory %s is not writable: %s", out, dir,
+                            strerror(errno));
+    return 0;
+}
+
+static uint64_t program_digest(const struct cp_stack_spec *sp)
+{
+    uint64_t h = cp_fnv1a64_add(CP_FNV1A64_INIT, sp->module, strlen(sp->module) + 1);
+    return sp->has_arg ? cp_fnv1a64_add(h, sp->arg, strlen(sp->arg) + 1) : h;
+}
+
 /* results/<stack>-<inproc|wire>[.shard-I-of-N].json unless -o names the file; the journal
  * beside it. */
-static int output_paths(const struct cp_run_opts *o, const char *name, enum cp_run_mode mode,
-                        char *out, size_t cap, char *journal, size_t jcap)
+static int output_paths(const struct cp_run_opts *o, const struct cp_stack_spec *sp,
+                        enum cp_run_mode mode, char *out, size_t cap, char *journal, size_t jcap)
 {
     int rc;
-    char shard[48] = "";
+    char shard[48] = "", name[96];
+    /* A registry row's name is its own; any other program (exec:/x/openssl.py, a module path,
+     * NAME:ARG) may share its base name with a row or with another program, so its file name
+     * carries a digest of the program: no two programs write one results file. */
+    if (sp->row)
+        snprintf(name, sizeof(name), "%s", sp->name);
+    else
+        snprintf(name, sizeof(name), "%s-%08llx", sp->name,
+                 (unsigned long long)(program_digest(sp) & 0xffffffffu));
     if (o->shard_count > 0)
         snprintf(shard, sizeof(shard), ".shard-%d-of-%d", o->shard_index, o->shard_count);
     if (o->output)
@@ -462,11 +507,31 @@ struct mode_run {
     bool ran; /* r holds the results written to out */
     struct cp_results r;
     char out[PATH_MAX];
+    int lock; /* out's lock (cp_fs_lock), held until the comparison is written */
 };
 
 static const char *mode_word(enum cp_run_mode mode)
 {
     return mode == CP_RUN_WIRE ? "wire" : "in-process";
+}
+
+/* The first failure's message, kept while later steps (the results write) may set their own. */
+struct first_error {
+    int rc;
+    char msg[1024];
+};
+
+static void note_error(struct first_error *fe, int rc)
+{
+    if (rc && !fe->rc) {
+        fe->rc = rc;
+        snprintf(fe->msg, sizeof(fe->msg), "%s", cp_error_msg(rc));
+    }
+}
+
+static int first_error_rc(const struct first_error *fe)
+{
+    return fe->rc ? cp_error_set(fe->rc, "%s", fe->msg) : 0;
 }
 
 /* A row that takes no validation time: in-process it runs against realclock_suite(); over the
@@ -512,17 +577,22 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     struct stack_run st = {.o = o, .s = s, .srv = mode == CP_RUN_WIRE ? srv : NULL};
     struct cp_pool pool;
     struct cp_stack_spec sp;
-    char out[PATH_MAX], journal[PATH_MAX];
+    struct first_error fe = {0};
+    char out[PATH_MAX], journal[PATH_MAX], program[2 * PATH_MAX + 2];
     struct cp_suite own;
     bool own_loaded = false;
-    int rc, resumed = 0, wrc;
+    int rc, resumed = 0, wrc, lock = -1;
     memset(&pool, 0, sizeof(pool));
     memset(&own, 0, sizeof(own));
     cp_results_init(&st.r);
     if ((rc = cp_stack_resolve(spec, &sp)))
         goto out;
     snprintf(st.name, sizeof(st.name), "%s", sp.name);
-    if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
+    snprintf(program, sizeof(program), "%s%s%s", sp.module, sp.has_arg ? ":" : "",
+             sp.has_arg ? sp.arg : "");
+    /* The output is this run's alone (or the run refuses) before any worker starts. */
+    if ((rc = output_paths(o, &sp, mode, out, sizeof(out), journal, sizeof(journal))) ||
+        (rc = check_output(out)) || (rc = cp_fs_lock(out, &lock)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
         goto out;
     if (!(pool.hello.caps & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM))) {
@@ -548,23 +618,26 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
         snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv));
         pool.wire_port = cp_server_port(srv);
     }
+    struct cp_journal_id jid = {.program = program,
+                                .filter = o->filter,
+                                .shard_index = o->shard_index,
+                                .shard_count = o->shard_count};
     if ((rc = set_stack_info(&st.r, st.name, &pool, mode)) ||
-        (rc = cp_journal_open(journal, &st.r, o->resume, &resumed, &st.journal)))
+        (rc = cp_journal_open(journal, &st.r, &jid, o->resume, &resumed, &st.journal)))
         goto out;
     if (resumed)
         fprintf(stderr, "certpath run: %s: resuming; %d cases already done\n", st.name, resumed);
     st.done = resumed;
     st.started_ms = cp_now_ms();
-    rc = run_cases(&st, &pool);
+    note_error(&fe, run_cases(&st, &pool));
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
     st.r.cpu_limit = o->cpu_limit;
     st.r.wall_limit = o->timeout;
     progress(&st, true);
-    st.r.complete = rc == 0 && !st.r.broken;
+    st.r.complete = fe.rc == 0 && !st.r.broken;
     cp_results_score(&st.r);
-    /* Whatever happened, what finished is written. */
-    if ((wrc = cp_results_write_json(&st.r, out)) && !rc)
-        rc = wrc;
+    /* Whatever happened, what finished is written (a full disk may refuse that too). */
+    note_error(&fe, wrc = cp_results_write_json(&st.r, out));
     if (!wrc && keep) {
         keep->ran = true;
         snprintf(keep->out, sizeof(keep->out), "%s", out);
@@ -573,18 +646,27 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     if (ran && !o->summary) {
         /* Many rows: one line each as it finishes; the matrix comes at the end. */
         cp_results_print_line(&st.r, p >= 0 ? p : 0, stdout);
+        if (wrc)
+            printf("  results: not written (%s); the journal %s holds what finished\n", out,
+                   journal);
     } else {
         cp_results_print_summary(&st.r, p >= 0 ? p : 0, stdout);
-        printf("  results: %s\n", out);
+        if (wrc)
+            printf("  results: not written (%s); the journal %s holds what finished\n", out,
+                   journal);
+        else
+            printf("  results: %s\n", out);
     }
-    fflush(stdout);
+    if (fflush(stdout))
+        note_error(&fe, cp_error_set(CP_E_IO, "cannot write the summary: %s", strerror(errno)));
     if (!wrc && ran && ran->n < CP_RUN_ROWS_MAX)
         snprintf(ran->path[ran->n++], PATH_MAX, "%s", out);
-    if (o->baseline && !st.r.broken &&
-        (wrc = cp_gate_stack(o->baseline, all, &st.r, o->profile, stdout, o->regressions)) && !rc)
-        rc = wrc;
-    if (!rc && st.r.broken)
-        rc = cp_error_set(CP_E_INTERNAL, "%s is broken: %s", st.name, st.r.broken_reason);
+    if (o->baseline && !st.r.broken && !fe.rc)
+        note_error(&fe, cp_gate_stack(o->baseline, all, &st.r, o->profile, stdout, o->regressions));
+    if (!fe.rc && st.r.broken)
+        note_error(&fe,
+                   cp_error_set(CP_E_INTERNAL, "%s is broken: %s", st.name, st.r.broken_reason));
+    rc = first_error_rc(&fe);
 out:
     cp_pool_stop(&pool);
     cp_journal_close(st.journal);
@@ -594,7 +676,10 @@ out:
     if (keep && keep->ran) {
         keep->r = st.r; /* handed over whole: nothing left to free here */
         cp_results_init(&st.r);
+        keep->lock = lock; /* the comparison rewrites the file: still ours until then */
+        lock = -1;
     }
+    cp_fs_unlock(out, lock);
     cp_results_free(&st.r);
     return rc;
 }
@@ -609,7 +694,7 @@ static int run_modes(const struct cp_run_opts *o, const struct cp_suite *s, cons
 {
     if (o->mode != CP_RUN_BOTH)
         return run_stack(o, s, spec, srv, o->mode, all, NULL, ran);
-    struct mode_run m[2] = {{.mode = CP_RUN_INPROC}, {.mode = CP_RUN_WIRE}};
+    struct mode_run m[2] = {{.mode = CP_RUN_INPROC, .lock = -1}, {.mode = CP_RUN_WIRE, .lock = -1}};
     int rc = 0, one;
     for (int k = 0; k < 2 && !(o->stop && *o->stop); k++) {
         cp_results_init(&m[k].r);
@@ -626,8 +711,10 @@ static int run_modes(const struct cp_run_opts *o, const struct cp_suite *s, cons
         else
             cp_results_print_disagreements(&m[0].r, CP_DISAGREEMENTS_SHOWN, m[0].out, stdout);
     }
-    cp_results_free(&m[0].r);
-    cp_results_free(&m[1].r);
+    for (int k = 0; k < 2; k++) {
+        cp_fs_unlock(m[k].out, m[k].lock);
+        cp_results_free(&m[k].r);
+    }
     return rc;
 }
 
@@ -701,6 +788,50 @@ static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struc
     return first;
 }
 
+/* Whether a glob is well formed for fnmatch: every '[' closed, no '\\' at the end. fnmatch
+ * itself takes "[abc" as a literal and so a typo would match nothing without a word. */
+static bool glob_ok(const char *g)
+{
+    for (const char *p = g; *p; p++) {
+        if (*p == '\\') {
+            if (!*++p)
+                return false;
+        } else if (*p == '[') {
+            const char *q = p + 1;
+            q += *q == '!' || *q == '^';
+            q += *q == ']'; /* a ']' first is a member */
+            while (*q && *q != ']')
+                q++;
+            if (!*q)
+                return false;
+            p = q;
+        }
+    }
+    return true;
+}
+
+/* A --filter that is no glob, or that matches no case, is a mistake: the run of the two
+ * controls (which always run) would pass for a run of the cases meant. */
+static int check_filter(const struct cp_run_opts *o, const struct cp_suite *s)
+{
+    int n = 0;
+    if (!o->filter)
+        return 0;
+    if (!*o->filter || !glob_ok(o->filter))
+        return cp_error_set(CP_E_ARG,
+                            "--filter \"%.200s\" is not a glob (an unclosed '[' or a trailing "
+                            "'\\')",
+                            o->filter);
+    for (int i = 0; i < s->ncases; i++)
+        n += !fnmatch(o->filter, s->cases[i].id, 0);
+    if (n == 0)
+        return cp_error_set(CP_E_ARG,
+                            "--filter \"%.200s\" matches no case of the suite in %s (see "
+                            "`certpath list`)",
+                            o->filter, s->dir);
+    return 0;
+}
+
 /* Wire mode: the built-in server on 127.0.0.1, any free port, serving every case. */
 static const struct cp_suite *sort_suite; /* for by_hostname(): qsort has no argument */
 
@@ -725,7 +856,10 @@ static int mark_wire_skips(struct cp_suite *s, int **order)
                                             "expected_peer_name) for the server to pick it by SNI"
                        : !has_leaf_key(c) ? "wire: the case has no leaf key (limbo "
                                             "peer_certificate_key) for the server to serve it with"
-                                          : NULL;
+                       : cp_host_is_ip(c->hostname)
+                           ? "wire: an IP-address hostname: a client sends no SNI for it (RFC 6066 "
+                             "3), so the server cannot pick this case; run it in-process"
+                           : NULL;
         if (!c->wire_skip)
             (*order)[n++] = i;
     }
@@ -790,8 +924,12 @@ int cp_run(const struct cp_run_opts *o)
         (o->shard_count > 0 && (o->shard_index < 1 || o->shard_index > o->shard_count)))
         return cp_error_set(CP_E_ARG, "bad shard %d/%d (want I/N with 1 <= I <= N)", o->shard_index,
                             o->shard_count);
+    if (o->output && (rc = check_output(o->output)))
+        return rc;
     if ((rc = ensure_suite(o, &s)))
         return rc;
+    if ((rc = check_filter(o, &s)))
+        goto out;
     /* The profiles are the suite's: rfc5280 and webpki for a generated one, limbo for an
      * imported one (docs/profiles.md). The default, webpki, falls back to the suite's first. */
     if (o->profile && cp_manifest_name_index(s.profiles, s.nprofiles, o->profile) < 0 &&

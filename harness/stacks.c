@@ -102,6 +102,7 @@ int cp_stack_resolve(const char *spec, struct cp_stack_spec *sp)
                                 "no adapter \"%s\" in this build (see `certpath stacks`)", want);
     if (colon && !e && strcmp(want, "exec") == 0)
         name_from_program(sp->name, sizeof(sp->name), colon + 1);
+    sp->row = e && !colon;
     return expand_arg(sp, colon ? colon + 1 : e ? e->arg : NULL);
 }
 

@@ -323,6 +323,11 @@ static int read_testcase(struct imp *im, const cJSON *j, struct tc *t)
         if (strcmp(it->valuestring, "serverAuth") != 0)
             set_skip(t, CP_LIMBO_SKIP_EKU);
     }
+    /* [serverAuth] asks for the purpose check: certpath's leaf-eku feature, which a row without
+     * the purpose capability skips rather than runs without it. */
+    int eb = cp_manifest_name_index(im->m.features, im->m.nfeatures, "leaf-eku");
+    if (n > 0 && eb >= 0)
+        t->features |= UINT64_C(1) << eb;
     if ((n = opt_list(j, "expected_peer_names", false)) == -2)
         return refuse(in, t->id, "\"expected_peer_names\" is not a list");
     if (n > 0)

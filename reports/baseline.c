@@ -416,23 +416,13 @@ nomem:
 
 static int write_doc(const cJSON *d, const char *path)
 {
-    char tmp[PATH_MAX], *text = cJSON_Print(d);
+    char *text = cJSON_Print(d);
     int rc;
     if (!text)
         return cp_error_set(CP_E_NOMEM, "out of memory writing %s", path);
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-        rc = cp_error_set(CP_E_LIMIT, "path %s is too long", path);
-        goto out;
-    }
     size_t len = strlen(text);
     text[len] = '\n'; /* replaces the NUL: the file ends with a newline */
-    if ((rc = cp_fs_write(tmp, text, len + 1)))
-        goto out;
-    if (rename(tmp, path)) {
-        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
-        remove(tmp);
-    }
-out:
+    rc = cp_fs_write_atomic(path, text, len + 1);
     cJSON_free(text);
     return rc;
 }

@@ -40,6 +40,9 @@ struct cp_bl {
 /* Reads a baseline. CP_E_NOTFOUND when path does not exist, CP_E_FORMAT (message naming the
  * file and what is wrong) when it is not a baseline of this format version. */
 int cp_bl_load(const char *path, struct cp_bl *b);
+/* The same from len bytes of text (b zeroed by the caller; name stands for the file). The
+ * caller frees b with cp_bl_free() either way. */
+int cp_bl_parse(const char *text, size_t len, const char *name, struct cp_bl *b);
 void cp_bl_free(struct cp_bl *b);
 /* The section of a mode ("in-process", "wire"), or NULL. */
 const struct cp_bl_mode *cp_bl_mode(const struct cp_bl *b, const char *mode);

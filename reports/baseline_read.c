@@ -145,25 +145,15 @@ static int read_mode(const char *path, const struct cp_bl *b, const cJSON *sec,
     return 0;
 }
 
-int cp_bl_load(const char *path, struct cp_bl *b)
+int cp_bl_parse(const char *text, size_t len, const char *path, struct cp_bl *b)
 {
-    char *text = NULL;
-    size_t len;
     cJSON *root = NULL;
     const cJSON *modes, *sec;
     int rc;
-    memset(b, 0, sizeof(*b));
-    if (access(path, F_OK) != 0) {
-        rc = cp_error_set(CP_E_NOTFOUND, "baseline %s: %s (make one with `certpath baseline`)",
-                          path, strerror(errno));
-        goto out;
-    }
-    if (!(b->path = strdup(path))) {
+    if (!b->path && !(b->path = strdup(path))) {
         rc = cp_error_set(CP_E_NOMEM, "out of memory reading %s", path);
         goto out;
     }
-    if ((rc = cp_fs_read(path, BL_MAX_BYTES, &text, &len)))
-        goto out;
     if (!(root = cJSON_ParseWithLength(text, len))) {
         rc = bad(path, "not JSON, or truncated");
         goto out;
@@ -186,6 +176,23 @@ int cp_bl_load(const char *path, struct cp_bl *b)
     }
 out:
     cJSON_Delete(root);
+    return rc;
+}
+
+int cp_bl_load(const char *path, struct cp_bl *b)
+{
+    char *text = NULL;
+    size_t len;
+    int rc;
+    memset(b, 0, sizeof(*b));
+    if (access(path, F_OK) != 0)
+        return cp_error_set(CP_E_NOTFOUND, "baseline %s: %s (make one with `certpath baseline`)",
+                            path, strerror(errno));
+    if (!(b->path = strdup(path)))
+        return cp_error_set(CP_E_NOMEM, "out of memory reading %s", path);
+    if ((rc = cp_fs_read(path, BL_MAX_BYTES, &text, &len)))
+        return rc;
+    rc = cp_bl_parse(text, len, path, b);
     free(text);
     return rc;
 }

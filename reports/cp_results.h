@@ -213,6 +213,9 @@ int cp_results_merge(const char *const *files, int n, struct cp_results *out);
  * that is unreadable, not JSON, truncated, of another format or format_version, or inconsistent
  * fails with CP_E_FORMAT (CP_E_IO, ...) and a message that names the file. */
 int cp_results_read_json(const char *path, struct cp_results *r);
+/* The same from len bytes of text, which must be followed by a NUL (text[len] == '\0'); name
+ * stands for the file in messages. */
+int cp_results_parse(const char *text, size_t len, const char *name, struct cp_results *r);
 
 /*
  * Report writers. Each takes results already read (r[0..n), one per stack run), the profile

@@ -202,22 +202,14 @@ nomem:
 int cp_results_write_json(const struct cp_results *r, const char *path)
 {
     int rc = CP_E_NOMEM;
-    char tmp[PATH_MAX], *text = NULL;
+    char *text = NULL;
     cJSON *root = results_json(r);
     if (!root || !(text = cJSON_Print(root))) {
         cp_error_set(rc, "out of memory writing %s", path);
         goto out;
     }
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-        rc = cp_error_set(CP_E_LIMIT, "path %s is too long", path);
-        goto out;
-    }
-    if ((rc = cp_fs_write(tmp, text, strlen(text))))
-        goto out;
-    if (rename(tmp, path)) {
-        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
-        remove(tmp);
-    }
+    /* Beside path and renamed into place: a full disk leaves the old file and no temporary. */
+    rc = cp_fs_write_atomic(path, text, strlen(text));
 out:
     cJSON_free(text);
     cJSON_Delete(root);

@@ -29,14 +29,27 @@ static int nomem(const char *path)
     return cp_error_set(CP_E_NOMEM, "out of memory reading %s", path);
 }
 
-/* Copies obj[key], which must be a string, into *out. */
+/* Bounds on the strings of a results file, each above what `certpath run` writes (the worker's
+ * hello and response buffers bound the stack's texts and the reasons) and low enough that a
+ * hostile file cannot make a report repeat megabytes per row: a 100 KB stack name is refused,
+ * not drawn into every cell of the HTML matrix. Lengths in bytes, NUL excluded. */
+#define RD_ID_MAX 255      /* a case id (cp_manifest.h's CP_MANIFEST_ID_MAX) */
+#define RD_NAME_MAX 128    /* a stack, library, mode, profile or family name; a suite id, seed */
+#define RD_VERSION_MAX 128 /* a library's version text (CP_VERSION_TEXT_MAX) */
+#define RD_TEXT_MAX 4096   /* settings, reasons, a broken run's reason */
+
+/* Copies obj[key], which must be a string of at most max bytes, into *out. */
 static int take_string(const char *path, const cJSON *obj, const char *key, const char *where,
-                       char **out)
+                       size_t max, char **out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsString(v))
         return cp_report_bad_file(path, "%s%s is %s, want a string", where, key,
                                   v ? "not a string" : "missing");
+    size_t len = strlen(v->valuestring);
+    if (len > max)
+        return cp_report_bad_file(path, "%s%s is %zu bytes long, more than the %zu allowed", where,
+                                  key, len, max);
     if (!(*out = strdup(v->valuestring)))
         return nomem(path);
     return 0;
@@ -156,9 +169,9 @@ static int read_suite(const char *path, const cJSON *root, struct cp_results *r)
     const cJSON *s = need_object(path, root, "suite", "", &rc), *profiles, *p;
     if (!s)
         return rc;
-    if ((rc = take_string(path, s, "id", "suite.", &r->suite_id)) ||
-        (rc = take_string(path, s, "seed", "suite.", &r->seed)) ||
-        (rc = take_string(path, s, "validation_time", "suite.", &r->validation_time)))
+    if ((rc = take_string(path, s, "id", "suite.", RD_NAME_MAX, &r->suite_id)) ||
+        (rc = take_string(path, s, "seed", "suite.", RD_NAME_MAX, &r->seed)) ||
+        (rc = take_string(path, s, "validation_time", "suite.", RD_NAME_MAX, &r->validation_time)))
         return rc;
     profiles = cJSON_GetObjectItemCaseSensitive(s, "profiles");
     if (!cJSON_IsArray(profiles) || cJSON_GetArraySize(profiles) < 1)
@@ -169,7 +182,7 @@ static int read_suite(const char *path, const cJSON *root, struct cp_results *r)
                                   cJSON_GetArraySize(profiles), CP_RESULTS_MAX_PROFILES);
     cJSON_ArrayForEach(p, profiles)
     {
-        if (!cJSON_IsString(p) || !*p->valuestring)
+        if (!cJSON_IsString(p) || !*p->valuestring || strlen(p->valuestring) > RD_NAME_MAX)
             return cp_report_bad_file(path,
                                       "suite.profiles holds something other than a profile name");
         if (cp_results_profile(r, p->valuestring) >= 0)
@@ -187,11 +200,11 @@ static int read_stack(const char *path, const cJSON *root, struct cp_results *r)
     const cJSON *s = need_object(path, root, "stack", "", &rc), *a, *c;
     if (!s)
         return rc;
-    if ((rc = take_string(path, s, "name", "stack.", &r->stack)) ||
-        (rc = take_string(path, s, "library", "stack.", &r->library)) ||
-        (rc = take_string(path, s, "version", "stack.", &r->library_version)) ||
-        (rc = take_string(path, s, "mode", "stack.", &r->mode)) ||
-        (rc = take_string(path, s, "settings", "stack.", &r->settings)))
+    if ((rc = take_string(path, s, "name", "stack.", RD_NAME_MAX, &r->stack)) ||
+        (rc = take_string(path, s, "library", "stack.", RD_NAME_MAX, &r->library)) ||
+        (rc = take_string(path, s, "version", "stack.", RD_VERSION_MAX, &r->library_version)) ||
+        (rc = take_string(path, s, "mode", "stack.", RD_NAME_MAX, &r->mode)) ||
+        (rc = take_string(path, s, "settings", "stack.", RD_TEXT_MAX, &r->settings)))
         return rc;
     if (!*r->stack)
         return cp_report_bad_file(path, "stack.name is empty");
@@ -215,6 +228,8 @@ static int feature_index(const char *path, struct cp_results *r, const char *nam
     }
     if (r->nfeatures >= CP_RESULTS_MAX_FEATURES)
         return cp_report_bad_file(path, "more than %d features", CP_RESULTS_MAX_FEATURES);
+    if (strlen(name) > RD_NAME_MAX)
+        return cp_report_bad_file(path, "a feature name is longer than %d bytes", RD_NAME_MAX);
     if (!(r->features[r->nfeatures] = strdup(name)))
         return nomem(path);
     return r->nfeatures++;
@@ -270,12 +285,12 @@ static int read_case(const char *path, const cJSON *o, int i, struct cp_results 
     snprintf(where, sizeof(where), "cases[%d].", i);
     if (!cJSON_IsObject(o))
         return cp_report_bad_file(path, "cases[%d] is not an object", i);
-    if ((rc = take_string(path, o, "id", where, &c->id)))
+    if ((rc = take_string(path, o, "id", where, RD_ID_MAX, &c->id)))
         return rc;
     if (!*c->id)
         return cp_report_bad_file(path, "cases[%d].id is empty", i);
-    if ((rc = take_string(path, o, "family", where, &c->family)) ||
-        (rc = take_string(path, o, "reason", where, &c->reason)))
+    if ((rc = take_string(path, o, "family", where, RD_NAME_MAX, &c->family)) ||
+        (rc = take_string(path, o, "reason", where, RD_TEXT_MAX, &c->reason)))
         return rc;
     a = cJSON_GetObjectItemCaseSensitive(o, "features");
     if (!cJSON_IsArray(a))
@@ -437,6 +452,8 @@ static int read_run(const char *path, const cJSON *root, struct cp_results *r)
          (rc = take_number(path, limits, "wall_seconds", "limits.", 0, 3600, &r->wall_limit))))
         return rc ? rc : cp_report_bad_file(path, "limits is not an object");
     why = cJSON_GetObjectItemCaseSensitive(root, "broken_reason");
+    if (cJSON_IsString(why) && strlen(why->valuestring) > RD_TEXT_MAX)
+        return cp_report_bad_file(path, "broken_reason is longer than %d bytes", RD_TEXT_MAX);
     if (cJSON_IsString(why) && !(r->broken_reason = strdup(why->valuestring)))
         return nomem(path);
     return 0;
@@ -491,12 +508,12 @@ static int read_disagreement(const char *path, const cJSON *o, int i, struct cp_
     snprintf(where, sizeof(where), "disagreements[%d].", i);
     if (!cJSON_IsObject(o))
         return cp_report_bad_file(path, "disagreements[%d] is not an object", i);
-    if ((rc = take_string(path, o, "id", where, &d->id)) ||
-        (rc = take_string(path, o, "reason", where, &d->reason)) ||
-        (rc = take_string(path, o, "other_reason", where, &d->other_reason)) ||
+    if ((rc = take_string(path, o, "id", where, RD_ID_MAX, &d->id)) ||
+        (rc = take_string(path, o, "reason", where, RD_TEXT_MAX, &d->reason)) ||
+        (rc = take_string(path, o, "other_reason", where, RD_TEXT_MAX, &d->other_reason)) ||
         (rc = outcome_of(path, o, "outcome", i, &d->outcome)) ||
         (rc = outcome_of(path, o, "other_outcome", i, &d->other_outcome)) ||
-        (rc = take_string(path, o, "other_mode", where, &mode)))
+        (rc = take_string(path, o, "other_mode", where, RD_NAME_MAX, &mode)))
         return rc;
     /* One file compares with one other mode. */
     if (!r->other_mode)
@@ -530,23 +547,19 @@ static int read_disagreements(const char *path, const cJSON *root, struct cp_res
     return 0;
 }
 
-int cp_results_read_json(const char *path, struct cp_results *r)
+int cp_results_parse(const char *text, size_t len, const char *path, struct cp_results *r)
 {
     int rc;
-    char *text = NULL;
-    size_t len = 0;
     const char *end = NULL;
     cJSON *root = NULL;
 
     cp_results_init(r);
-    if ((rc = cp_fs_read(path, CP_RESULTS_READ_MAX, &text, &len)))
-        goto out;
     if (len == 0) {
         rc = cp_report_bad_file(path, "empty file, not a results file");
         goto out;
     }
     /* cJSON wants the terminating NUL inside the length to check that nothing follows the
-     * document; cp_fs_read() put one there. */
+     * document; the caller put one there. */
     if (!(root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1))) {
         rc = parse_error(path, text, len, end);
         goto out;
@@ -564,6 +577,19 @@ int cp_results_read_json(const char *path, struct cp_results *r)
     }
 out:
     cJSON_Delete(root);
-    free(text);
     return rc < 0 ? rc : 0;
+}
+
+int cp_results_read_json(const char *path, struct cp_results *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cp_fs_read(path, CP_RESULTS_READ_MAX, &text, &len);
+    if (rc) {
+        cp_results_init(r);
+        return rc;
+    }
+    rc = cp_results_parse(text, len, path, r);
+    free(text);
+    return rc;
 }

@@ -4,9 +4,12 @@
 #include "cp_report_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum report_kind { REPORT_HTML, REPORT_JUNIT, REPORT_MARKDOWN, REPORT_LIMBO };
 
@@ -49,17 +52,31 @@ static int write_report(enum report_kind kind, const char *path, const struct cp
     FILE *f = NULL;
     if (strcmp(path, "-") == 0)
         return emit(kind, r, n, o, o->out);
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
         rc = cp_error_set(CP_E_LIMIT, "path %s is too long", path);
         goto out;
     }
-    if (!(f = fopen(tmp, "w"))) {
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0 || fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
         rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            remove(tmp);
+        }
         goto out;
     }
+    errno = 0;
     rc = emit(kind, r, n, o, f);
-    if (fclose(f) && !rc)
-        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));
+    /* A full disk shows as a stream error (the writer's own check, fflush) or at close; either
+     * fails the report. errno still holds the writer's failure when it stopped on one. */
+    int werr = errno ? errno : EIO;
+    errno = 0;
+    int e = fflush(f) ? errno : ferror(f) ? werr : 0;
+    if (fclose(f) && !e)
+        e = errno ? errno : EIO;
+    /* The stream's failure, named by its file, over the writer's "cannot write the report". */
+    if (e && (!rc || rc == CP_E_IO))
+        rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(e));
     f = NULL;
     if (!rc && rename(tmp, path))
         rc = cp_error_set(CP_E_IO, "cannot write %s: %s", path, strerror(errno));

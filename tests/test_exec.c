@@ -22,6 +22,8 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -234,6 +236,82 @@ Test(exec, a_program_that_hangs_dies_with_its_worker, .init = setup_ordering)
     cJSON_Delete(res);
     free(pidtext);
     free(log);
+}
+
+/* Processes (zombies aside: a killed orphan waits for its new parent to reap it) in process
+ * group pgid, from /proc/<pid>/stat: "pid (comm) state ppid pgrp ...". */
+static int group_members(pid_t pgid)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+    cr_assert_not_null(d);
+    while ((e = readdir(d))) {
+        char path[300], buf[512];
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            continue;
+        ssize_t r = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (r <= 0)
+            continue;
+        buf[r] = '\0';
+        char *paren = strrchr(buf, ')'), st;
+        int ppid, pgrp;
+        if (paren && sscanf(paren + 1, " %c %d %d", &st, &ppid, &pgrp) == 3 && pgrp == pgid &&
+            st != 'Z')
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Every way the module gives up on a program that has children holding its stdout (a hang
+ * past --timeout, an exit, garbage): the case gets its own outcome (an exit is an exit, not a
+ * timeout) and no process of the program's group outlives it. */
+Test(exec, no_child_of_a_program_outlives_a_case_given_up_on, .init = setup_ordering)
+{
+    char env[1024], path[400], *log = NULL, *text = NULL;
+    snprintf(env, sizeof(env), "CP_EXEC_PLAN='%s=kids:hang,%s=kids:crash,%s=kids:garbage'",
+             broken_ids[0], broken_ids[1], broken_ids[2]);
+    int rc = run_certpath(env, "exec:" T_SCRIPTED, "-j1 --timeout 3", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = cp_test_load_json(results);
+    cJSON *c = cp_test_case_of(res, broken_ids[0]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "timeout");
+    c = cp_test_case_of(res, broken_ids[1]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error", "%s", cp_test_field(c, "reason"));
+    cr_expect(strstr(cp_test_field(c, "reason"), "exited with status 3 mid-case") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    c = cp_test_case_of(res, broken_ids[2]);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), "error");
+    cr_expect(strstr(cp_test_field(c, "reason"), "not a JSON object") != NULL, "%s",
+              cp_test_field(c, "reason"));
+    cJSON_Delete(res);
+    free(log);
+
+    snprintf(path, sizeof(path), "%s/kids", state);
+    cr_assert_eq(cp_fs_read(path, 1u << 16, &text, NULL), 0, "no program started children");
+    int groups = 0, left = 0;
+    for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        int pgid, a, b;
+        *nl = '\0';
+        cr_assert_eq(sscanf(line, "%d %d %d", &pgid, &a, &b), 3, "kids: \"%s\"", line);
+        int alive = group_members(pgid);
+        for (int i = 0; i < 100 && alive; i++, alive = group_members(pgid))
+            usleep(20000);
+        if (alive) {
+            kill(-pgid, SIGKILL);
+            left += alive;
+        }
+        groups++;
+    }
+    free(text);
+    cr_expect_eq(groups, 3, "%d programs started children", groups);
+    cr_expect_eq(left, 0, "%d processes outlived their program's case", left);
 }
 
 Test(exec, a_program_without_a_hello_stops_the_run_with_why, .init = setup_ordering)

@@ -355,7 +355,7 @@ static int run_both(const char *env, const char *extra, char **output)
 
 Test(harness, mode_both_writes_both_files_and_lists_exactly_the_disagreements)
 {
-    char ids[4][192], env[2048], path[400], *log = NULL;
+    char ids[4][192], env[2048], path[800], *log = NULL;
     cr_assert_eq(pick_cases(ids, 4), 4, "the suite has too few cases");
     /* Three cases differ (reject, error, timeout in one mode only); the fourth errs in both
      * modes alike, which is no disagreement. */
@@ -370,10 +370,12 @@ Test(harness, mode_both_writes_both_files_and_lists_exactly_the_disagreements)
     cr_expect(strstr(log, "in-process: error: fake: told to fail") != NULL, "%s", log);
     cr_expect(strstr(log, "wire:       reject: fake rejection") != NULL, "%s", log);
 
-    snprintf(path, sizeof(path), "%s/results/certpath-adapter-fake-inproc.json", tmpdir);
+    char name[128];
+    cp_test_module_results_name(CP_FAKE_ADAPTER, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/results/%s-inproc.json", tmpdir, name);
     cJSON *in = cp_test_load_json(path);
     cr_expect(validates(path), "%s does not validate", path);
-    snprintf(path, sizeof(path), "%s/results/certpath-adapter-fake-wire.json", tmpdir);
+    snprintf(path, sizeof(path), "%s/results/%s-wire.json", tmpdir, name);
     cJSON *wire = cp_test_load_json(path);
     cr_expect(validates(path), "%s does not validate", path);
     cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(in, "stack"), "mode"), "in-process");
@@ -425,19 +427,22 @@ Test(harness, mode_both_takes_no_single_output_file)
 
 Test(harness, results_are_named_by_mode_by_default)
 {
-    char cmd[4096], path[400];
+    char cmd[4096], path[800];
     snprintf(cmd, sizeof(cmd),
              "cd %s && %s run --stack %s --suite suite --no-regenerate -j2 --filter 'controls/*' "
              ">/dev/null 2>&1 && %s run --stack %s --suite suite --no-regenerate -j2 --mode wire "
              "--filter 'controls/*' --shard 2/2 >/dev/null 2>&1",
              tmpdir, CP_CERTPATH_BIN, CP_FAKE_ADAPTER, CP_CERTPATH_BIN, CP_FAKE_ADAPTER);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
-    const char *names[] = {"certpath-adapter-fake-inproc.json",
-                           "certpath-adapter-fake-inproc.journal.jsonl",
-                           "certpath-adapter-fake-wire.shard-2-of-2.json",
-                           "certpath-adapter-fake-wire.shard-2-of-2.journal.jsonl"};
+    /* A module path's results carry a digest of its path: no other program shares them. */
+    char name[128];
+    cp_test_module_results_name(CP_FAKE_ADAPTER, name, sizeof(name));
+    const char *names[] = {"-inproc.json", "-inproc.journal.jsonl", "-wire.shard-2-of-2.json",
+                           "-wire.shard-2-of-2.journal.jsonl"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        snprintf(path, sizeof(path), "%s/results/%s", tmpdir, names[i]);
+        snprintf(path, sizeof(path), "%s/results/%s%s", tmpdir, name, names[i]);
         cr_expect_eq(access(path, F_OK), 0, "no %s", path);
     }
+    snprintf(path, sizeof(path), "%s/results/certpath-adapter-fake-inproc.json", tmpdir);
+    cr_expect_neq(access(path, F_OK), 0, "%s: a name another program could have", path);
 }

@@ -341,7 +341,11 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     int f2 = cp_manifest_name_index(m.features, m.nfeatures, "limbo:has-cert-policies");
     int fh = cp_manifest_name_index(m.features, m.nfeatures, "hostname");
     cr_assert(f1 >= 0 && f2 >= 0 && fh >= 0);
-    cr_expect_eq(g->features, (UINT64_C(1) << f1) | (UINT64_C(1) << f2) | (UINT64_C(1) << fh));
+    int fe = cp_manifest_name_index(m.features, m.nfeatures, "leaf-eku");
+    cr_assert(fe >= 0);
+    /* [serverAuth] is the purpose check: leaf-eku. */
+    cr_expect_eq(g->features, (UINT64_C(1) << f1) | (UINT64_C(1) << f2) | (UINT64_C(1) << fh) |
+                                  (UINT64_C(1) << fe));
     char path[PATH_MAX * 2];
     snprintf(path, sizeof(path), "%s/%s/leaf.key", out, g->dir);
     cr_expect_eq(access(path, R_OK), 0, "tc::good has its key");
@@ -537,6 +541,13 @@ Test(limbo, stream_reader_takes_any_layout, .init = make_work, .fini = drop_work
     cp_manifest_free(&m);
 }
 
+static bool has_feature(const struct cp_manifest *m, const struct cp_manifest_case *c,
+                        const char *name)
+{
+    int b = cp_manifest_name_index(m->features, m->nfeatures, name);
+    return b >= 0 && (c->features & (UINT64_C(1) << b));
+}
+
 /* The whole default suite out and back: the same cases (certificates in order, anchors, name,
  * time) and the same expectations, per profile where the profiles disagree. */
 Test(limbo, export_import_round_trip_of_the_default_suite, .init = make_work, .fini = drop_work,
@@ -582,6 +593,14 @@ Test(limbo, export_import_round_trip_of_the_default_suite, .init = make_work, .f
             cr_expect_str_eq(x->hostname, c->hostname, "%s", id);
             cr_expect_eq(cp_manifest_case_time(&im, x), cp_manifest_case_time(&m, c), "%s", id);
             cr_expect_null(x->skip, "%s", id);
+            /* What a row must be able to do comes back too: the purpose check as it was; the
+             * hostname check wherever there is a name (limbo asks for it whenever it gives
+             * one), so at least where the original asked for it. */
+            cr_expect_eq(has_feature(&im, x, "hostname"), x->hostname[0] != '\0', "%s", id);
+            cr_expect(!has_feature(&m, c, "hostname") || has_feature(&im, x, "hostname"), "%s", id);
+            cr_expect_eq(has_feature(&im, x, "leaf-eku"),
+                         has_feature(&m, c, "leaf-eku") || has_feature(&m, c, "eku-on-ca"), "%s",
+                         id);
             cr_assert_eq(x->nsent, c->nsent, "%s", id);
             for (int k = 0; k < c->nsent; k++)
                 cr_expect_str_eq(im.certs[x->sent[k]].sha256, m.certs[c->sent[k]].sha256,

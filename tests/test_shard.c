@@ -9,6 +9,7 @@
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
+#include "cp_tool_test.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -201,9 +202,10 @@ Test(shard, three_shards_of_the_fake_merge_into_the_single_run)
     snprintf(env, sizeof(env),
              "CP_FAKE_PLAN='depth1/plain/declared=reject,depth2/plain/declared=error,"
              "depth1/kitchen-sink/declared=exit'");
-    char stack[512];
+    char stack[512], name[128];
     snprintf(stack, sizeof(stack), "%s", CP_FAKE_ADAPTER);
-    split_and_merge(env, stack, "certpath-adapter-fake");
+    cp_test_module_results_name(CP_FAKE_ADAPTER, name, sizeof(name));
+    split_and_merge(env, stack, name);
 }
 
 Test(shard, three_shards_of_openssl_merge_into_the_single_run)
@@ -306,16 +308,17 @@ Test(shard, shards_run_in_both_modes_merge_their_disagreements)
         run_ok(env, args);
     }
     const char *modes[] = {"inproc", "wire"};
+    char name[128];
+    cp_test_module_results_name(CP_FAKE_ADAPTER, name, sizeof(name));
     for (int m = 0; m < 2; m++) {
-        char merged[64], single[128];
+        char merged[64], single[256];
         snprintf(args, sizeof(args),
-                 "merge results/certpath-adapter-fake-%s.shard-1-of-3.json "
-                 "results/certpath-adapter-fake-%s.shard-2-of-3.json "
-                 "results/certpath-adapter-fake-%s.shard-3-of-3.json -o merged-%s.json",
-                 modes[m], modes[m], modes[m], modes[m]);
+                 "merge results/%s-%s.shard-1-of-3.json results/%s-%s.shard-2-of-3.json "
+                 "results/%s-%s.shard-3-of-3.json -o merged-%s.json",
+                 name, modes[m], name, modes[m], name, modes[m], modes[m]);
         run_ok("", args);
         snprintf(merged, sizeof(merged), "merged-%s.json", modes[m]);
-        snprintf(single, sizeof(single), "results/certpath-adapter-fake-%s.json", modes[m]);
+        snprintf(single, sizeof(single), "results/%s-%s.json", name, modes[m]);
         cJSON *a = untimed(single), *b = untimed(merged);
         cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(a, "disagreements")), 3, "%s", single);
         expect_same(a, b, merged);

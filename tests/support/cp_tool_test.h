@@ -33,6 +33,11 @@ cJSON *cp_test_run_results(const char *env, const char *stack, const char *args)
 extern const char *const cp_test_certain_validity[];
 #define CP_TEST_NCERTAIN_VALIDITY 11
 
+/* The results name `certpath run` gives a module path without an argument (MODULE's base name up
+ * to its first dot, a dash and the low 32 bits of the FNV-1a digest of the path and its NUL, in
+ * hex): default results files are results/NAME-<inproc|wire>.json. */
+void cp_test_module_results_name(const char *module, char *buf, size_t cap);
+
 /* The JSON document in a file (asserted to be one). */
 cJSON *cp_test_load_json(const char *path);
 

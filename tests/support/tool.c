@@ -6,6 +6,7 @@
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
+#include "cp_hash.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -55,6 +56,14 @@ cJSON *cp_test_run_results(const char *env, const char *stack, const char *args)
     cp_fs_rmtree(dir);
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "complete")), "%s: run not complete", stack);
     return res;
+}
+
+void cp_test_module_results_name(const char *module, char *buf, size_t cap)
+{
+    const char *base = strrchr(module, '/') ? strrchr(module, '/') + 1 : module;
+    uint64_t h = cp_fnv1a64_add(CP_FNV1A64_INIT, module, strlen(module) + 1);
+    snprintf(buf, cap, "%.*s-%08llx", (int)strcspn(base, ".:"), base,
+             (unsigned long long)(h & 0xffffffffu));
 }
 
 const char *const cp_test_certain_validity[CP_TEST_NCERTAIN_VALIDITY] = {
