@@ -193,10 +193,16 @@ static void write_limbo(const char *src, const char *path, int *nrefused)
     cJSON_AddItemToArray(tcs, testcase(src, GOOD, "tc::null-time", hg, NULL, true, true));
     cJSON_AddItemToArray(tcs,
                          testcase(src, EXPIRED, "tc::null-time-expired", he, NULL, false, false));
+    cJSON *s;
     /* No peer name: no name check. */
     cJSON_AddItemToArray(tcs, testcase(src, GOOD, "tc::no-name", NULL, T0_LIMBO, true, false));
+    /* A PEM whose bytes are no certificate: imported (a malformed certificate is a test input;
+     * only the PEM must decode), named as one Mbed TLS cannot parse. */
+    s = testcase(src, GOOD, "tc::not-der", hg, T0_LIMBO, false, false);
+    set(s, "peer_certificate",
+        cJSON_CreateString("-----BEGIN CERTIFICATE-----\nAAECAwQF\n-----END CERTIFICATE-----\n"));
+    cJSON_AddItemToArray(tcs, s);
     /* One testcase per skip reason, in enum order. */
-    cJSON *s;
     s = testcase(src, GOOD, "skip::client", hg, T0_LIMBO, true, true);
     set(s, "validation_kind", cJSON_CreateString("CLIENT"));
     cJSON_AddItemToArray(tcs, s);
@@ -278,8 +284,8 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     int rc = cp_limbo_import(&o, &st);
     fclose(lf);
     cr_assert_eq(rc, 0, "import failed: %s", cp_error_msg(rc));
-    cr_expect_eq(st.testcases, 6 + CP_LIMBO_SKIP_COUNT + 1 + nrefused);
-    cr_expect_eq(st.imported, 6 + CP_LIMBO_SKIP_COUNT + 1);
+    cr_expect_eq(st.testcases, 7 + CP_LIMBO_SKIP_COUNT + 1 + nrefused);
+    cr_expect_eq(st.imported, 7 + CP_LIMBO_SKIP_COUNT + 1);
     cr_expect_eq(st.skipped, CP_LIMBO_SKIP_COUNT + 1);
     cr_expect_eq(st.refused, nrefused);
     /* One testcase per reason; two for the peer name kind (IP and RFC822). */
@@ -290,7 +296,7 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     char *text = read_text(work, "import.log");
     const char *named[] = {"bad::pem: PEM does not decode", "tc::good: duplicate id",
                            "bad::conflict: conflicts_with names \"nope::missing\"",
-                           "testcase #20: is not an object", "bad::result: \"expected_result\""};
+                           "testcase #21: is not an object", "bad::result: \"expected_result\""};
     for (size_t i = 0; i < CP_ARRAY_LEN(named); i++)
         cr_expect(strstr(text, named[i]), "the import log does not say \"%s\":\n%s", named[i],
                   text);
@@ -364,6 +370,13 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     const struct cp_manifest_case *nt = cp_test_manifest_case(&m, "tc::null-time");
     cr_assert_not_null(nt);
     cr_expect(!nt->own_time, "a null validation_time is the suite's time");
+    cr_expect(strstr(m.certs[g->leaf].subject, "CN="), "a parsed certificate's subject: %s",
+              m.certs[g->leaf].subject);
+    const struct cp_manifest_case *nd = cp_test_manifest_case(&m, "tc::not-der");
+    cr_assert_not_null(nd, "a PEM that decodes to no certificate is still a testcase");
+    cr_expect(strstr(m.certs[nd->leaf].subject, "Mbed TLS cannot parse it"), "%s",
+              m.certs[nd->leaf].subject);
+    cr_expect_str_neq(m.certs[nd->leaf].subject, m.certs[nd->leaf].issuer);
     const struct cp_manifest_case *nn = cp_test_manifest_case(&m, "tc::no-name");
     cr_assert_not_null(nn);
     cr_expect_str_eq(nn->hostname, "");
