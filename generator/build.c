@@ -25,8 +25,12 @@ int cp_generator_build(struct cp_model *m, const char *const *families, int n)
                                 "--families`)",
                                 families[i]);
     }
+    bool opt_in = false; /* an opt-in family was asked for: it brings the controls */
+    for (int i = 0; i < n; i++)
+        opt_in = opt_in || cp_family_find(families[i])->opt_in;
     for (int i = 0; i < cp_nfamilies; i++) {
-        bool wanted = n == 0;
+        bool wanted =
+            n == 0 ? !cp_families[i].opt_in : opt_in && cp_families[i].build == cp_family_controls;
         for (int j = 0; j < n && !wanted; j++)
             wanted = strcmp(families[j], cp_families[i].name) == 0;
         if (wanted && (rc = run_family(m, &cp_families[i])))

@@ -2,6 +2,7 @@
 #include "cp_model.h"
 #include "cp_generator_internal.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,12 @@
 #include <string.h>
 
 #define CP_HOST_DOMAIN "certpath.test"
+
+bool cp_is_ip_literal(const char *s)
+{
+    unsigned char addr[16];
+    return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
+}
 
 static int grow_cases(struct cp_model *m)
 {
@@ -45,6 +52,8 @@ static int check_spec(const struct cp_graph *g, const struct cp_case_spec *s)
                             cp_error_msg(g->err));
     if (!s->id || !*s->id || strlen(s->id) >= CP_ID_MAX)
         return cp_error_set(CP_E_ARG, "graph %s: a case id is empty or too long", g->name);
+    if (s->hostname && (!*s->hostname || strlen(s->hostname) >= CP_HOST_MAX))
+        return cp_error_set(CP_E_ARG, "case %s: the hostname is empty or too long", s->id);
     if (s->leaf < 0 || s->leaf >= g->ncerts || !g->certs[s->leaf].is_leaf)
         return cp_error_set(CP_E_ARG, "case %s: leaf %d is not a leaf certificate", s->id, s->leaf);
     if (s->nanchors < 1 || s->nanchors > CP_MAX_ANCHORS)
@@ -132,8 +141,11 @@ int cp_model_case(struct cp_model *m, struct cp_graph *g, const struct cp_case_s
     memset(c, 0, sizeof(*c));
     snprintf(c->id, sizeof(c->id), "%s", s->id);
     snprintf(c->family, sizeof(c->family), "%s", m->family ? m->family : "");
-    snprintf(c->hostname, sizeof(c->hostname), "h%012" PRIx64 "." CP_HOST_DOMAIN,
-             cp_fnv1a64_str(s->id) >> 16);
+    if (s->hostname)
+        snprintf(c->hostname, sizeof(c->hostname), "%s", s->hostname);
+    else
+        snprintf(c->hostname, sizeof(c->hostname), "h%012" PRIx64 "." CP_HOST_DOMAIN,
+                 cp_fnv1a64_str(s->id) >> 16);
     c->graph = (int)(g - m->graphs);
     c->leaf = s->leaf;
     c->nanchors = s->nanchors;
@@ -176,16 +188,22 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Ids and hostnames must be unique: a sorted scan finds any repeat in n log n. */
-static int check_unique(const struct cp_model *m, size_t field_offset, const char *what)
+static int check_unique(const struct cp_model *m, size_t field_offset, const char *what,
+                        bool skip_ip)
 {
     int rc = 0;
     const char **v = malloc((size_t)(m->ncases ? m->ncases : 1) * sizeof(*v));
     if (!v)
         return cp_error_set(CP_E_NOMEM, "out of memory checking %s", what);
-    for (int i = 0; i < m->ncases; i++)
-        v[i] = (const char *)&m->cases[i] + field_offset;
-    qsort(v, (size_t)m->ncases, sizeof(*v), cmp_str);
-    for (int i = 1; i < m->ncases && !rc; i++) {
+    int n = 0;
+    for (int i = 0; i < m->ncases; i++) {
+        const char *s = (const char *)&m->cases[i] + field_offset;
+        /* An IP address is no SNI name: cases may share one (the wire run skips them). */
+        if (!skip_ip || !cp_is_ip_literal(s))
+            v[n++] = s;
+    }
+    qsort(v, (size_t)n, sizeof(*v), cmp_str);
+    for (int i = 1; i < n && !rc; i++) {
         if (strcmp(v[i - 1], v[i]) == 0)
             rc = cp_error_set(CP_E_ARG, "%s \"%s\" is used by two cases", what, v[i]);
     }
@@ -196,9 +214,9 @@ static int check_unique(const struct cp_model *m, size_t field_offset, const cha
 int cp_model_finalise(struct cp_model *m)
 {
     int rc;
-    if ((rc = check_unique(m, offsetof(struct cp_case, id), "case id")))
+    if ((rc = check_unique(m, offsetof(struct cp_case, id), "case id", false)))
         return rc;
-    if ((rc = check_unique(m, offsetof(struct cp_case, hostname), "hostname")))
+    if ((rc = check_unique(m, offsetof(struct cp_case, hostname), "hostname", true)))
         return rc;
     for (int gi = 0; gi < m->ngraphs; gi++) {
         for (int k = 0; k < m->graphs[gi].ncerts; k++)
@@ -207,7 +225,8 @@ int cp_model_finalise(struct cp_model *m)
     for (int i = 0; i < m->ncases; i++) {
         struct cp_case *c = &m->cases[i];
         struct cp_graph *g = &m->graphs[c->graph];
-        if (!c->hostname_mismatch && (rc = add_san(g, &g->certs[c->leaf], c->hostname)))
+        if (!c->hostname_mismatch && !g->certs[c->leaf].gn.fixed &&
+            (rc = add_san(g, &g->certs[c->leaf], c->hostname)))
             return rc;
     }
     for (int gi = 0; gi < m->ngraphs; gi++) {
@@ -234,7 +253,7 @@ int cp_model_finalise(struct cp_model *m)
         for (int k = 0; k < g->ncerts; k++) {
             struct cp_cert *ct = &g->certs[k];
             ct->serial = ((h & 0xffffffu) << 16) | (uint64_t)(k + 1);
-            if (ct->is_leaf && ct->nsan == 0) {
+            if (ct->is_leaf && ct->nsan == 0 && !ct->gn.fixed) {
                 char other[CP_HOST_MAX];
                 snprintf(other, sizeof(other), "other.%s." CP_HOST_DOMAIN, g->tag);
                 if ((rc = add_san(g, ct, other)))

@@ -14,6 +14,8 @@ struct cp_family {
     const char *name;
     const char *summary; /* one line for `certpath list --families` */
     int (*build)(struct cp_model *m);
+    bool opt_in; /* only when asked for by name (not in the default suite); it brings the
+                    controls, which every run needs */
 };
 
 extern const struct cp_family cp_families[];
@@ -31,5 +33,6 @@ int cp_family_constraints(struct cp_model *m);
 int cp_family_algorithms(struct cp_model *m);
 int cp_family_cycles(struct cp_model *m);
 int cp_family_pathological(struct cp_model *m);
+int cp_family_names(struct cp_model *m);
 
 #endif

@@ -23,6 +23,17 @@
 int cp_cert_describe_defects(const struct cp_graph *g, const struct cp_cert *cert, char *out,
                              size_t cap);
 
+/* ---- names and name constraints (oracle.c, whose names section states the rules) ---- */
+
+/* Whether every name of certificate x passes ca's name constraints under profile p; target:
+ * x is the certificate the path is for (the webpki profile reads its CN). */
+bool cp_names_allowed(const struct cp_graph *g, const struct cp_cert *ca, const struct cp_cert *x,
+                      bool target, enum cp_profile p);
+/* Whether the hostname (a DNS name or an IP literal) matches a SAN entry of the leaf. */
+bool cp_names_hostname_matches(const struct cp_cert *leaf, const char *hostname);
+/* RFC 6125 6.4.3 matching of one dNSName (a leftmost "*." matches one label). */
+bool cp_names_dns_match(const char *pattern, const char *host);
+
 /* ---- the oracle (oracle.c) ---- */
 
 /* Computes the expectation of one case under one profile: outcome, valid paths, rejected

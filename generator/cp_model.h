@@ -163,6 +163,50 @@ enum cp_reason {
 
 enum cp_outcome { CP_OUTCOME_REJECT = 0, CP_OUTCOME_ACCEPT = 1 };
 
+/* GeneralName forms beyond the dNSName lists of struct cp_cert (RFC 5280 4.2.1.6). */
+enum cp_gn_type {
+    CP_GN_DNS = 0, /* dNSName [2] IA5String */
+    CP_GN_IP,      /* iPAddress [7]: 4 or 16 octets in a SAN, address and mask (8 or 32) in a
+                      subtree */
+    CP_GN_EMAIL,   /* rfc822Name [1]: a mailbox in a SAN; mailbox, host or ".domain" in a subtree */
+    CP_GN_URI,     /* uniformResourceIdentifier [6]; a host or ".domain" in a subtree */
+    CP_GN_DIR,     /* directoryName [4]: "CN=a,OU=b" in DER order, at most 3 RDNs */
+    CP_GN_RID,     /* registeredID [8]: content bytes as given; decodes, no constraint form */
+    CP_GN_RAW,     /* an identifier octet and content bytes written as they are: a GeneralName
+                      that no strict DER parser takes (BetterTLS's smuggled SAN entries) */
+};
+
+/* A GeneralName of the model. Text forms keep value NUL-terminated; IP and RAW count len. */
+#define CP_GN_VALUE_MAX 64 /* BetterTLS's longest smuggled payload is 42 bytes */
+struct cp_gname {
+    enum cp_gn_type type;
+    unsigned char tag; /* CP_GN_RAW: the identifier octet */
+    int len;           /* octets of value used (every type; text: strlen) */
+    char value[CP_GN_VALUE_MAX];
+};
+
+/* Names of a certificate beyond the dNSName lists: the `names` family's SAN entries and
+ * subtrees of every GeneralName form, and the leaf's subject CN. All zero: nothing beyond the
+ * lists, and the default subject. */
+#define CP_MAX_GN 6 /* entries per SAN, per permitted and per excluded list */
+enum cp_cn_mode {
+    CP_CN_LABEL = 0, /* CN = the label of the entity whose name the subject uses */
+    CP_CN_NONE,      /* no CN attribute in the subject */
+    CP_CN_TEXT,      /* CN = cn_text */
+};
+struct cp_names {
+    struct cp_gname san[CP_MAX_GN]; /* written after the dNSName list, in this order */
+    int nsan;
+    struct cp_gname permitted[CP_MAX_GN]; /* after nc_permitted */
+    int npermitted;
+    struct cp_gname excluded[CP_MAX_GN]; /* after nc_excluded */
+    int nexcluded;
+    bool fixed; /* the family chose every SAN entry: the model adds no hostname, no filler */
+    enum cp_cn_mode cn;
+    char cn_text[CP_HOST_MAX];
+    char email[CP_GN_VALUE_MAX]; /* a subject emailAddress attribute; "" for none */
+};
+
 struct cp_entity {
     char label[CP_LABEL_MAX]; /* "Root1"; the DN's common name comes from name_of's label */
     int name_of;              /* the entity whose distinguished name this one uses (itself,
@@ -189,6 +233,7 @@ struct cp_cert {
     char nc_excluded[CP_MAX_NC][CP_HOST_MAX];
     int nexcluded;
     bool nc_noncritical; /* RFC 5280 requires critical; the odd case is opt-in */
+    struct cp_names gn;  /* every other GeneralName and the subject CN (all zero by default) */
     enum cp_kid aki, ski;
     int kid_entity; /* whose key identifier a misleading AKI/SKI carries */
     enum cp_sig_alg sig_alg;
@@ -222,6 +267,8 @@ struct cp_case_spec {
     uint64_t features;      /* CP_F_* the case needs */
     bool probe;             /* a simple probe of its features (DESIGN: feature support) */
     bool hostname_mismatch; /* the hostname is deliberately not in the leaf's SAN */
+    const char *hostname;   /* NULL: derived from the id; else this name (a DNS name unique in
+                               the suite, or an IP literal, which cases may share) */
 };
 
 struct cp_path {
@@ -309,6 +356,22 @@ int cp_graph_find(const struct cp_graph *g, const char *label);
  * Checks the spec (indexes, leaf first, anchors equal to the graph's other cases), derives the
  * hostname from the id and writes the description. Returns 0 or a negative CP_E_*. */
 int cp_model_case(struct cp_model *m, struct cp_graph *g, const struct cp_case_spec *spec);
+
+/* GeneralNames of the model (model.c). cp_gname_set() fills e from text: the name for DNS,
+ * EMAIL, URI and DIR; for IP "10.0.0.1" or "::1" (a SAN address) or "10.0.0.0/8" (a subtree's
+ * address and mask). cp_gname_raw() takes an identifier octet and content bytes as a SAN
+ * entry would carry them, and keeps the form they decode to: a context tag 1, 2 or 6 with
+ * printable IA5 bytes is that text form, tag 7 with 4 or 16 octets an address, tag 8 a
+ * registeredID; anything else (a constructed form written primitive, a tag outside the
+ * CHOICE, control bytes, a wrong address length) is CP_GN_RAW. cp_gname_add() appends to a
+ * list of at most CP_MAX_GN. Each returns 0 or CP_E_ARG / CP_E_LIMIT naming the text. */
+int cp_gname_set(struct cp_gname *e, enum cp_gn_type type, const char *text);
+int cp_gname_raw(struct cp_gname *e, unsigned char tag, const void *bytes, size_t n);
+int cp_gname_add(struct cp_gname *list, int *n, enum cp_gn_type type, const char *text);
+const char *cp_gname_type_name(enum cp_gn_type type);
+
+/* Whether s is an IPv4 or IPv6 address literal (the hostname of an IP reference identity). */
+bool cp_is_ip_literal(const char *s);
 
 /* The case with this id, or NULL. */
 const struct cp_case *cp_model_find(const struct cp_model *m, const char *id);

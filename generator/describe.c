@@ -1,6 +1,8 @@
 /* describe.c - how a certificate differs from its role's default profile, in words. */
 #include "cp_generator_internal.h"
 
+#include <arpa/inet.h>
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +41,30 @@ static void eku_text(unsigned eku, char *buf, size_t cap)
     }
 }
 
+/* The model's other subtrees: "permit IP 127.0.0.0/24" (an address and its prefix length). */
+static void gn_text(const struct cp_gname *e, int n, const char *what, char *buf, size_t cap)
+{
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(buf);
+        if (e[i].type == CP_GN_IP) {
+            char addr[INET6_ADDRSTRLEN];
+            int len = e[i].len / 2, bits = 0;
+            for (int j = 0; j < len; j++)
+                bits += __builtin_popcount((unsigned char)e[i].value[len + j]);
+            if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, e[i].value, addr, sizeof(addr)))
+                snprintf(addr, sizeof(addr), "?");
+            snprintf(buf + k, cap - k, "%s IP %s/%d", what, addr, bits);
+        } else {
+            snprintf(buf + k, cap - k, "%s %s %s", what,
+                     e[i].type == CP_GN_DNS     ? "DNS"
+                     : e[i].type == CP_GN_EMAIL ? "email"
+                     : e[i].type == CP_GN_URI   ? "URI"
+                                                : "DN",
+                     e[i].value);
+        }
+    }
+}
+
 static void nc_text(const struct cp_cert *c, char *buf, size_t cap)
 {
     buf[0] = '\0';
@@ -46,6 +72,8 @@ static void nc_text(const struct cp_cert *c, char *buf, size_t cap)
         snprintf(buf + strlen(buf), cap - strlen(buf), " permit %s", c->nc_permitted[i]);
     for (int i = 0; i < c->nexcluded; i++)
         snprintf(buf + strlen(buf), cap - strlen(buf), " exclude %s", c->nc_excluded[i]);
+    gn_text(c->gn.permitted, c->gn.npermitted, " permit", buf, cap);
+    gn_text(c->gn.excluded, c->gn.nexcluded, " exclude", buf, cap);
 }
 
 static int validity(const struct cp_cert *c, char *out, size_t cap)
@@ -80,7 +108,7 @@ static int extensions(const struct cp_graph *g, const struct cp_cert *c, char *o
         eku_text(c->eku, buf, sizeof(buf));
         n += add(out, cap, "EKU %s", c->eku ? buf : "absent");
     }
-    if (c->npermitted || c->nexcluded) {
+    if (c->npermitted || c->nexcluded || c->gn.npermitted || c->gn.nexcluded) {
         nc_text(c, buf, sizeof(buf));
         n += add(out, cap, "%snameConstraints%s", c->nc_noncritical ? "non-critical " : "", buf);
     }

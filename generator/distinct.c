@@ -69,6 +69,28 @@ static void mix_cert(struct fnv *f, const struct cp_graph *g, const struct cp_ce
     for (int i = 0; i < c->nsan; i++)
         named = named || strcmp(c->san[i], hostname) == 0;
     mix_int(f, named);
+    /* The other GeneralNames and the CN count by value, this case's hostname as a token. */
+    const struct cp_names *gn = &c->gn;
+    const struct {
+        const struct cp_gname *e;
+        int n;
+    } lists[] = {
+        {gn->san, gn->nsan}, {gn->permitted, gn->npermitted}, {gn->excluded, gn->nexcluded}};
+    for (size_t l = 0; l < CP_ARRAY_LEN(lists); l++) {
+        for (int i = 0; i < lists[l].n; i++) {
+            const struct cp_gname *e = &lists[l].e[i];
+            mix_int(f, e->type * 256 + e->tag);
+            if (e->type == CP_GN_DNS && strcmp(e->value, hostname) == 0)
+                mix_int(f, -3);
+            else
+                mix(f, e->value, (size_t)e->len);
+        }
+        mix_int(f, -1);
+    }
+    mix_int(f, gn->cn);
+    if (gn->cn == CP_CN_TEXT)
+        mix_str(f, strcmp(gn->cn_text, hostname) == 0 ? "" : gn->cn_text);
+    mix_str(f, gn->email);
 }
 
 static uint64_t fingerprint(const struct cp_model *m, const struct cp_case *c)

@@ -227,6 +227,10 @@ static int check_cert(const struct mint *m)
     if (c->nsan < 0 || c->nsan > CP_MAX_SAN || c->npermitted < 0 || c->npermitted > CP_MAX_NC ||
         c->nexcluded < 0 || c->nexcluded > CP_MAX_NC)
         return cert_error(m, CP_E_ARG, "SAN or name constraint count out of range");
+    if (c->gn.nsan < 0 || c->gn.nsan > CP_MAX_GN || c->gn.npermitted < 0 ||
+        c->gn.npermitted > CP_MAX_GN || c->gn.nexcluded < 0 || c->gn.nexcluded > CP_MAX_GN ||
+        (unsigned)c->gn.cn > CP_CN_TEXT)
+        return cert_error(m, CP_E_ARG, "general name count or CN choice out of range");
     for (int i = 0; i < c->nsan; i++) {
         if (!host_ok(c->san[i]))
             return cert_error(m, CP_E_ARG, "SAN name %d is not a printable DNS name", i);
@@ -268,25 +272,39 @@ static int validity_time(const struct mint *m, int64_t offset, char out[16])
     return 0;
 }
 
-/* CN=<label of name_of>,OU=<graph tag>,O=certpath,serialNumber=<seed in hex>, escaped the way
- * mbedtls_x509_string_to_names() reads it. */
-static int entity_dn(const struct mint *m, int entity, char *out, size_t cap)
+/* Appends text to a DN string, escaped the way mbedtls_x509_string_to_names() reads it. */
+static int dn_escape(const struct mint *m, const char *text, char *out, size_t cap, size_t *n)
+{
+    for (const char *s = text; *s; s++) {
+        if ((unsigned char)*s < 0x20 || strchr(CP_MBEDTLS_DN_UNWRITABLE, *s))
+            return cert_error(m, CP_E_ARG, "\"%s\" cannot go into a DN", text);
+        if (*n + 3 > cap)
+            return cert_error(m, CP_E_LIMIT, "\"%s\" is too long for a DN", text);
+        if (strchr(CP_MBEDTLS_DN_ESCAPE, *s))
+            out[(*n)++] = '\\';
+        out[(*n)++] = *s;
+    }
+    out[*n] = '\0';
+    return 0;
+}
+
+/* CN=<label of name_of>,OU=<graph tag>,O=certpath,serialNumber=<seed in hex>. For the subject
+ * (gn set), the certificate's CN choice and emailAddress apply (the oracle reads the same). */
+static int entity_dn(const struct mint *m, int entity, const struct cp_names *gn, char *out,
+                     size_t cap)
 {
     const char *label = m->g->entities[m->g->entities[entity].name_of].label;
-    char cn[2 * CP_LABEL_MAX];
-    size_t n = 0;
-    for (const char *s = label; *s; s++) {
-        if ((unsigned char)*s < 0x20 || strchr(CP_MBEDTLS_DN_UNWRITABLE, *s))
-            return cert_error(m, CP_E_ARG, "entity label \"%s\" cannot go into a DN", label);
-        if (n + 3 > sizeof(cn))
-            return cert_error(m, CP_E_LIMIT, "entity label \"%s\" is too long", label);
-        if (strchr(CP_MBEDTLS_DN_ESCAPE, *s))
-            cn[n++] = '\\';
-        cn[n++] = *s;
-    }
-    cn[n] = '\0';
-    int w = snprintf(out, cap, "CN=%s,OU=%s,O=certpath,serialNumber=%016" PRIx64, cn, m->g->tag,
-                     m->seed);
+    char cn[2 * CP_HOST_MAX], email[2 * CP_GN_VALUE_MAX];
+    size_t n = 0, ne = 0;
+    int rc, w;
+    cn[0] = email[0] = '\0';
+    if ((!gn || gn->cn != CP_CN_NONE) &&
+        (rc = dn_escape(m, gn && gn->cn == CP_CN_TEXT ? gn->cn_text : label, cn, sizeof(cn), &n)))
+        return rc;
+    if (gn && gn->email[0] && (rc = dn_escape(m, gn->email, email, sizeof(email), &ne)))
+        return rc;
+    w = snprintf(out, cap, "%s%s%sOU=%s,O=certpath,serialNumber=%016" PRIx64 "%s%s", n ? "CN=" : "",
+                 cn, n ? "," : "", m->g->tag, m->seed, ne ? ",emailAddress=" : "", email);
     if (w < 0 || (size_t)w >= cap)
         return cert_error(m, CP_E_LIMIT, "the DN of %s is too long", label);
     return 0;
@@ -391,21 +409,68 @@ static int write_dns_names(struct mint *m, unsigned char **p, size_t *len,
     return 0;
 }
 
-/* subjectAltName, non-critical: the dNSNames of the model. */
+/* Writes one GeneralName of the model at *p (backwards), optionally wrapped in a
+ * GeneralSubtree SEQUENCE; a RAW entry goes out as its identifier octet and bytes. */
+static int write_gname(struct mint *m, unsigned char **p, size_t *len, const struct cp_gname *e,
+                       bool subtree)
+{
+    static const unsigned char tags[] = {[CP_GN_DNS] = CTX_PRIM(2),
+                                         [CP_GN_IP] = CTX_PRIM(7),
+                                         [CP_GN_EMAIL] = CTX_PRIM(1),
+                                         [CP_GN_URI] = CTX_PRIM(6),
+                                         [CP_GN_DIR] = CTX_CONS(4)};
+    size_t one = 0;
+    int ret;
+    if (e->len < 0 || e->len > CP_GN_VALUE_MAX)
+        return MBEDTLS_ERR_ASN1_INVALID_LENGTH;
+    if (e->type == CP_GN_DIR) {
+        mbedtls_asn1_named_data *dn = NULL;
+        if ((ret = mbedtls_x509_string_to_names(&dn, e->value)) == 0)
+            ret = mbedtls_x509_write_names(p, m->ext, dn);
+        mbedtls_asn1_free_named_data_list(&dn);
+        if (ret < 0)
+            return ret;
+        one = (size_t)ret;
+    } else {
+        MBEDTLS_ASN1_CHK_ADD(one, mbedtls_asn1_write_raw_buffer(
+                                      p, m->ext, (const unsigned char *)e->value, (size_t)e->len));
+    }
+    if ((ret = wrap(m, p, &one, e->type == CP_GN_RAW ? e->tag : tags[e->type])))
+        return ret;
+    if (subtree && (ret = wrap(m, p, &one, SEQ)))
+        return ret;
+    *len += one;
+    return 0;
+}
+
+static int write_gnames(struct mint *m, unsigned char **p, size_t *len, const struct cp_gname *e,
+                        int n, bool subtree)
+{
+    int ret;
+    for (int i = n - 1; i >= 0; i--) {
+        if ((ret = write_gname(m, p, len, &e[i], subtree)))
+            return ret;
+    }
+    return 0;
+}
+
+/* subjectAltName, non-critical: the dNSNames of the model, then its other GeneralNames. */
 static int ext_san(struct mint *m)
 {
     unsigned char *p = EXT_END(m);
     size_t len = 0;
     int ret;
-    if (m->cert->nsan == 0)
+    if (m->cert->nsan == 0 && m->cert->gn.nsan == 0)
         return 0;
-    if ((ret = write_dns_names(m, &p, &len, m->cert->san, m->cert->nsan, false)) ||
+    if ((ret = write_gnames(m, &p, &len, m->cert->gn.san, m->cert->gn.nsan, false)) ||
+        (ret = write_dns_names(m, &p, &len, m->cert->san, m->cert->nsan, false)) ||
         (ret = wrap(m, &p, &len, SEQ)))
         return ret;
     return put_ext(m, OID_ARGS(MBEDTLS_OID_SUBJECT_ALT_NAME), false, p);
 }
 
-/* nameConstraints: SEQUENCE { permittedSubtrees [0], excludedSubtrees [1] } of dNSName bases;
+/* nameConstraints: SEQUENCE { permittedSubtrees [0], excludedSubtrees [1] }, dNSName bases
+ * first, then the model's other GeneralName bases;
  * critical as RFC 5280 requires unless the model asks otherwise. */
 static int ext_name_constraints(struct mint *m)
 {
@@ -413,18 +478,20 @@ static int ext_name_constraints(struct mint *m)
     unsigned char *p = EXT_END(m);
     size_t len = 0, part;
     int ret;
-    if (c->npermitted == 0 && c->nexcluded == 0)
+    if (c->npermitted == 0 && c->nexcluded == 0 && c->gn.npermitted == 0 && c->gn.nexcluded == 0)
         return 0;
-    if (c->nexcluded) {
+    if (c->nexcluded || c->gn.nexcluded) {
         part = 0;
-        if ((ret = write_dns_names(m, &p, &part, c->nc_excluded, c->nexcluded, true)) ||
+        if ((ret = write_gnames(m, &p, &part, c->gn.excluded, c->gn.nexcluded, true)) ||
+            (ret = write_dns_names(m, &p, &part, c->nc_excluded, c->nexcluded, true)) ||
             (ret = wrap(m, &p, &part, CTX_CONS(1))))
             return ret;
         len += part;
     }
-    if (c->npermitted) {
+    if (c->npermitted || c->gn.npermitted) {
         part = 0;
-        if ((ret = write_dns_names(m, &p, &part, c->nc_permitted, c->npermitted, true)) ||
+        if ((ret = write_gnames(m, &p, &part, c->gn.permitted, c->gn.npermitted, true)) ||
+            (ret = write_dns_names(m, &p, &part, c->nc_permitted, c->npermitted, true)) ||
             (ret = wrap(m, &p, &part, CTX_CONS(0))))
             return ret;
         len += part;
@@ -501,8 +568,8 @@ static int set_fields(struct mint *m, struct cp_pool_key *subject_key)
     const struct cp_cert *c = m->cert;
     char subject[CP_DN_MAX], issuer[CP_DN_MAX], not_before[16], not_after[16];
     int rc, ret;
-    if ((rc = entity_dn(m, c->subject, subject, sizeof(subject))) ||
-        (rc = entity_dn(m, c->issuer, issuer, sizeof(issuer))) ||
+    if ((rc = entity_dn(m, c->subject, &c->gn, subject, sizeof(subject))) ||
+        (rc = entity_dn(m, c->issuer, NULL, issuer, sizeof(issuer))) ||
         (rc = validity_time(m, c->not_before, not_before)) ||
         (rc = validity_time(m, c->not_after, not_after)))
         return rc;

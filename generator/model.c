@@ -2,6 +2,7 @@
 #include "cp_hash.h"
 #include "cp_model.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,4 +284,129 @@ int cp_feature_lookup(const char *name)
             return i;
     }
     return -1;
+}
+
+/* ---- GeneralNames (cp_gname_*; the oracle reads them in oracle.c) ---- */
+
+const char *cp_gname_type_name(enum cp_gn_type type)
+{
+    static const char *const names[] = {
+        [CP_GN_DNS] = "dNSName",       [CP_GN_IP] = "iPAddress",
+        [CP_GN_EMAIL] = "rfc822Name",  [CP_GN_URI] = "uniformResourceIdentifier",
+        [CP_GN_DIR] = "directoryName", [CP_GN_RID] = "registeredID",
+        [CP_GN_RAW] = "undecodable"};
+    return (unsigned)type < CP_ARRAY_LEN(names) ? names[type] : "?";
+}
+
+static bool printable(const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] < 0x20 || b[i] > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+/* A prefix length as a mask of len octets. */
+static void prefix_mask(unsigned char *mask, int len, int bits)
+{
+    for (int i = 0; i < len; i++) {
+        int b = bits - 8 * i;
+        mask[i] = b >= 8 ? 0xff : b <= 0 ? 0 : (unsigned char)(0xff << (8 - b));
+    }
+}
+
+/* 1 to 3 comma-separated TYPE=value attributes, each type non-empty and at most 15 bytes (the
+ * oracle's directoryName reader takes exactly these). */
+static bool dn_ok(const char *s)
+{
+    int n = 0;
+    while (*s) {
+        const char *eq = strchr(s, '=');
+        size_t part = strcspn(s, ",");
+        if (!eq || eq == s || (size_t)(eq - s) >= 16 || (size_t)(eq - s) >= part || ++n > 3)
+            return false;
+        s += part;
+        if (*s == ',')
+            s++;
+    }
+    return n > 0;
+}
+
+int cp_gname_set(struct cp_gname *e, enum cp_gn_type type, const char *text)
+{
+    memset(e, 0, sizeof(*e));
+    e->type = type;
+    size_t n = strlen(text);
+    if (type == CP_GN_IP) {
+        char addr[INET6_ADDRSTRLEN + 8];
+        const char *slash = strchr(text, '/');
+        size_t alen = slash ? (size_t)(slash - text) : n;
+        unsigned char *v = (unsigned char *)e->value;
+        if (alen >= sizeof(addr))
+            return cp_error_set(CP_E_ARG, "iPAddress \"%s\" is no address", text);
+        memcpy(addr, text, alen);
+        addr[alen] = '\0';
+        int len = inet_pton(AF_INET, addr, v) == 1 ? 4 : inet_pton(AF_INET6, addr, v) == 1 ? 16 : 0;
+        if (!len)
+            return cp_error_set(CP_E_ARG, "iPAddress \"%s\" is no address", text);
+        e->len = len;
+        if (slash) {
+            char *end;
+            long bits = strtol(slash + 1, &end, 10);
+            if (!slash[1] || *end || bits < 0 || bits > 8 * len)
+                return cp_error_set(CP_E_ARG, "iPAddress subtree \"%s\" has a bad prefix length",
+                                    text);
+            prefix_mask(v + len, len, (int)bits);
+            e->len = 2 * len;
+        }
+        return 0;
+    }
+    if (type != CP_GN_DNS && type != CP_GN_EMAIL && type != CP_GN_URI && type != CP_GN_DIR)
+        return cp_error_set(CP_E_ARG, "GeneralName \"%s\": %s has no text form", text,
+                            cp_gname_type_name(type));
+    if (n >= sizeof(e->value))
+        return cp_error_set(CP_E_LIMIT, "%s \"%s\" is longer than %zu bytes",
+                            cp_gname_type_name(type), text, sizeof(e->value) - 1);
+    if (!printable((const unsigned char *)text, n))
+        return cp_error_set(CP_E_ARG, "%s \"%s\" holds bytes outside printable IA5",
+                            cp_gname_type_name(type), text);
+    if (type == CP_GN_DIR && !dn_ok(text))
+        return cp_error_set(CP_E_ARG, "directoryName \"%s\" is not 1 to 3 attributes TYPE=value",
+                            text);
+    memcpy(e->value, text, n + 1);
+    e->len = (int)n;
+    return 0;
+}
+
+int cp_gname_raw(struct cp_gname *e, unsigned char tag, const void *bytes, size_t n)
+{
+    memset(e, 0, sizeof(*e));
+    if (n >= sizeof(e->value))
+        return cp_error_set(CP_E_LIMIT, "a raw GeneralName of %zu bytes is longer than %zu", n,
+                            sizeof(e->value) - 1);
+    memcpy(e->value, bytes, n);
+    e->len = (int)n;
+    e->tag = tag;
+    const unsigned char *b = bytes;
+    if ((tag == 0x81 || tag == 0x82 || tag == 0x86) && n > 0 && printable(b, n))
+        e->type = tag == 0x81 ? CP_GN_EMAIL : tag == 0x82 ? CP_GN_DNS : CP_GN_URI;
+    else if (tag == 0x87 && (n == 4 || n == 16))
+        e->type = CP_GN_IP;
+    else if (tag == 0x88 && n > 0 && b[n - 1] < 0x80)
+        e->type = CP_GN_RID;
+    else
+        e->type = CP_GN_RAW;
+    return 0;
+}
+
+int cp_gname_add(struct cp_gname *list, int *n, enum cp_gn_type type, const char *text)
+{
+    if (*n >= CP_MAX_GN)
+        return cp_error_set(CP_E_LIMIT, "more than %d GeneralNames in one list (adding \"%s\")",
+                            CP_MAX_GN, text);
+    int rc = cp_gname_set(&list[*n], type, text);
+    if (!rc)
+        (*n)++;
+    return rc;
 }

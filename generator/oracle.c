@@ -10,12 +10,11 @@
  *
  * Each step applies RFC 5280 section 6 to the candidate (validity, v3 with basicConstraints cA,
  * pathLen over non-self-issued intermediates, keyUsage keyCertSign, unknown critical
- * extensions, DNS name constraints) plus the profile's choices, written down in
- * docs/profiles.md. A v1 certificate has no extensions: a v1 leaf has no DNS name, so it never
- * matches the hostname, and a v1 CA is rejected (6.1.4 (k)). An anchor listed twice is one
- * anchor. The profiles:
- *   rfc5280: a trust anchor is a name and a key; its certificate's validity and constraints do
- *            not matter (RFC 5280 6.1.1 (d)). EKU in CA certificates is ignored. SHA-1 is
+ * extensions, name constraints of every form (the names section below)) plus the profile's choices,
+ * written down in docs/profiles.md. A v1 certificate has no extensions: a v1 leaf has no DNS name,
+ * so it never matches the hostname, and a v1 CA is rejected (6.1.4 (k)). An anchor listed twice is
+ * one anchor. The profiles: rfc5280: a trust anchor is a name and a key; its certificate's validity
+ * and constraints do not matter (RFC 5280 6.1.1 (d)). EKU in CA certificates is ignored. SHA-1 is
  *            accepted.
  *   webpki:  an anchor certificate outside its validity is unusable and its name constraints
  *            apply, and so does its pathLenConstraint (Mozilla's verifier and OpenSSL check the
@@ -28,6 +27,9 @@
  */
 #include "cp_generator_internal.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,55 +51,477 @@ struct search {
     long steps;
 };
 
-static bool dns_eq(const char *a, const char *b)
+static bool self_issued(const struct cp_graph *g, const struct cp_cert *x)
 {
-    return strcasecmp(a, b) == 0;
+    return cp_same_name(g, x->issuer, x->subject);
 }
 
-/* RFC 5280 4.2.1.10: a DNS name is within a subtree when it equals the base or ends with
- * "." followed by the base. */
-static bool dns_in_subtree(const char *name, const char *base)
+/*
+ * ---- names (RFC 5280 4.2.1.10) ----
+ *
+ * The oracle's names: which names a certificate presents, whether a hostname matches
+ * the leaf, and RFC 5280 4.2.1.10 name constraints for every GeneralName form of the model.
+ *
+ * The names of a certificate (RFC 5280 6.1.3 (b), (c)):
+ *   - its subject DN, as the minter writes it: CN (unless the model leaves it out), OU=<graph
+ *     tag>, O=certpath, serialNumber=<seed> (which no constraint can name: expectations do not
+ *     depend on the seed), then emailAddress when the model sets one;
+ *   - the subject's emailAddress attribute, as an rfc822Name, when the certificate has no SAN;
+ *   - every SAN entry: the dNSName list, then cp_names.san. A SAN holding an entry that does not
+ *     decode (CP_GN_RAW) is no SAN at all: a strict DER parser refuses the whole extension, so
+ *     such a leaf has no usable name and never matches a hostname. A parse failure is therefore
+ *     never what makes an expected reject: the case is a reject for its hostname already;
+ *   - webpki only, for the target certificate: a CN that is an IP address literal, when the
+ *     SAN holds no iPAddress, as an iPAddress; a CN that reads as a hostname (LDH labels with a
+ *     dot), when the SAN holds no dNSName, as a dNSName (docs/profiles.md says why).
+ * A v1 certificate has no extensions: no SAN, and as a CA no constraints.
+ *
+ * Matching, per form:
+ *   dNSName   the base and every name formed by adding labels on the left (case-insensitive);
+ *             a base with a leading "." only the names below it; an empty base every name.
+ *   iPAddress an address of the same length whose masked bits equal the base's.
+ *   rfc822    "local@host" that mailbox; "host" every mailbox at that host; ".domain" every
+ *             mailbox at a host below it. Local parts compare exactly, hosts case-insensitively.
+ *   URI       the host of the URI's authority: "host" that host only, ".domain" the hosts below
+ *             it (case-insensitive). A URI
+ *             without a host, or with an IP-literal host, is outside every URI subtree and
+ *             inside none: when URI constraints exist it violates them (4.2.1.10: MUST reject).
+ *   dirName   the base's RDNs are the first RDNs of the name; attribute types compare by name,
+ *             values case-insensitively with runs of spaces folded (RFC 4518, simplified).
+ * A wildcard dNSName "*.S" is a name like any other under rfc5280 (byte matching); under webpki
+ * it is also outside when it covers an excluded base L.S (it would serve that name).
+ * Permitted subtrees of one form, when a CA lists any, must hold every name of that form;
+ * excluded subtrees must hold none. Each CA's constraints apply to every later certificate of
+ * the path, so levels intersect (permitted) and unite (excluded), as 6.1.4 (g) accumulates them.
+ */
+#define NAME_DN_MAX 6 /* RDNs of a subject DN: CN, OU, O, serialNumber, emailAddress */
+
+/* One name of a certificate, as the matcher sees it (pointers into the model). */
+struct name {
+    enum cp_gn_type type;
+    const char *text;        /* DNS, EMAIL, URI: NUL-terminated */
+    const unsigned char *ip; /* IP: len octets */
+    int len;
+    const struct cp_gname *dn; /* DIR from a SAN entry; NULL with subject set */
+    bool subject;              /* DIR: the certificate's own subject */
+};
+
+struct rdn {
+    char type[16];
+    char value[CP_GN_VALUE_MAX];
+};
+
+static bool dns_subtree(const char *name, const char *base)
 {
     size_t n = strlen(name), b = strlen(base);
     if (b == 0)
         return true;
+    if (base[0] == '.')
+        return n > b && strcasecmp(name + n - b, base) == 0;
     if (n == b)
-        return dns_eq(name, base);
+        return strcasecmp(name, base) == 0;
     return n > b && name[n - b - 1] == '.' && strcasecmp(name + n - b, base) == 0;
 }
 
-/* RFC 6125 6.4.3, as every client implements it: "*." matches exactly one leftmost label. */
-static bool hostname_matches(const char *pattern, const char *host)
+static bool ip_subtree(const unsigned char *ip, int len, const struct cp_gname *base)
 {
-    if (pattern[0] == '*' && pattern[1] == '.') {
-        const char *dot = strchr(host, '.');
-        return dot && dot != host && dns_eq(pattern + 1, dot);
+    if (base->len != 2 * len)
+        return false;
+    const unsigned char *addr = (const unsigned char *)base->value, *mask = addr + len;
+    for (int i = 0; i < len; i++) {
+        if ((ip[i] & mask[i]) != (addr[i] & mask[i]))
+            return false;
     }
-    return dns_eq(pattern, host);
+    return true;
 }
 
-/* How many of x's SAN DNS names a client sees. A v1 certificate has no extensions (RFC 5280
- * 4.1.2.1), so no subjectAltName: the minter writes none, whatever the model's list holds. */
-static int dns_names(const struct cp_cert *x)
+static bool email_subtree(const char *mbox, const char *base)
 {
-    return x->version == 3 ? x->nsan : 0;
+    const char *at = strrchr(mbox, '@');
+    if (!at || at == mbox || !at[1])
+        return false; /* no mailbox: inside no subtree */
+    if (strchr(base, '@')) {
+        const char *bat = strrchr(base, '@');
+        return (size_t)(at - mbox) == (size_t)(bat - base) &&
+               strncmp(mbox, base, (size_t)(at - mbox)) == 0 && strcasecmp(at + 1, bat + 1) == 0;
+    }
+    if (base[0] == '.')
+        return dns_subtree(at + 1, base);
+    return strcasecmp(at + 1, base) == 0;
 }
 
-/* Whether ca's name constraints allow every DNS name of the leaf; a v1 CA has none. */
-static bool names_allowed(const struct cp_cert *ca, const struct cp_cert *leaf)
+/* The host of a URI's authority into host; false when there is none or it is an IP literal. */
+static bool uri_host(const char *uri, char *host, size_t cap)
 {
+    const char *p = strstr(uri, "://");
+    if (!p || p == uri)
+        return false;
+    p += 3;
+    const char *end = p + strcspn(p, "/?#");
+    const char *at = memchr(p, '@', (size_t)(end - p));
+    if (at)
+        p = at + 1;
+    if (*p == '[')
+        return false; /* an IPv6 literal */
+    size_t n = strcspn(p, ":/?#");
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    unsigned char addr[4];
+    return inet_pton(AF_INET, host, addr) != 1;
+}
+
+/* "CN=a,OU=b" into RDNs; returns the count, or -1 when it does not parse or is too long. */
+static int dn_parse(const char *s, struct rdn *out, int max)
+{
+    int n = 0;
+    while (*s) {
+        if (n >= max)
+            return -1;
+        const char *eq = strchr(s, '=');
+        if (!eq || eq == s || (size_t)(eq - s) >= sizeof(out[n].type))
+            return -1;
+        memcpy(out[n].type, s, (size_t)(eq - s));
+        out[n].type[eq - s] = '\0';
+        const char *v = eq + 1;
+        size_t len = strcspn(v, ",");
+        if (len >= sizeof(out[n].value))
+            return -1;
+        memcpy(out[n].value, v, len);
+        out[n].value[len] = '\0';
+        n++;
+        s = v + len;
+        if (*s == ',')
+            s++;
+    }
+    return n;
+}
+
+/* Case-insensitive comparison with runs of spaces folded and outer spaces dropped. */
+static bool value_eq(const char *a, const char *b)
+{
+    while (*a == ' ')
+        a++;
+    while (*b == ' ')
+        b++;
+    while (*a && *b) {
+        if (*a == ' ' && *b == ' ') {
+            while (*a == ' ')
+                a++;
+            while (*b == ' ')
+                b++;
+            if (!*a || !*b)
+                break;
+            continue;
+        }
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+        a++, b++;
+    }
+    while (*a == ' ')
+        a++;
+    while (*b == ' ')
+        b++;
+    return !*a && !*b;
+}
+
+/* The subject DN of x in DER order, as the minter writes it (the header says what is in it). */
+static int subject_rdns(const struct cp_graph *g, const struct cp_cert *x, struct rdn *out)
+{
+    int n = 0;
+    const char *label = g->entities[g->entities[x->subject].name_of].label;
+    if (x->gn.cn != CP_CN_NONE) {
+        snprintf(out[n].type, sizeof(out[n].type), "CN");
+        snprintf(out[n].value, sizeof(out[n].value), "%s",
+                 x->gn.cn == CP_CN_TEXT ? x->gn.cn_text : label);
+        n++;
+    }
+    snprintf(out[n].type, sizeof(out[n].type), "OU");
+    snprintf(out[n].value, sizeof(out[n].value), "%s", g->tag);
+    n++;
+    snprintf(out[n].type, sizeof(out[n].type), "O");
+    snprintf(out[n].value, sizeof(out[n].value), "certpath");
+    n++;
+    /* serialNumber holds the seed: "\x01" matches no base a family can write. */
+    snprintf(out[n].type, sizeof(out[n].type), "serialNumber");
+    snprintf(out[n].value, sizeof(out[n].value), "\x01");
+    n++;
+    if (x->gn.email[0]) {
+        snprintf(out[n].type, sizeof(out[n].type), "emailAddress");
+        snprintf(out[n].value, sizeof(out[n].value), "%s", x->gn.email);
+        n++;
+    }
+    return n;
+}
+
+static bool dir_subtree(const struct cp_graph *g, const struct cp_cert *x, const struct name *nm,
+                        const struct cp_gname *base)
+{
+    struct rdn name[NAME_DN_MAX], want[NAME_DN_MAX];
+    int nn = nm->subject ? subject_rdns(g, x, name) : dn_parse(nm->dn->value, name, NAME_DN_MAX);
+    int nb = dn_parse(base->value, want, NAME_DN_MAX);
+    if (nn < 0 || nb < 0 || nb > nn)
+        return false;
+    for (int i = 0; i < nb; i++) {
+        if (strcasecmp(name[i].type, want[i].type) != 0 || !value_eq(name[i].value, want[i].value))
+            return false;
+    }
+    return true;
+}
+
+/* Whether name nm of certificate x lies within subtree base (of the same form). */
+static bool within(const struct cp_graph *g, const struct cp_cert *x, const struct name *nm,
+                   const struct cp_gname *base)
+{
+    char host[CP_GN_VALUE_MAX];
+    switch (nm->type) {
+    case CP_GN_DNS:
+        return dns_subtree(nm->text, base->value);
+    case CP_GN_IP:
+        return ip_subtree(nm->ip, nm->len, base);
+    case CP_GN_EMAIL:
+        return email_subtree(nm->text, base->value);
+    case CP_GN_URI:
+        /* "host" is that host only; ".domain" the hosts below it (4.2.1.10). */
+        return uri_host(nm->text, host, sizeof(host)) &&
+               (base->value[0] == '.' ? dns_subtree(host, base->value)
+                                      : strcasecmp(host, base->value) == 0);
+    case CP_GN_DIR:
+        return dir_subtree(g, x, nm, base);
+    default:
+        return false;
+    }
+}
+
+/* A URI without a usable host violates any URI constraint, permitted or excluded. */
+static bool uri_hostless(const struct name *nm)
+{
+    char host[CP_GN_VALUE_MAX];
+    return nm->type == CP_GN_URI && !uri_host(nm->text, host, sizeof(host));
+}
+
+static bool san_decodes(const struct cp_cert *x)
+{
+    for (int i = 0; i < x->gn.nsan; i++) {
+        if (x->gn.san[i].type == CP_GN_RAW)
+            return false;
+    }
+    return true;
+}
+
+static bool has_san(const struct cp_cert *x)
+{
+    return x->version == 3 && (x->nsan > 0 || x->gn.nsan > 0);
+}
+
+static bool ldh_hostname(const char *s)
+{
+    bool dot = false;
+    size_t label = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s == '.') {
+            if (label == 0)
+                return false;
+            dot = true;
+            label = 0;
+        } else if (isalnum((unsigned char)*s) || *s == '-' || *s == '_') {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return dot && label > 0;
+}
+
+#define NAMES_MAX (CP_MAX_SAN + CP_MAX_GN + 3)
+
+/* Every name of x that constraints look at (the header comment lists them). */
+static int collect(const struct cp_graph *g, const struct cp_cert *x, bool target,
+                   enum cp_profile p, struct name *out, unsigned char ipbuf[16])
+{
+    int n = 0;
+    out[n++] = (struct name){.type = CP_GN_DIR, .subject = true};
+    if (x->gn.email[0] && !has_san(x))
+        out[n++] = (struct name){.type = CP_GN_EMAIL, .text = x->gn.email};
+    if (x->version != 3 || !san_decodes(x))
+        return n;
+    bool has_dns = x->nsan > 0, has_ip = false;
+    for (int i = 0; i < x->nsan; i++)
+        out[n++] = (struct name){.type = CP_GN_DNS, .text = x->san[i]};
+    for (int i = 0; i < x->gn.nsan; i++) {
+        const struct cp_gname *e = &x->gn.san[i];
+        switch (e->type) {
+        case CP_GN_DNS:
+        case CP_GN_EMAIL:
+        case CP_GN_URI:
+            out[n++] = (struct name){.type = e->type, .text = e->value};
+            break;
+        case CP_GN_IP:
+            out[n++] = (struct name){
+                .type = CP_GN_IP, .ip = (const unsigned char *)e->value, .len = e->len};
+            break;
+        case CP_GN_DIR:
+            out[n++] = (struct name){.type = CP_GN_DIR, .dn = e};
+            break;
+        default:
+            break; /* registeredID: no constraint form of the model applies */
+        }
+        has_dns = has_dns || e->type == CP_GN_DNS;
+        has_ip = has_ip || e->type == CP_GN_IP;
+    }
+    if (p == CP_PROFILE_WEBPKI && target && x->gn.cn != CP_CN_NONE) {
+        const char *cn = x->gn.cn == CP_CN_TEXT
+                             ? x->gn.cn_text
+                             : g->entities[g->entities[x->subject].name_of].label;
+        if (inet_pton(AF_INET, cn, ipbuf) == 1) {
+            if (!has_ip)
+                out[n++] = (struct name){.type = CP_GN_IP, .ip = ipbuf, .len = 4};
+        } else if (inet_pton(AF_INET6, cn, ipbuf) == 1) {
+            if (!has_ip)
+                out[n++] = (struct name){.type = CP_GN_IP, .ip = ipbuf, .len = 16};
+        } else if (ldh_hostname(cn) && !has_dns) {
+            out[n++] = (struct name){.type = CP_GN_DNS, .text = cn};
+        }
+    }
+    return n;
+}
+
+/* Whether ca's subtree list (the dNSName list plus the general one) holds nm. */
+static bool in_list(const struct cp_graph *g, const struct cp_cert *x, const struct name *nm,
+                    const char (*dns)[CP_HOST_MAX], int ndns, const struct cp_gname *gen, int ngen,
+                    bool *form_listed)
+{
+    bool in = false;
+    *form_listed = false;
+    if (nm->type == CP_GN_DNS) {
+        *form_listed = ndns > 0;
+        for (int i = 0; i < ndns && !in; i++)
+            in = dns_subtree(nm->text, dns[i]);
+    }
+    for (int i = 0; i < ngen; i++) {
+        if (gen[i].type != nm->type)
+            continue;
+        *form_listed = true;
+        in = in || within(g, x, nm, &gen[i]);
+    }
+    return in;
+}
+
+/* webpki: whether wildcard "*.S" covers an excluded dNSName base L.S (one label L), a name
+ * the wildcard certificate would serve although RFC 5280's byte matching lets it through. */
+static bool wildcard_covers(const char *name, const char *base)
+{
+    if (name[0] != '*' || name[1] != '.')
+        return false;
+    const char *suffix = name + 1; /* ".S" */
+    if (base[0] == '.')
+        base++;
+    const char *dot = strchr(base, '.');
+    return dot && dot != base && strcasecmp(dot, suffix) == 0;
+}
+
+static bool wildcard_excluded(const struct cp_cert *ca, const struct name *nm)
+{
+    for (int i = 0; i < ca->nexcluded; i++) {
+        if (wildcard_covers(nm->text, ca->nc_excluded[i]))
+            return true;
+    }
+    for (int i = 0; i < ca->gn.nexcluded; i++) {
+        if (ca->gn.excluded[i].type == CP_GN_DNS &&
+            wildcard_covers(nm->text, ca->gn.excluded[i].value))
+            return true;
+    }
+    return false;
+}
+
+bool cp_names_allowed(const struct cp_graph *g, const struct cp_cert *ca, const struct cp_cert *x,
+                      bool target, enum cp_profile p)
+{
+    struct name names[NAMES_MAX];
+    unsigned char ipbuf[16];
     if (ca->version != 3)
         return true;
-    for (int i = 0; i < dns_names(leaf); i++) {
-        bool permitted = ca->npermitted == 0;
-        for (int j = 0; j < ca->npermitted && !permitted; j++)
-            permitted = dns_in_subtree(leaf->san[i], ca->nc_permitted[j]);
-        if (!permitted)
+    if (ca->npermitted == 0 && ca->nexcluded == 0 && ca->gn.npermitted == 0 &&
+        ca->gn.nexcluded == 0)
+        return true;
+    int n = collect(g, x, target, p, names, ipbuf);
+    for (int i = 0; i < n; i++) {
+        const struct name *nm = &names[i];
+        bool listed_p, listed_e;
+        bool in_p = in_list(g, x, nm, ca->nc_permitted, ca->npermitted, ca->gn.permitted,
+                            ca->gn.npermitted, &listed_p);
+        bool in_e = in_list(g, x, nm, ca->nc_excluded, ca->nexcluded, ca->gn.excluded,
+                            ca->gn.nexcluded, &listed_e);
+        if ((listed_p || listed_e) && uri_hostless(nm))
             return false;
-        for (int j = 0; j < ca->nexcluded; j++) {
-            if (dns_in_subtree(leaf->san[i], ca->nc_excluded[j]))
-                return false;
+        if (listed_p && !in_p)
+            return false;
+        if (in_e)
+            return false;
+        if (p == CP_PROFILE_WEBPKI && nm->type == CP_GN_DNS && wildcard_excluded(ca, nm))
+            return false;
+    }
+    return true;
+}
+
+bool cp_names_hostname_matches(const struct cp_cert *leaf, const char *hostname)
+{
+    unsigned char ip[16];
+    int iplen = 0;
+    if (leaf->version != 3 || !san_decodes(leaf))
+        return false;
+    if (inet_pton(AF_INET, hostname, ip) == 1)
+        iplen = 4;
+    else if (inet_pton(AF_INET6, hostname, ip) == 1)
+        iplen = 16;
+    if (iplen) {
+        /* RFC 9525 6.2: an IP reference identity matches an iPAddress entry only. */
+        for (int i = 0; i < leaf->gn.nsan; i++) {
+            const struct cp_gname *e = &leaf->gn.san[i];
+            if (e->type == CP_GN_IP && e->len == iplen && memcmp(e->value, ip, (size_t)iplen) == 0)
+                return true;
         }
+        return false;
+    }
+    for (int i = 0; i < leaf->nsan; i++) {
+        if (cp_names_dns_match(leaf->san[i], hostname))
+            return true;
+    }
+    for (int i = 0; i < leaf->gn.nsan; i++) {
+        if (leaf->gn.san[i].type == CP_GN_DNS &&
+            cp_names_dns_match(leaf->gn.san[i].value, hostname))
+            return true;
+    }
+    return false;
+}
+
+bool cp_names_dns_match(const char *pattern, const char *host)
+{
+    /* RFC 6125 6.4.3, as every client implements it: "*." matches exactly one leftmost label. */
+    if (pattern[0] == '*' && pattern[1] == '.') {
+        const char *dot = strchr(host, '.');
+        return dot && dot != host && strcasecmp(pattern + 1, dot) == 0;
+    }
+    return strcasecmp(pattern, host) == 0;
+}
+
+/* ---- path building ---- */
+
+/* Whether ca's name constraints allow the leaf and every non-self-issued intermediate below
+ * position s->len (RFC 5280 6.1.3 (b), (c): constraints apply to every later certificate but
+ * a self-issued intermediate). */
+static bool names_allowed(const struct search *s, const struct cp_cert *ca)
+{
+    const struct cp_graph *g = s->g;
+    for (int i = 0; i < s->len; i++) {
+        const struct cp_cert *x = &g->certs[s->path[i]];
+        if (i > 0 && self_issued(g, x))
+            continue;
+        if (!cp_names_allowed(g, ca, x, i == 0, s->p))
+            return false;
     }
     return true;
 }
@@ -126,10 +550,7 @@ static enum cp_reason leaf_reason(const struct search *s, const struct cp_cert *
         if (!(leaf->eku & ok))
             return CP_R_EKU_LEAF;
     }
-    bool named = false;
-    for (int i = 0; i < dns_names(leaf) && !named; i++)
-        named = hostname_matches(leaf->san[i], s->c->hostname);
-    return named ? CP_R_NONE : CP_R_HOSTNAME;
+    return cp_names_hostname_matches(leaf, s->c->hostname) ? CP_R_NONE : CP_R_HOSTNAME;
 }
 
 /* Whether child's signature verifies under the key of entity signer. */
@@ -148,11 +569,6 @@ static enum cp_reason signature_reason(const struct search *s, const struct cp_c
     return CP_R_NONE;
 }
 
-static bool self_issued(const struct cp_graph *g, const struct cp_cert *x)
-{
-    return cp_same_name(g, x->issuer, x->subject);
-}
-
 /* RFC 5280 6.1.4 (l): the non-self-issued intermediates between the leaf and position
  * s->len, which is where the next CA (or the anchor) goes. */
 static int intermediates_below(const struct search *s)
@@ -166,7 +582,6 @@ static int intermediates_below(const struct search *s)
 /* RFC 5280 6.1.4 for x as an intermediate at position s->len (the leaf is position 0). */
 static enum cp_reason ca_reason(const struct search *s, const struct cp_cert *x)
 {
-    const struct cp_graph *g = s->g;
     enum cp_reason r = validity_reason(x);
     if (r)
         return r;
@@ -184,7 +599,7 @@ static enum cp_reason ca_reason(const struct search *s, const struct cp_cert *x)
         return CP_R_EKU_CA;
     if (x->path_len >= 0 && intermediates_below(s) > x->path_len)
         return CP_R_PATH_LEN;
-    if (!names_allowed(x, &g->certs[s->c->leaf]))
+    if (!names_allowed(s, x))
         return CP_R_NAME_CONSTRAINTS;
     return CP_R_NONE;
 }
@@ -199,7 +614,7 @@ static enum cp_reason anchor_reason(const struct search *s, const struct cp_cert
         return CP_R_ANCHOR_EXPIRED;
     if (r == CP_R_NOT_YET_VALID)
         return CP_R_ANCHOR_NOT_YET_VALID;
-    if (!names_allowed(root, &s->g->certs[s->c->leaf]))
+    if (!names_allowed(s, root))
         return CP_R_NAME_CONSTRAINTS;
     if (root->version == 3 && root->path_len >= 0 && intermediates_below(s) > root->path_len)
         return CP_R_PATH_LEN;

@@ -17,7 +17,7 @@
 const char cp_cli_run_usage[] =
     "usage: certpath run --stack NAME [--suite DIR] [-j N] [--cpu-limit S] [--timeout S] [--filter "
     "GLOB]\n"
-    "                    [--profile P] [-o FILE] [--resume] [--no-regenerate]\n"
+    "                    [--profile P] [-o FILE] [--resume] [--no-regenerate] [--family NAME]\n"
     "                    [--mode inproc|wire|both] [--shard I/N]\n"
     "  --stack NAME      a stack from `certpath stacks`, NAME:ARG, a module path, or all\n"
     "  --mode M          inproc (default): the library's verify call in the worker; wire: its\n"
@@ -28,6 +28,7 @@ const char cp_cli_run_usage[] =
     "                    `certpath merge` joins the N results files into one\n"
     "  --suite DIR       the suite (default: suite; generated only when it does not exist,\n"
     "                    never written over: every stack takes its validation time)\n"
+    "  --family NAME     a suite of this family only, e.g. names (default DIR: suite-NAME)\n"
     "  -j, --jobs N      worker processes (default: one per core)\n"
     "  --cpu-limit S     CPU seconds a case's verifier may use before it counts as a timeout\n"
     "                    (default 1; 0: none): a hang costs little, the same on a busy machine\n"
@@ -119,17 +120,27 @@ int cp_cli_merge(int argc, char **argv)
 
 int cp_cli_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"stack", required_argument, NULL, 'S'},   {"suite", required_argument, NULL, 'd'},
-        {"jobs", required_argument, NULL, 'j'},    {"timeout", required_argument, NULL, 'T'},
-        {"filter", required_argument, NULL, 'F'},  {"profile", required_argument, NULL, 'P'},
-        {"output", required_argument, NULL, 'o'},  {"resume", no_argument, NULL, 'R'},
-        {"no-regenerate", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
-        {"mode", required_argument, NULL, 'm'},    {"baseline", required_argument, NULL, 'B'},
-        {"shard", required_argument, NULL, 'H'},   {"cpu-limit", required_argument, NULL, 'C'},
-        {"summary", no_argument, NULL, 'Y'},       {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"stack", required_argument, NULL, 'S'},
+                                         {"suite", required_argument, NULL, 'd'},
+                                         {"jobs", required_argument, NULL, 'j'},
+                                         {"timeout", required_argument, NULL, 'T'},
+                                         {"filter", required_argument, NULL, 'F'},
+                                         {"profile", required_argument, NULL, 'P'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"resume", no_argument, NULL, 'R'},
+                                         {"no-regenerate", no_argument, NULL, 'N'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"mode", required_argument, NULL, 'm'},
+                                         {"baseline", required_argument, NULL, 'B'},
+                                         {"shard", required_argument, NULL, 'H'},
+                                         {"cpu-limit", required_argument, NULL, 'C'},
+                                         {"summary", no_argument, NULL, 'Y'},
+                                         {"family", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
     struct cp_run_opts o;
     int c, regressions = 0;
+    bool suite_given = false;
+    char family_dir[128];
     cp_run_opts_init(&o);
     o.regressions = &regressions;
     while ((c = getopt_long(argc, argv, "j:o:h", opts, NULL)) != -1) {
@@ -139,6 +150,10 @@ int cp_cli_run(int argc, char **argv)
             break;
         case 'd':
             o.suite_dir = optarg;
+            suite_given = true;
+            break;
+        case 'f':
+            o.family = optarg;
             break;
         case 'j':
             if (cp_cli_parse_jobs(optarg, &o.jobs))
@@ -201,6 +216,12 @@ int cp_cli_run(int argc, char **argv)
         return cp_cli_usage_error(cp_cli_run_usage, "unexpected argument", argv[optind]);
     if (!o.stack)
         return cp_cli_usage_error(cp_cli_run_usage, "--stack is required", "");
+    if (o.family && !suite_given) {
+        int w = snprintf(family_dir, sizeof(family_dir), "suite-%s", o.family);
+        if (w < 0 || (size_t)w >= sizeof(family_dir))
+            return cp_cli_usage_error(cp_cli_run_usage, "--family name too long", o.family);
+        o.suite_dir = family_dir;
+    }
     /* A mistyped baseline fails before the run, not after it. */
     if (o.baseline && access(o.baseline, F_OK) != 0)
         return cp_cli_usage_error(cp_cli_run_usage, "no such baseline file or directory",

@@ -20,6 +20,8 @@ struct cp_run_opts {
     enum cp_run_mode mode; /* default CP_RUN_INPROC */
     const char *stack;     /* a registry name, "name:arg", a module path, or "all" */
     const char *suite_dir; /* default "suite"; generated only when it does not exist */
+    const char *family;    /* generate only this family (an opt-in one: `names`); the suite
+                              directory then defaults to suite-<family> */
     bool no_regenerate;    /* accepted for old scripts: a suite is never regenerated */
     int jobs;              /* workers; 0: one per core */
     double timeout;        /* wall-clock seconds per case: the cap for cases that wait */

@@ -16,6 +16,7 @@
 #include "cp_manifest.h"
 #include "cp_results.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -130,10 +131,14 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
 
 #define CP_MAX_JOBS 64
 
+/* A worker started (a fresh one after a timeout or a crash) whose hello is still to come; its
+ * deadline_ms is then the hello's deadline. */
+#define CP_WORKER_STARTING (-2)
+
 struct cp_worker {
     pid_t pid; /* also its session's id: a worker leads a session of its own */
     int req_fd, resp_fd;
-    int busy; /* case index being run, or -1 */
+    int busy; /* case index being run, -1 idle, or CP_WORKER_STARTING (its hello not read) */
     int64_t deadline_ms;
     long long cpu_start; /* its session's CPU ticks when the case was handed over */
 };
@@ -233,5 +238,14 @@ struct cp_stack_spec {
 /* Resolves a registry row name, NAME:ARG (a row, or a module by its own name: exec:PROGRAM,
  * curl:/path/libcurl.so), or a module path[:ARG]. */
 int cp_stack_resolve(const char *spec, struct cp_stack_spec *sp);
+
+/* Whether a case's hostname is an IP address: the adapter must check IP addresses, and a
+ * client sends no SNI for it (RFC 6066 3), so the server cannot pick its case; wire runs skip
+ * such cases and the server leaves them out. */
+static inline bool cp_host_is_ip(const char *host)
+{
+    unsigned char addr[16];
+    return host && (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1);
+}
 
 #endif

@@ -127,8 +127,53 @@ static const struct command *find_command(const char *name)
     return NULL;
 }
 
+/* Text as a roff line: backslashes doubled, and a leading '.' or '\'' escaped so that roff
+ * never reads a line of usage text as a request. */
+static void put_roff(const char *text)
+{
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        if (n && (line[0] == '.' || line[0] == '\''))
+            fputs("\\&", stdout);
+        for (size_t i = 0; i < n; i++) {
+            if (line[i] == '\\')
+                fputs("\\e", stdout);
+            else if (line[i] == '-')
+                fputs("\\-", stdout);
+            else
+                putchar(line[i]);
+        }
+        putchar('\n');
+        line += n + (end ? 1 : 0);
+    }
+}
+
+/* certpath.1, from the same texts as `certpath help` (the build writes it; CMakeLists.txt). */
+static void put_man(void)
+{
+    fputs(".TH CERTPATH 1 \"\" \"certpath " CP_VERSION "\" \"User Commands\"\n"
+          ".SH NAME\ncertpath \\- a conformance suite for certificate path building in TLS "
+          "libraries\n.SH SYNOPSIS\n.nf\n",
+          stdout);
+    put_roff(usage_text);
+    fputs(".fi\n.SH COMMANDS\n", stdout);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (!commands[i].usage)
+            continue;
+        printf(".SS %s\n.nf\n", commands[i].name);
+        put_roff(commands[i].usage);
+        fputs(".fi\n", stdout);
+    }
+    fputs(".SH SEE ALSO\nThe README and docs/ of the certpath sources.\n", stdout);
+}
+
 static int cmd_help(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--man") == 0) {
+        put_man();
+        return 0;
+    }
     const struct command *c = argc > 1 ? find_command(argv[1]) : NULL;
     fputs(c && c->usage ? c->usage : usage_text, stdout);
     return 0;

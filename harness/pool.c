@@ -93,7 +93,8 @@ static void exec_worker(const struct cp_pool *p, int req, int resp)
     _exit(127);
 }
 
-static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hello *hello)
+/* Forks and execs a worker; it is CP_WORKER_STARTING until its hello is read (take_hello). */
+static int spawn_start(struct cp_pool *p, struct cp_worker *w)
 {
     int req[2] = {-1, -1}, resp[2] = {-1, -1}, rc;
     if (pipe2(req, O_CLOEXEC) || pipe2(resp, O_CLOEXEC)) {
@@ -109,8 +110,29 @@ static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hello *he
         exec_worker(p, req[0], resp[1]);
     close(req[0]);
     close(resp[1]);
-    *w = (struct cp_worker){.pid = pid, .req_fd = req[1], .resp_fd = resp[0], .busy = -1};
-    int r = read_full(w->resp_fd, hello, sizeof(*hello), cp_now_ms() + CP_HELLO_TIMEOUT_MS);
+    *w = (struct cp_worker){.pid = pid,
+                            .req_fd = req[1],
+                            .resp_fd = resp[0],
+                            .busy = CP_WORKER_STARTING,
+                            .deadline_ms = cp_now_ms() + CP_HELLO_TIMEOUT_MS};
+    return 0;
+fail:
+    for (int i = 0; i < 2; i++) {
+        if (req[i] >= 0)
+            close(req[i]);
+        if (resp[i] >= 0)
+            close(resp[i]);
+    }
+    return rc;
+}
+
+/* Reads a starting worker's hello (waiting until its start deadline); the worker is then idle.
+ * A worker that fails to start is ended and the error names the module and why. */
+static int take_hello(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hello *hello)
+{
+    int rc;
+    pid_t pid = w->pid;
+    int r = read_full(w->resp_fd, hello, sizeof(*hello), w->deadline_ms);
     hello->error[sizeof(hello->error) - 1] = '\0';
     if (r || !hello->ok) {
         char late[48];
@@ -124,17 +146,17 @@ static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hello *he
         close(w->resp_fd);
         waitpid(pid, NULL, 0);
         w->pid = 0;
+        w->busy = -1;
         return rc;
     }
+    w->busy = -1;
     return 0;
-fail:
-    for (int i = 0; i < 2; i++) {
-        if (req[i] >= 0)
-            close(req[i]);
-        if (resp[i] >= 0)
-            close(resp[i]);
-    }
-    return rc;
+}
+
+static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hello *hello)
+{
+    int rc = spawn_start(p, w);
+    return rc ? rc : take_hello(p, w, hello);
 }
 
 /* How long a worker given SIGTERM (a case given up on) may take to clean up: the exec module
@@ -225,7 +247,7 @@ void cp_pool_stop(struct cp_pool *p)
         if (w->pid <= 0)
             continue;
         int status;
-        if (w->busy >= 0)
+        if (w->busy >= 0 || w->busy == CP_WORKER_STARTING)
             terminate(w); /* mid-case: its result would be thrown away anyway */
         reap(w, &status); /* closing its request pipe ends an idle worker */
     }
@@ -284,8 +306,9 @@ static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_ki
         snprintf(reason, sizeof(reason), "worker exited with status %d during the case (%s)",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
     int rc = st->done(st->arg, index, outcome, 0, reason, 0);
-    struct cp_ipc_hello hello;
-    return rc ? rc : spawn(st->p, w, &hello);
+    /* The fresh worker says hello while the others work: a JVM or Node, or a library that
+     * takes a second to load, costs a timeout nothing on the other workers. */
+    return rc ? rc : spawn_start(st->p, w);
 }
 
 /* Library texts go into JSON, journals and terminals: keep them printable ASCII. */
@@ -354,9 +377,15 @@ static int wait_any(struct run_state *st)
         next = now + CP_CPU_POLL_MS;
     for (int i = 0; i < st->p->nworkers; i++) {
         struct cp_worker *w = &st->p->w[i];
-        if (w->busy < 0)
+        if (w->busy == -1)
             continue;
-        if (w->deadline_ms <= now) {
+        if (w->busy == CP_WORKER_STARTING && w->deadline_ms <= now) {
+            struct cp_ipc_hello hello;
+            if ((rc = take_hello(st->p, w, &hello))) /* past its deadline: names why */
+                return rc;
+            continue;
+        }
+        if (w->busy >= 0 && w->deadline_ms <= now) {
             char why[96];
             snprintf(why, sizeof(why), "no verdict within %.1f s; worker killed", st->p->timeout);
             if ((rc = replace(st, w, CP_OUT_TIMEOUT, why)))
@@ -374,11 +403,17 @@ static int wait_any(struct run_state *st)
     if (pr < 0)
         return errno == EINTR ? 0 : cp_error_set(CP_E_IO, "poll: %s", strerror(errno));
     for (int k = 0; k < n; k++) {
-        if (pfd[k].revents) {
-            rc = collect(st, &st->p->w[map[k]]);
-            if (rc)
-                return rc;
+        struct cp_worker *w = &st->p->w[map[k]];
+        if (!pfd[k].revents)
+            continue;
+        if (w->busy == CP_WORKER_STARTING) {
+            struct cp_ipc_hello hello;
+            rc = take_hello(st->p, w, &hello);
+        } else {
+            rc = collect(st, w);
         }
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -392,14 +427,15 @@ int cp_pool_run(struct cp_pool *p, const struct cp_suite *s, const int *cases, i
         bool busy = false;
         for (int i = 0; i < p->nworkers; i++) {
             struct cp_worker *w = &p->w[i];
-            int d = w->busy < 0 && next < n && !(stop && *stop)
+            int d = w->busy == -1 && next < n && !(stop && *stop)
                         ? dispatch_next(&st, w, cases, n, &next)
                         : 0;
             if (d < -1)
                 return d;
             if (d && (rc = replace(&st, w, CP_OUT_ERROR, "it could not take the case")))
                 return rc;
-            busy = busy || w->busy >= 0;
+            busy = busy || w->busy >= 0 ||
+                   (w->busy == CP_WORKER_STARTING && next < n && !(stop && *stop));
         }
         if (!busy && (next >= n || (stop && *stop)))
             break;

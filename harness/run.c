@@ -74,7 +74,8 @@ static int ensure_suite(const struct cp_run_opts *o, struct cp_suite *s)
         (int)sizeof(manifest))
         return cp_error_set(CP_E_LIMIT, "suite directory name too long: %s", o->suite_dir);
     if (stat(o->suite_dir, &sb) != 0) {
-        if ((rc = generate(o->suite_dir, "no suite found", CP_DEFAULT_SEED, NULL, 0, o->stop)))
+        if ((rc = generate(o->suite_dir, "no suite found", CP_DEFAULT_SEED,
+                           o->family ? &o->family : NULL, o->family ? 1 : 0, o->stop)))
             return rc;
     } else if (access(manifest, F_OK) != 0) {
         return cp_error_set(CP_E_FORMAT,
@@ -180,7 +181,7 @@ static unsigned needed_caps(const struct cp_suite *s, const struct cp_suite_case
         unsigned cap;
     } needs[] = {
         {"hostname", CP_CAP_HOSTNAME}, {"leaf-eku", CP_CAP_PURPOSE}, {"eku-on-ca", CP_CAP_PURPOSE}};
-    unsigned caps = 0;
+    unsigned caps = cp_host_is_ip(c->hostname) ? CP_CAP_IP : 0;
     for (size_t i = 0; i < CP_ARRAY_LEN(needs); i++) {
         int bit = cp_suite_feature(s, needs[i].feature);
         if (bit >= 0 && (c->features & (UINT64_C(1) << bit)))
@@ -855,7 +856,10 @@ static int mark_wire_skips(struct cp_suite *s, int **order)
                                             "expected_peer_name) for the server to pick it by SNI"
                        : !has_leaf_key(c) ? "wire: the case has no leaf key (limbo "
                                             "peer_certificate_key) for the server to serve it with"
-                                          : NULL;
+                       : cp_host_is_ip(c->hostname)
+                           ? "wire: an IP-address hostname: a client sends no SNI for it (RFC 6066 "
+                             "3), so the server cannot pick this case; run it in-process"
+                           : NULL;
         if (!c->wire_skip)
             (*order)[n++] = i;
     }

@@ -84,13 +84,16 @@ int cp_serve(const struct cp_serve_opts *o)
         rc = cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s.ncases);
         goto out;
     }
-    for (int i = 0; i < s.ncases; i++)
-        cases[i] = (struct cp_server_case){
-            .id = s.cases[i].id, .hostname = s.cases[i].hostname, .dir = s.cases[i].dir};
+    int n = 0;
+    for (int i = 0; i < s.ncases; i++) {
+        if (!cp_host_is_ip(s.cases[i].hostname)) /* no SNI can pick them */
+            cases[n++] = (struct cp_server_case){
+                .id = s.cases[i].id, .hostname = s.cases[i].hostname, .dir = s.cases[i].dir};
+    }
     cp_server_opts_init(&so);
     so.port = o->port;
     so.log = stderr;
-    if ((rc = cp_server_start(&so, cases, s.ncases, &srv)))
+    if ((rc = cp_server_start(&so, cases, n, &srv)))
         goto out;
     print_help(&s, srv);
     while (!(o->stop && *o->stop))

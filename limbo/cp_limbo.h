@@ -93,8 +93,9 @@ struct cp_limbo_export_stats {
 int cp_limbo_export(const struct cp_limbo_export_opts *o, struct cp_limbo_export_stats *st);
 
 /* A certpath case id as a limbo id: "certpath::<profile>::" and the id with each "/" as "::"
- * and any character limbo does not allow as "-" (reports/limbo.c names results the same way
- * for generated suites). cap >= 16. */
+ * ("::" kept), any character limbo does not allow as "-", a component that does not start with
+ * a letter prefixed "n", a one-character one suffixed "-" (reports/limbo.c names results the
+ * same way for generated suites). cap >= 16. */
 void cp_limbo_id(const char *profile, const char *id, char *buf, size_t cap);
 
 #endif

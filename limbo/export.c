@@ -6,7 +6,8 @@
  * disagree is one testcase per profile, "certpath::<profile>::<id>", each naming the others in
  * conflicts_with. The peer certificate is the first one sent (what a TLS server sends first),
  * the untrusted intermediates the rest in the case's order, the trusted certificates the
- * anchors; the expected peer name is the case's hostname (DNS), the time the case's own. A
+ * anchors; the expected peer name is the case's hostname (DNS), the time the case's own;
+ * extended_key_usage is [serverAuth] for the cases that test EKU and empty otherwise. A
  * case the suite itself skips (an imported one certpath cannot express) is left out: its limbo
  * constraints are not in the suite to write back.
  */
@@ -57,13 +58,16 @@ void cp_limbo_id(const char *profile, const char *id, char *buf, size_t cap)
 {
     size_t n = (size_t)snprintf(buf, cap, "certpath");
     append_component(buf, cap, &n, profile, strlen(profile));
+    /* Components end at "/" (certpath's ids) or "::" (an imported suite's limbo ids). */
     for (const char *p = id; *p;) {
         size_t len = strcspn(p, "/");
+        const char *colons = strstr(p, "::");
+        if (colons && (size_t)(colons - p) < len)
+            len = (size_t)(colons - p);
         if (len)
             append_component(buf, cap, &n, p, len);
         p += len;
-        if (*p == '/')
-            p++;
+        p += *p == '/' ? 1 : strncmp(p, "::", 2) == 0 ? 2 : 0;
     }
 }
 
@@ -130,6 +134,19 @@ static int features_json(const struct exp *e, const struct cp_manifest_case *c, 
     return 0;
 }
 
+/* Whether the case tests EKU (certpath's leaf-eku, eku-on-ca): its testcase asks for
+ * [serverAuth], which the importer turns back into the purpose check a row must have. */
+static bool needs_purpose(const struct cp_manifest *m, const struct cp_manifest_case *c)
+{
+    const char *names[] = {"leaf-eku", "eku-on-ca"};
+    for (size_t k = 0; k < CP_ARRAY_LEN(names); k++) {
+        int b = cp_manifest_name_index(m->features, m->nfeatures, names[k]);
+        if (b >= 0 && (c->features & (UINT64_C(1) << b)))
+            return true;
+    }
+    return false;
+}
+
 /* One testcase for case c under profile p (-1: every profile agrees). */
 static int write_testcase(struct exp *e, const struct cp_manifest_case *c, int p,
                           const char *suffix)
@@ -190,7 +207,7 @@ static int write_testcase(struct exp *e, const struct cp_manifest_case *c, int p
         !cJSON_AddArrayToObject(o, "signature_algorithms") ||
         !cJSON_AddArrayToObject(o, "key_usage") ||
         !(a = cJSON_AddArrayToObject(o, "extended_key_usage")) ||
-        !cJSON_AddItemToArray(a, cJSON_CreateString("serverAuth")) ||
+        (needs_purpose(&e->m, c) && !cJSON_AddItemToArray(a, cJSON_CreateString("serverAuth"))) ||
         !cJSON_AddStringToObject(o, "expected_result", accept ? "SUCCESS" : "FAILURE"))
         goto nomem;
     if (c->hostname[0]) {

@@ -180,11 +180,13 @@ static void put_header(const struct xcase *x)
         if (x->kase->features & (UINT64_C(1) << b))
             fprintf(x->out, "%s %s", n++ ? "," : "", m->features[b]);
     }
-    cp_manifest_time_format(m->vtime, when, sizeof(when));
+    /* The case's own time when it has one (an imported case's), else the suite's. */
+    int64_t t = cp_manifest_case_time(m, x->kase);
+    cp_manifest_time_format(t, when, sizeof(when));
     fprintf(x->out,
-            "%s\n  hostname   %s\n  time       %s (%.0f)\n  files      %s/%s/"
+            "%s\n  hostname   %s\n  time       %s (%lld)\n  files      %s/%s/"
             "{chain.pem,roots.pem,leaf.key}\n",
-            n ? "" : " none", x->kase->hostname, when, x->s->vtime, x->s->dir, x->kase->dir);
+            n ? "" : " none", x->kase->hostname, when, (long long)t, x->s->dir, x->kase->dir);
 }
 
 static void put_graph(struct xcase *x)
@@ -305,7 +307,8 @@ static void put_reproduce(const struct xcase *x)
           "(serverAuth, hostname, security level 2)\n",
           x->out);
     fprintf(x->out, "  openssl verify -purpose sslserver %s %s -attime %.0f -auth_level 2 \\\n",
-            ip ? "-verify_ip" : "-verify_hostname", qh, x->s->vtime);
+            ip ? "-verify_ip" : "-verify_hostname", qh,
+            (double)cp_manifest_case_time(&x->s->man, x->kase));
     snprintf(path, sizeof(path), "%s/roots.pem", dir);
     fprintf(x->out, "    -CAfile %s \\\n", cp_rep_shell_quote(path, q, sizeof(q)));
     snprintf(path, sizeof(path), "%s/chain.pem", dir);

@@ -52,6 +52,9 @@ table=$(cat <<'EOF'
 12,13 openssl                     tests: openssl verify on generated cases
 12,13 golang-go                   the go row (standard library only, built offline)
 12,13 time                        bench/: wall time and peak memory
+12,13 clang                       fuzz/: the libFuzzer targets (.ci/run, bench/fuzz.sh)
+12    libclang-rt-14-dev          fuzz/: libFuzzer and the sanitizers' runtime for clang 14
+13    libclang-rt-19-dev          fuzz/: libFuzzer and the sanitizers' runtime for clang 19
 12,13 python3                     the python row
 12,13 python3-jsonschema          tests: results against their JSON Schema
 12,13 python3-junitparser         tests: the JUnit report read back by a real JUnit consumer
@@ -67,6 +70,8 @@ declare -A gone=(
   [13:libcurl3-nss]="Debian 13's libcurl 8 has no NSS backend (curl 8.3 removed it): the curl-nss row is not runnable on Debian 13"
   [12:openjdk-21-jdk-headless]="Debian 12 has OpenJDK 17, installed instead"
   [13:openjdk-17-jdk-headless]="Debian 13 has OpenJDK 21, installed instead"
+  [12:libclang-rt-19-dev]="Debian 12's clang is 14: libclang-rt-14-dev, installed instead"
+  [13:libclang-rt-14-dev]="Debian 13's clang is 19: libclang-rt-19-dev, installed instead"
 )
 
 wanted=()

@@ -42,11 +42,14 @@ mkdir -p "$out" "$cache"
 out=$(cd "$out" && pwd) cache=$(cd "$cache" && pwd)
 
 # The cache key: the source tree's identity (its git revision, or its files' names, sizes and
-# modification times) and this script, so an unchanged tree is not rebuilt.
+# modification times) and the build recipe's version below (raise it when build_library
+# changes), so an unchanged tree is not rebuilt.
+recipe_version=1
 key() {
-  { git -C "$src" rev-parse HEAD 2>/dev/null && git -C "$src" status --porcelain 2>/dev/null ||
+  { echo "$stack $recipe_version"
+    git -C "$src" rev-parse HEAD 2>/dev/null && git -C "$src" status --porcelain 2>/dev/null ||
       find "$src" -type f -not -path '*/.git/*' -printf '%P %s %T@\n' | sort; } |
-    cat - "$0" | sha256sum | cut -c1-16
+    sha256sum | cut -c1-16
 }
 id=$(key)
 prefix=$cache/$stack-$id/prefix
@@ -103,7 +106,8 @@ else
 fi
 
 # certpath, with the adapter against that build (curl needs none: the row loads the library).
-cp_build=$cache/$stack-$id/certpath
+# One build per certpath checkout (a CMake build directory belongs to one source directory).
+cp_build=$cache/$stack-$id/certpath-$(printf '%s' "$here" | sha256sum | cut -c1-8)
 root_opt=()
 upper=$(echo "$stack" | tr '[:lower:]' '[:upper:]')
 [ "$stack" = curl ] || root_opt=(-DCP_"$upper"_ROOT="$prefix")

@@ -57,6 +57,28 @@ Test(cli, version_and_help)
     free(out);
 }
 
+/* The man page is the help texts in roff: every command's usage, no line roff would take for a
+ * request. */
+Test(cli, help_man_is_the_help_texts_as_a_man_page)
+{
+    char *out = NULL;
+    int rc = run("help --man", &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect_eq(strncmp(out, ".TH CERTPATH 1 ", 15), 0, "%.80s", out);
+    cr_expect(strstr(out, ".SS run\n") && strstr(out, ".SS generate\n") &&
+                  strstr(out, ".SS gate\n"),
+              "a command is missing");
+    cr_expect(strstr(out, "\\-\\-cpu\\-limit") != NULL, "run's options are not in it");
+    for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (*l == '.' || *l == '\'')
+            cr_expect(strncmp(l, ".TH", 3) == 0 || strncmp(l, ".SH", 3) == 0 ||
+                          strncmp(l, ".SS", 3) == 0 || strncmp(l, ".nf", 3) == 0 ||
+                          strncmp(l, ".fi", 3) == 0,
+                      "a text line reads as a roff request: %.60s", l);
+    }
+    free(out);
+}
+
 Test(cli, bad_input_is_named_and_fails)
 {
     expect_failure("frobnicate", 2, "unknown command \"frobnicate\"");

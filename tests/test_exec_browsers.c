@@ -17,6 +17,7 @@
  * One suite (controls, validity, constraints) serves both tests: the first test to need it
  * generates it under a lock, in a directory the runner makes before the tests and removes after.
  */
+#include "cp_exec_proc.h"
 #include "cp_missing.h"
 #include "cp_common.h"
 #include "cp_fs.h"
@@ -28,30 +29,17 @@
 #include <criterion/hooks.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define SHARED_ENV "CP_TEST_EXEC_BROWSERS_DIR"
 /* A browser starts in a few seconds on an idle machine; a loaded CI machine is slower. */
 #define LINE_TIMEOUT_MS 120000
-#define LINE_MAX_LEN 65536
-
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 CP_TEST_SHARED_DIR_OPEN(SHARED_ENV, "cp-test-exec-browsers")
 CP_TEST_SHARED_DIR_CLOSE()
@@ -92,10 +80,12 @@ static void run_tool(const char *stack)
 {
     char args[2 * PATH_MAX];
     const char *suite = cp_test_shared_suite(SHARED_ENV);
-    /* A browser's start and a page load take far longer than a library call: generous limits
-     * keep a loaded machine from turning slowness into timeouts. */
+    /* A browser's start and a page load take far longer than a library call, in wall clock and
+     * in CPU (a browser's whole process group counts): generous limits keep a loaded machine
+     * from turning slowness into timeouts. */
     snprintf(args, sizeof(args),
-             "--mode wire -j1 --timeout 60 --suite %s --no-regenerate --filter '%s'", suite, GLOB);
+             "--mode wire -j1 --timeout 60 --cpu-limit 60 --suite %s --no-regenerate --filter '%s'",
+             suite, GLOB);
     cJSON *res = cp_test_run_results("CERTPATH_EXEC_HELLO_TIMEOUT=29", stack, args);
     cr_expect_str_eq(cp_test_field(cJSON_GetObjectItem(res, "stack"), "mode"), "wire");
     cp_test_expect_outcomes(stack, suite, res, certain, sizeof(certain) / sizeof(certain[0]),
@@ -105,90 +95,9 @@ static void run_tool(const char *stack)
 
 /* ---- the program over the exec protocol ---- */
 
-struct proc {
-    pid_t pid;
-    int in, out; /* our ends: its stdin, its stdout */
-    char buf[LINE_MAX_LEN];
-    size_t len;
-};
-
-static void proc_start(struct proc *p, char *const argv[], int out_fd)
-{
-    int in[2], out[2];
-    cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0);
-    p->pid = fork();
-    cr_assert_geq(p->pid, 0);
-    if (p->pid == 0) {
-        dup2(in[0], STDIN_FILENO);
-        dup2(out_fd >= 0 ? out_fd : out[1], STDOUT_FILENO);
-        setpgid(0, 0); /* the browser goes with it in proc_stop() */
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    p->in = in[1];
-    p->out = out[0];
-    p->len = 0;
-}
-
-/* The next line of the program's stdout (until `until` appears, when given), or NULL. */
-static char *proc_read(struct proc *p, const char *until)
-{
-    int64_t deadline = now_ms() + LINE_TIMEOUT_MS;
-    for (;;) {
-        p->buf[p->len] = '\0';
-        char *nl = until ? strstr(p->buf, until) : strchr(p->buf, '\n');
-        if (nl) {
-            size_t n = (size_t)(nl - p->buf) + (until ? strlen(until) : 1);
-            char *line = strndup(p->buf, n);
-            memmove(p->buf, p->buf + n, p->len - n);
-            p->len -= n;
-            return line;
-        }
-        struct pollfd pfd = {.fd = p->out, .events = POLLIN};
-        int wait = (int)(deadline - now_ms());
-        if (wait <= 0 || p->len + 1 >= sizeof(p->buf) || poll(&pfd, 1, wait) <= 0)
-            return NULL;
-        ssize_t r = read(p->out, p->buf + p->len, sizeof(p->buf) - 1 - p->len);
-        if (r <= 0)
-            return NULL;
-        p->len += (size_t)r;
-    }
-}
-
-static void proc_stop(struct proc *p)
-{
-    close(p->in);
-    close(p->out);
-    /* At EOF the verifier closes its browser and exits 0; a stuck one is killed. */
-    for (int i = 0; i < 200; i++) {
-        int st;
-        if (waitpid(p->pid, &st, WNOHANG) == p->pid) {
-            cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the verifier ended with %d", st);
-            return;
-        }
-        usleep(100 * 1000);
-    }
-    kill(-p->pid, SIGKILL);
-    waitpid(p->pid, NULL, 0);
-    cr_expect(false, "the verifier did not exit within 20 s of EOF on stdin");
-}
-
-/* A TCP port on 127.0.0.1 that nothing listens on (bound, then closed). */
-static int closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-              getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 /* One request; returns the reply (the caller frees it). */
-static cJSON *ask(struct proc *p, const char *id, const char *dir, const char *hostname, int port)
+static cJSON *ask(struct cp_test_proc *p, const char *id, const char *dir, const char *hostname,
+                  int port)
 {
     char req[4 * PATH_MAX];
     int n = snprintf(req, sizeof(req),
@@ -197,8 +106,9 @@ static cJSON *ask(struct proc *p, const char *id, const char *dir, const char *h
                      "\"time\":0,\"time_rfc3339\":\"1970-01-01T00:00:00Z\",\"host\":"
                      "\"127.0.0.1\",\"port\":%d}\n",
                      id, dir, dir, dir, hostname, port);
-    cr_assert(n > 0 && (size_t)n < sizeof(req) && write(p->in, req, (size_t)n) == n);
-    char *line = proc_read(p, NULL);
+    cr_assert(n > 0 && (size_t)n < sizeof(req));
+    cp_test_proc_write(p, req);
+    char *line = cp_test_proc_read(p, NULL, LINE_TIMEOUT_MS);
     cr_assert_not_null(line, "%s: no reply", id);
     cJSON *r = cJSON_Parse(line);
     cr_assert_not_null(r, "%s: not JSON: %s", id, line);
@@ -219,26 +129,13 @@ static void case_host(const struct cp_manifest *m, const char *id, char *host, s
 
 static void drive(const char *program, const char *reject_code)
 {
-    char *serve_argv[] = {(char *)CP_CERTPATH_BIN,
-                          (char *)"serve",
-                          (char *)"--suite",
-                          (char *)cp_test_shared_suite(SHARED_ENV),
-                          (char *)"--port",
-                          (char *)"0",
-                          NULL};
     char *verifier_argv[] = {(char *)program, NULL};
     char host[256], dir[PATH_MAX + 16];
-    struct proc srv, v;
-    proc_start(&srv, serve_argv, -1);
-    char *text = proc_read(&srv, "Ctrl-C");
-    cr_assert_not_null(text, "certpath serve did not start");
-    const char *at = strstr(text, "listening on 127.0.0.1:");
-    cr_assert_not_null(at, "no address in:\n%s", text);
-    int port = (int)strtol(at + strlen("listening on 127.0.0.1:"), NULL, 10);
-    free(text);
+    struct cp_test_proc srv, v;
+    int port = cp_test_serve_start(&srv, cp_test_shared_suite(SHARED_ENV));
 
-    proc_start(&v, verifier_argv, -1);
-    char *hello = proc_read(&v, NULL);
+    cp_test_proc_start(&v, verifier_argv);
+    char *hello = cp_test_proc_read(&v, NULL, LINE_TIMEOUT_MS);
     cr_assert_not_null(hello, "%s: no hello", program);
     cJSON *h = cJSON_Parse(hello);
     cr_assert_not_null(h, "%s: hello is not JSON: %s", program, hello);
@@ -264,15 +161,12 @@ static void drive(const char *program, const char *reject_code)
     r = ask(&v, "unknown-name", dir, "no-such-case.certpath.test", port);
     cr_expect_str_eq(cp_test_field(r, "outcome"), "error", "%s", cp_test_field(r, "reason"));
     cJSON_Delete(r);
-    r = ask(&v, "refused", dir, host, closed_port());
+    r = ask(&v, "refused", dir, host, cp_test_closed_port());
     cr_expect_str_eq(cp_test_field(r, "outcome"), "error", "%s", cp_test_field(r, "reason"));
     cJSON_Delete(r);
     cp_manifest_free(m);
-    proc_stop(&v);
-    kill(srv.pid, SIGINT);
-    close(srv.in);
-    close(srv.out);
-    waitpid(srv.pid, NULL, 0);
+    cp_test_proc_stop(&v);
+    cp_test_serve_stop(&srv);
 }
 
 TestSuite(exec_browsers);

@@ -193,10 +193,16 @@ static void write_limbo(const char *src, const char *path, int *nrefused)
     cJSON_AddItemToArray(tcs, testcase(src, GOOD, "tc::null-time", hg, NULL, true, true));
     cJSON_AddItemToArray(tcs,
                          testcase(src, EXPIRED, "tc::null-time-expired", he, NULL, false, false));
+    cJSON *s;
     /* No peer name: no name check. */
     cJSON_AddItemToArray(tcs, testcase(src, GOOD, "tc::no-name", NULL, T0_LIMBO, true, false));
+    /* A PEM whose bytes are no certificate: imported (a malformed certificate is a test input;
+     * only the PEM must decode), named as one Mbed TLS cannot parse. */
+    s = testcase(src, GOOD, "tc::not-der", hg, T0_LIMBO, false, false);
+    set(s, "peer_certificate",
+        cJSON_CreateString("-----BEGIN CERTIFICATE-----\nAAECAwQF\n-----END CERTIFICATE-----\n"));
+    cJSON_AddItemToArray(tcs, s);
     /* One testcase per skip reason, in enum order. */
-    cJSON *s;
     s = testcase(src, GOOD, "skip::client", hg, T0_LIMBO, true, true);
     set(s, "validation_kind", cJSON_CreateString("CLIENT"));
     cJSON_AddItemToArray(tcs, s);
@@ -278,8 +284,8 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     int rc = cp_limbo_import(&o, &st);
     fclose(lf);
     cr_assert_eq(rc, 0, "import failed: %s", cp_error_msg(rc));
-    cr_expect_eq(st.testcases, 6 + CP_LIMBO_SKIP_COUNT + 1 + nrefused);
-    cr_expect_eq(st.imported, 6 + CP_LIMBO_SKIP_COUNT + 1);
+    cr_expect_eq(st.testcases, 7 + CP_LIMBO_SKIP_COUNT + 1 + nrefused);
+    cr_expect_eq(st.imported, 7 + CP_LIMBO_SKIP_COUNT + 1);
     cr_expect_eq(st.skipped, CP_LIMBO_SKIP_COUNT + 1);
     cr_expect_eq(st.refused, nrefused);
     /* One testcase per reason; two for the peer name kind (IP and RFC822). */
@@ -290,7 +296,7 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     char *text = read_text(work, "import.log");
     const char *named[] = {"bad::pem: PEM does not decode", "tc::good: duplicate id",
                            "bad::conflict: conflicts_with names \"nope::missing\"",
-                           "testcase #20: is not an object", "bad::result: \"expected_result\""};
+                           "testcase #21: is not an object", "bad::result: \"expected_result\""};
     for (size_t i = 0; i < CP_ARRAY_LEN(named); i++)
         cr_expect(strstr(text, named[i]), "the import log does not say \"%s\":\n%s", named[i],
                   text);
@@ -341,7 +347,11 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     int f2 = cp_manifest_name_index(m.features, m.nfeatures, "limbo:has-cert-policies");
     int fh = cp_manifest_name_index(m.features, m.nfeatures, "hostname");
     cr_assert(f1 >= 0 && f2 >= 0 && fh >= 0);
-    cr_expect_eq(g->features, (UINT64_C(1) << f1) | (UINT64_C(1) << f2) | (UINT64_C(1) << fh));
+    int fe = cp_manifest_name_index(m.features, m.nfeatures, "leaf-eku");
+    cr_assert(fe >= 0);
+    /* [serverAuth] is the purpose check: leaf-eku. */
+    cr_expect_eq(g->features, (UINT64_C(1) << f1) | (UINT64_C(1) << f2) | (UINT64_C(1) << fh) |
+                                  (UINT64_C(1) << fe));
     char path[PATH_MAX * 2];
     snprintf(path, sizeof(path), "%s/%s/leaf.key", out, g->dir);
     cr_expect_eq(access(path, R_OK), 0, "tc::good has its key");
@@ -360,6 +370,13 @@ Test(limbo, import_every_field_and_skip_reason, .init = make_work, .fini = drop_
     const struct cp_manifest_case *nt = cp_test_manifest_case(&m, "tc::null-time");
     cr_assert_not_null(nt);
     cr_expect(!nt->own_time, "a null validation_time is the suite's time");
+    cr_expect(strstr(m.certs[g->leaf].subject, "CN="), "a parsed certificate's subject: %s",
+              m.certs[g->leaf].subject);
+    const struct cp_manifest_case *nd = cp_test_manifest_case(&m, "tc::not-der");
+    cr_assert_not_null(nd, "a PEM that decodes to no certificate is still a testcase");
+    cr_expect(strstr(m.certs[nd->leaf].subject, "Mbed TLS cannot parse it"), "%s",
+              m.certs[nd->leaf].subject);
+    cr_expect_str_neq(m.certs[nd->leaf].subject, m.certs[nd->leaf].issuer);
     const struct cp_manifest_case *nn = cp_test_manifest_case(&m, "tc::no-name");
     cr_assert_not_null(nn);
     cr_expect_str_eq(nn->hostname, "");
@@ -537,6 +554,13 @@ Test(limbo, stream_reader_takes_any_layout, .init = make_work, .fini = drop_work
     cp_manifest_free(&m);
 }
 
+static bool has_feature(const struct cp_manifest *m, const struct cp_manifest_case *c,
+                        const char *name)
+{
+    int b = cp_manifest_name_index(m->features, m->nfeatures, name);
+    return b >= 0 && (c->features & (UINT64_C(1) << b));
+}
+
 /* The whole default suite out and back: the same cases (certificates in order, anchors, name,
  * time) and the same expectations, per profile where the profiles disagree. */
 Test(limbo, export_import_round_trip_of_the_default_suite, .init = make_work, .fini = drop_work,
@@ -582,6 +606,14 @@ Test(limbo, export_import_round_trip_of_the_default_suite, .init = make_work, .f
             cr_expect_str_eq(x->hostname, c->hostname, "%s", id);
             cr_expect_eq(cp_manifest_case_time(&im, x), cp_manifest_case_time(&m, c), "%s", id);
             cr_expect_null(x->skip, "%s", id);
+            /* What a row must be able to do comes back too: the purpose check as it was; the
+             * hostname check wherever there is a name (limbo asks for it whenever it gives
+             * one), so at least where the original asked for it. */
+            cr_expect_eq(has_feature(&im, x, "hostname"), x->hostname[0] != '\0', "%s", id);
+            cr_expect(!has_feature(&m, c, "hostname") || has_feature(&im, x, "hostname"), "%s", id);
+            cr_expect_eq(has_feature(&im, x, "leaf-eku"),
+                         has_feature(&m, c, "leaf-eku") || has_feature(&m, c, "eku-on-ca"), "%s",
+                         id);
             cr_assert_eq(x->nsent, c->nsent, "%s", id);
             for (int k = 0; k < c->nsent; k++)
                 cr_expect_str_eq(im.certs[x->sent[k]].sha256, m.certs[c->sent[k]].sha256,

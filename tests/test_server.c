@@ -7,7 +7,9 @@
  * serves real handshakes meanwhile; `certpath serve` runs standalone; and a -j2 wire run of
  * the openssl stack (`--stack openssl --mode wire`: libssl's TLS client, in the same module as
  * its in-process verification) completes, its controls passing, its verdicts equal to the same
- * stack's in-process ones.
+ * stack's in-process ones. Under load: 200 idle connections held open while 2,000 more open and
+ * close, then a verified handshake still completes, every connection is counted and memory
+ * stays bounded.
  */
 #include "cp_missing.h"
 #include "cp_common.h"
@@ -552,6 +554,76 @@ Test(server, concurrent_handshakes_all_complete)
                      h[k].ok);
     }
     stop(&f);
+}
+
+/* ---- under load ---- */
+
+/* Resident memory of this process (the server runs in it), in KiB. */
+static long rss_kib(void)
+{
+    char buf[128];
+    long pages = 0, resident = 0;
+    int fd = open("/proc/self/statm", O_RDONLY);
+    cr_assert_geq(fd, 0);
+    ssize_t r = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    cr_assert_gt(r, 0);
+    buf[r] = '\0';
+    cr_assert_eq(sscanf(buf, "%ld %ld", &pages, &resident), 2);
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+Test(server, two_hundred_idle_and_two_thousand_short_connections_leave_it_serving)
+{
+    static const char *const families[] = {"controls"};
+    enum { IDLE = 200, SHORT = 2000 };
+    struct fixture f;
+    struct capture cap;
+    char roots[PATH_MAX];
+    int idle[IDLE];
+    make_suite(families, 1);
+    /* Idle clients are held for the whole test: a read timeout longer than it. */
+    start(&f, 120000);
+    int port = cp_server_port(f.srv), ctl = cp_suite_find(&f.s, "controls/accept");
+    cr_assert_geq(ctl, 0);
+    snprintf(roots, sizeof(roots), "%s/roots.pem", f.s.cases[ctl].dir);
+    cr_assert(handshake(port, f.s.cases[ctl].hostname, roots, f.s.vtime, &cap));
+    free(cap.cert_msg);
+    long before = rss_kib();
+
+    for (int i = 0; i < IDLE; i++)
+        idle[i] = connect_tcp(port);
+    for (int i = 0; i < SHORT; i++)
+        close(connect_tcp(port));
+    /* With every idle client still there, a real client is served and verifies. */
+    for (int i = 0; i < 3; i++) {
+        cr_expect(handshake(port, f.s.cases[ctl].hostname, roots, f.s.vtime, &cap),
+                  "handshake %d under load failed", i);
+        free(cap.cert_msg);
+    }
+    long loaded = rss_kib();
+    for (int i = 0; i < IDLE; i++)
+        close(idle[i]);
+
+    /* Every connection ends and is counted: the first handshake, the idle ones, the short
+     * ones and the three under load. */
+    struct cp_server_stats st;
+    for (int i = 0; i < 500; i++) {
+        cp_server_stats(f.srv, &st);
+        if (st.connections >= 1 + IDLE + SHORT + 3)
+            break;
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    cr_expect_geq(st.connections, 1 + IDLE + SHORT + 3, "%llu connections counted",
+                  (unsigned long long)st.connections);
+    cr_expect_geq(st.handshakes, 4, "%llu handshakes", (unsigned long long)st.handshakes);
+    /* Bounded: each idle connection holds a thread and a small buffer, never a case's files
+     * it has not asked for; 200 of them stay well under 64 MiB. */
+    cr_expect_lt(loaded - before, 64 * 1024, "memory grew by %ld KiB under load", loaded - before);
+    struct cp_server_stats final;
+    cp_server_stop(f.srv, &final);
+    cr_expect_geq(final.connections, st.connections);
+    cp_suite_free(&f.s);
 }
 
 /* ---- the command line ---- */

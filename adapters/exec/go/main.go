@@ -7,7 +7,11 @@
 // DNSName = the hostname (an IP literal is matched against IP SANs), CurrentTime = the case's
 // time and KeyUsages = serverAuth; then the leaf's key type is checked as the client does.
 // connect: tls.Dial to the built-in server with RootCAs = the case's roots, ServerName = the
-// hostname and Time = the case's time; everything else at crypto/tls's defaults.
+// hostname and Time = the case's time; everything else at crypto/tls's defaults. The connection
+// and the handshake together may take the request's timeout_ms.
+//
+// A request that is not well formed (PROTOCOL.md, "Requests that are not well formed") is
+// answered with an error naming what is wrong, and the program goes on to the next line.
 package main
 
 import (
@@ -30,14 +34,15 @@ import (
 )
 
 type request struct {
-	ID       string `json:"id"`
-	Mode     string `json:"mode"`
-	Chain    string `json:"chain"`
-	Roots    string `json:"roots"`
-	Hostname string `json:"hostname"`
-	Time     int64  `json:"time"`
-	Host     string `json:"host"`
-	Port     int    `json:"port"`
+	ID       string
+	Mode     string
+	Chain    string
+	Roots    string
+	Hostname string
+	Time     int64
+	Host     string
+	Port     int
+	Timeout  time.Duration // the request's timeout_ms
 }
 
 type reply struct {
@@ -57,9 +62,12 @@ const settings = "verify: as crypto/tls's client checks a server: every sent cer
 	"hostname, Time: the case time}, crypto/tls defaults otherwise; no system roots, no AIA, " +
 	"no revocation"
 
-// The built-in server answers on loopback in milliseconds; a connection that waits this long
-// is broken, and the harness's own per-case timeout is longer.
-const ioTimeout = 4 * time.Second
+// The wait when a request has no timeout_ms (a harness older than the field), and the largest
+// timeout_ms the protocol allows (the harness's own --timeout limit).
+const (
+	defaultTimeoutMs = 4000
+	maxTimeoutMs     = 3600000
+)
 
 // A library verdict (accept or reject) or our own failure (error).
 type verdict struct {
@@ -200,7 +208,7 @@ func connect(rq *request) verdict {
 		},
 	}
 	addr := net.JoinHostPort(rq.Host, strconv.Itoa(rq.Port))
-	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: ioTimeout}, "tcp", addr, cfg)
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: rq.Timeout}, "tcp", addr, cfg)
 	if err != nil {
 		if aboutCertificate(err) {
 			return reject(err)
@@ -212,6 +220,60 @@ func connect(rq *request) verdict {
 	return verdict{outcome: "accept", reason: "ok", path: path}
 }
 
+// The request on a line, or what is wrong with it (PROTOCOL.md); id is the request's id when it
+// has a string one, so a reply to a bad request still names it.
+func parseRequest(line []byte) (rq request, id string, problem string) {
+	var m map[string]interface{}
+	dec := json.NewDecoder(strings.NewReader(string(line)))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
+		return rq, "", "not a JSON object"
+	}
+	text := func(key string, dst *string) bool {
+		v, ok := m[key].(string)
+		if ok {
+			*dst = v
+		} else if problem == "" {
+			problem = fmt.Sprintf("no string %q", key)
+		}
+		return ok
+	}
+	integer := func(key string, lo, hi int64) (int64, bool) {
+		n, ok := m[key].(json.Number)
+		v, err := n.Int64()
+		if !ok || err != nil || v < lo || v > hi {
+			if problem == "" && key == "time" { // any integer a time can be
+				problem = fmt.Sprintf("no integer %q", key)
+			} else if problem == "" {
+				problem = fmt.Sprintf("no integer %q from %d to %d", key, lo, hi)
+			}
+			return 0, false
+		}
+		return v, true
+	}
+	if !text("id", &rq.ID) {
+		return rq, "", problem
+	}
+	if text("mode", &rq.Mode) && rq.Mode != "verify" && rq.Mode != "connect" {
+		problem = fmt.Sprintf("unknown mode %q", rq.Mode)
+	}
+	text("chain", &rq.Chain)
+	text("roots", &rq.Roots)
+	text("hostname", &rq.Hostname)
+	rq.Time, _ = integer("time", -1<<62, 1<<62)
+	if rq.Mode == "connect" {
+		text("host", &rq.Host)
+		port, _ := integer("port", 1, 65535)
+		rq.Port = int(port)
+	}
+	ms := int64(defaultTimeoutMs)
+	if _, present := m["timeout_ms"]; present {
+		ms, _ = integer("timeout_ms", 1, maxTimeoutMs)
+	}
+	rq.Timeout = time.Duration(ms) * time.Millisecond
+	return rq, rq.ID, problem
+}
+
 func answer(rq *request) verdict {
 	switch rq.Mode {
 	case "verify":
@@ -219,7 +281,7 @@ func answer(rq *request) verdict {
 	case "connect":
 		return connect(rq)
 	}
-	return failure("unknown mode %q", rq.Mode)
+	return failure("mode %q is not supported", rq.Mode)
 }
 
 func emit(w *bufio.Writer, v interface{}) {
@@ -245,13 +307,17 @@ func main() {
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 64*1024), 1<<20)
 	for in.Scan() {
-		var rq request
-		if err := json.Unmarshal(in.Bytes(), &rq); err != nil {
-			fmt.Fprintf(os.Stderr, "certpath-verify-go: bad request: %v\n", err)
-			os.Exit(1)
+		if strings.TrimSpace(in.Text()) == "" {
+			continue // not a request: no reply
 		}
-		v := answer(&rq)
-		emit(out, reply{ID: rq.ID, Outcome: v.outcome, Reason: v.reason, Code: v.code,
+		rq, id, problem := parseRequest(in.Bytes())
+		var v verdict
+		if problem != "" {
+			v = failure("bad request: %s", problem)
+		} else {
+			v = answer(&rq)
+		}
+		emit(out, reply{ID: id, Outcome: v.outcome, Reason: v.reason, Code: v.code,
 			Path: v.path})
 	}
 	if err := in.Err(); err != nil {

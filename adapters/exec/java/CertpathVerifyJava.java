@@ -36,7 +36,7 @@ public final class CertpathVerifyJava {
         return Json.write(m);
     }
 
-    private static Verdict answer(Verifier v, Certs certs, Map<?, ?> req) {
+    private static Verdict answer(Verifier v, Certs certs, Object req) {
         try {
             Case c = Case.from(req);
             if (c.mode.equals("verify"))
@@ -44,6 +44,8 @@ public final class CertpathVerifyJava {
             if (c.mode.equals("connect") && v instanceof TrustManagerVerifier)
                 return ((TrustManagerVerifier)v).connect(certs, c);
             return Verdict.error("mode \"" + c.mode + "\" is not supported");
+        } catch (Case.BadRequest e) {
+            return Verdict.error("bad request: " + e.getMessage());
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             return Verdict.error("certpath-verify-java: " + e.getClass().getSimpleName() + ": "
                                  + Verdict.describe(e));
@@ -68,16 +70,15 @@ public final class CertpathVerifyJava {
         for (String line; (line = in.readLine()) != null;) {
             if (line.isBlank())
                 continue;
-            Object id = null;
+            String id = "";
             Verdict verdict;
             try {
                 Object req = Json.parse(line);
-                if (!(req instanceof Map))
-                    throw new IllegalArgumentException("not an object");
-                id = ((Map<?, ?>)req).get("id");
-                verdict = answer(v, certs, (Map<?, ?>)req);
-            } catch (IllegalArgumentException e) {
-                verdict = Verdict.error("request is not JSON: " + e.getMessage());
+                id = Case.idOf(req);
+                verdict = answer(v, certs, req);
+            } catch (IllegalArgumentException | IndexOutOfBoundsException | StackOverflowError e) {
+                /* From Json.parse: answer() catches its own. */
+                verdict = Verdict.error("bad request: not JSON (" + e.getMessage() + ")");
             }
             out.println(verdict.toJson(id));
             out.flush();

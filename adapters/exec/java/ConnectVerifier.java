@@ -23,7 +23,8 @@ final class ConnectVerifier {
     static final String SETTINGS =
         "SSLContext.getInstance(\"TLS\") initialised with that trust manager alone (no key "
         + "managers), its default protocols and cipher suites; a TCP connection to the server "
-        + "(connect timeout 3 s, read timeout 4 s) layered with createSocket(socket, hostname, "
+        + "(the connection and each read may take what is left of the request's timeout_ms, 4 s "
+        + "when it has none) layered with createSocket(socket, hostname, "
         + "port, true), so the peer host is the hostname; SSLParameters with endpoint "
         + "identification \"HTTPS\" and SNI = hostname; startHandshake(). accept = the handshake "
         + "completed; reject = it failed after the trust manager refused the chain (its "
@@ -101,15 +102,14 @@ final class ConnectVerifier {
     }
 
     static Verdict connect(X509ExtendedTrustManager tm, Case c) throws Exception {
-        if (c.host == null || c.port <= 0)
-            return Verdict.error("connect request without host and port");
+        long deadline = System.nanoTime() + c.timeoutMs * 1000000L;
         Recorder rec = new Recorder(tm);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {rec}, null);
         Socket raw = new Socket();
         try {
-            raw.connect(new InetSocketAddress(c.host, c.port), 3000);
-            raw.setSoTimeout(4000);
+            raw.connect(new InetSocketAddress(c.host, c.port), c.timeoutMs);
+            raw.setSoTimeout((int)Math.max(1, (deadline - System.nanoTime()) / 1000000L));
         } catch (IOException e) {
             raw.close();
             return Verdict.error("cannot connect to " + c.host + ":" + c.port + ": " + e);

@@ -43,7 +43,7 @@ final class Verdict {
         return b.toString();
     }
 
-    String toJson(Object id) {
+    String toJson(String id) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("outcome", outcome);

@@ -15,9 +15,10 @@
 "use strict";
 
 const fs = require("fs");
-const readline = require("readline");
 const { webcrypto } = require("crypto");
 const pkijs = require("pkijs");
+// The protocol's side (the hello, requests checked, replies), installed beside this program.
+const { serve } = require("./certpath_exec.js");
 
 const SETTINGS =
   "CertificateChainValidationEngine({trustedCerts: the case's roots, certs: the certificates " +
@@ -53,17 +54,10 @@ function parseCert(der, what, k) {
   }
 }
 
-function text(req, key) {
-  if (typeof req[key] !== "string") throw new Error(`request has no string "${key}"`);
-  return req[key];
-}
-
+/* A well-formed verify request's verdict (certpath_exec.js checked the request). */
 async function verify(req) {
-  if (text(req, "mode") !== "verify")
-    return { outcome: "error", reason: `mode "${req.mode}" is not supported (verify only)` };
-  if (!Number.isInteger(req.time)) throw new Error('request has no integer "time"');
-  const chainDer = readPem(text(req, "chain"));
-  const rootDer = readPem(text(req, "roots"));
+  const chainDer = readPem(req.chain);
+  const rootDer = readPem(req.roots);
   if (chainDer.length === 0) throw new Error(`${req.chain}: no certificate`);
   const roots = rootDer.map((d, k) => parseCert(d, "root", k));
   let chain;
@@ -83,31 +77,18 @@ async function verify(req) {
   return { outcome: "reject", reason: String(r.resultMessage), code: r.resultCode };
 }
 
-async function answer(line) {
-  let req;
+/* verify(), its own failures (a file it cannot read) an error, never a reject. */
+async function answer(req) {
   try {
-    req = JSON.parse(line);
+    return await verify(req);
   } catch (e) {
-    return { id: null, outcome: "error", reason: `request is not JSON: ${e.message}` };
-  }
-  try {
-    return { id: req.id, ...(await verify(req)) };
-  } catch (e) {
-    return { id: req.id, outcome: "error", reason: `certpath-verify-pkijs: ${e.message}` };
+    return { outcome: "error", reason: `certpath-verify-pkijs: ${e.message}` };
   }
 }
 
 async function main() {
   pkijs.setEngine("node", new pkijs.CryptoEngine({ name: "node", crypto: webcrypto }));
-  process.stdout.write(JSON.stringify(hello()) + "\n");
-  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (line.trim() === "") continue;
-    const res = await answer(line);
-    // Waits for each line to drain, so a slow reader never makes output pile up.
-    if (!process.stdout.write(JSON.stringify(res) + "\n"))
-      await new Promise((resolve) => process.stdout.once("drain", resolve));
-  }
+  await serve(hello(), ["verify"], answer);
 }
 
 main().catch((e) => {

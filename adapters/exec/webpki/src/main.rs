@@ -9,7 +9,8 @@
 //!
 //! An outcome is `accept`, `reject` with webpki's error, or `error` when this program could not
 //! run the case (an unreadable file, a bad request); the program never turns its own failure
-//! into a reject.
+//! into a reject. A request that is not well formed (PROTOCOL.md) is answered with an error
+//! naming what is wrong, and the program goes on to the next line.
 
 mod pem;
 
@@ -86,21 +87,62 @@ fn verify(chain: &[Vec<u8>], roots: &[Vec<u8>], hostname: &str, time: u64) -> Ve
     }
 }
 
+/// The largest timeout_ms the protocol allows (the harness's own --timeout limit).
+const MAX_TIMEOUT_MS: i64 = 3_600_000;
+
 fn field<'a>(req: &'a Value, key: &str) -> Result<&'a str, String> {
-    req.get(key).and_then(Value::as_str).ok_or_else(|| format!("request has no string \"{}\"", key))
+    req.get(key).and_then(Value::as_str).ok_or_else(|| format!("no string \"{}\"", key))
 }
 
+fn integer(req: &Value, key: &str, lo: i64, hi: i64) -> Result<i64, String> {
+    req.get(key)
+        .and_then(Value::as_i64)
+        .filter(|v| (lo..=hi).contains(v))
+        .ok_or_else(|| match key {
+            "time" => "no integer \"time\"".to_string(), // any integer a time can be
+            _ => format!("no integer \"{}\" from {} to {}", key, lo, hi),
+        })
+}
+
+/// What is wrong with a request that is not well formed, as PROTOCOL.md lists it, or None.
+fn problem_of(req: &Value) -> Option<String> {
+    let check = || -> Result<(), String> {
+        if !req.is_object() {
+            return Err("not a JSON object".into());
+        }
+        field(req, "id")?;
+        let mode = field(req, "mode")?;
+        if mode != "verify" && mode != "connect" {
+            return Err(format!("unknown mode \"{}\"", mode));
+        }
+        for key in ["chain", "roots", "hostname"] {
+            field(req, key)?;
+        }
+        integer(req, "time", -(1 << 62), 1 << 62)?;
+        if mode == "connect" {
+            field(req, "host")?;
+            integer(req, "port", 1, 65535)?;
+        }
+        if req.get("timeout_ms").is_some() {
+            integer(req, "timeout_ms", 1, MAX_TIMEOUT_MS)?;
+        }
+        Ok(())
+    };
+    check().err()
+}
+
+/// A well-formed request's verdict (webpki waits on nothing, so timeout_ms is not used).
 fn run_request(req: &Value) -> Verdict {
+    if let Some(problem) = problem_of(req) {
+        return Verdict::error(format!("bad request: {}", problem));
+    }
     let run = || -> Result<Verdict, String> {
         let mode = field(req, "mode")?;
         if mode != "verify" {
             return Err(format!("mode \"{}\" is not supported (verify only)", mode));
         }
-        let time = req
-            .get("time")
-            .and_then(Value::as_i64)
-            .filter(|t| *t >= 0)
-            .ok_or("request has no non-negative integer \"time\"")?;
+        let time = integer(req, "time", 0, i64::MAX)
+            .map_err(|_| "webpki takes no validation time before 1970".to_string())?;
         let chain = pem::read_certs(field(req, "chain")?)?;
         let roots = pem::read_certs(field(req, "roots")?)?;
         if chain.is_empty() {
@@ -134,9 +176,10 @@ fn main() {
     if respond_line(&mut out, &hello).is_err() {
         std::process::exit(1);
     }
-    for line in io::stdin().lock().lines() {
+    // Lines as bytes: what is not UTF-8 is read as U+FFFD, as the other verifiers read it.
+    for line in io::stdin().lock().split(b'\n') {
         let line = match line {
-            Ok(l) => l,
+            Ok(l) => String::from_utf8_lossy(&l).trim_end_matches('\r').to_string(),
             Err(e) => {
                 eprintln!("certpath-verify-webpki: reading stdin: {}", e);
                 std::process::exit(1);
@@ -145,9 +188,13 @@ fn main() {
         if line.trim().is_empty() {
             continue;
         }
+        // A reply to a request without a string id carries "" (PROTOCOL.md).
         let (id, verdict) = match serde_json::from_str::<Value>(&line) {
-            Ok(req) => (req.get("id").cloned().unwrap_or(Value::Null), run_request(&req)),
-            Err(e) => (Value::Null, Verdict::error(format!("request is not JSON: {}", e))),
+            Ok(req) => (
+                Value::from(req.get("id").and_then(Value::as_str).unwrap_or("")),
+                run_request(&req),
+            ),
+            Err(e) => (Value::from(""), Verdict::error(format!("bad request: not JSON ({})", e))),
         };
         if respond(&mut out, id, verdict).is_err() {
             std::process::exit(1);
