@@ -69,6 +69,14 @@ ECDSA, SECP256R1, GENPRIME and PK_RSA_ALT_SUPPORT (the default configuration has
 #define CP_MBEDTLS_CHECKS_EXT_KEY_USAGE 1
 #endif
 
+/* A distinguished name's DER (a directoryName in a GeneralName): 3.x still exports the writer
+ * from libmbedx509 but declares it only in its private library/x509_internal.h, with the
+ * signature 2.28's x509.h gives. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+int mbedtls_x509_write_names(unsigned char **p, unsigned char *start,
+                             mbedtls_asn1_named_data *first);
+#endif
+
 /* The `mode` parameter that 3.0 removed from the RSA-alt callbacks. Use it in the parameter
  * list of a callback: `int f(void *ctx, CP_MBEDTLS_RSA_ALT_MODE size_t *olen, ...)`. */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
