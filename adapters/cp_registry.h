@@ -23,6 +23,8 @@ struct cp_stack_entry {
     const char *needs;       /* NULL, a shared library (searched in the loader's directories)
                                 or an absolute path, that must be installed for the row to run */
     const char *unavailable; /* non-NULL: why the row cannot run on this platform at all */
+    bool wall_clock_only;    /* the CPU limit does not apply (run --cpu-limit still sets one):
+                                the row's CPU is a browser's rendering, not path building */
 };
 
 extern const struct cp_stack_entry cp_stack_registry[];

@@ -20,6 +20,12 @@
     {                                                                                              \
         .name = row, .library = lib, .module = "exec", .arg = "@/exec/" program, .needs = needed   \
     }
+/* A browser, run by the exec module: judged by the wall clock alone. */
+#define BROWSER_ROW(row, lib, program, needed)                                                     \
+    {                                                                                              \
+        .name = row, .library = lib, .module = "exec", .arg = "@/exec/" program, .needs = needed,  \
+        .wall_clock_only = true                                                                    \
+    }
 /* A stack that cannot run on this platform, and why. */
 #define UNAVAILABLE(row, lib, why)                                                                 \
     {                                                                                              \
@@ -105,11 +111,14 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_VERIFIER_NODE
     EXEC_ROW("node", "Node.js tls", "node/certpath-verify-node", "/usr/bin/node"),
 #endif
+/* A browser's process group spends seconds of CPU on its first page (renderer, GPU, network
+ * processes): only the wall-clock cap judges a browser row. */
 #ifdef CP_HAVE_VERIFIER_CHROMIUM
-    EXEC_ROW("chromium", "Chromium", "chromium/certpath-verify-chromium", "/usr/bin/chromium"),
+    BROWSER_ROW("chromium", "Chromium", "chromium/certpath-verify-chromium", "/usr/bin/chromium"),
 #endif
 #ifdef CP_HAVE_VERIFIER_FIREFOX
-    EXEC_ROW("firefox", "Firefox ESR", "firefox/certpath-verify-firefox", "/usr/bin/firefox-esr"),
+    BROWSER_ROW("firefox", "Firefox ESR", "firefox/certpath-verify-firefox",
+                "/usr/bin/firefox-esr"),
 #endif
     /* Not runnable here; their users plug them in through the exec protocol (README). */
     UNAVAILABLE(

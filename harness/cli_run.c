@@ -168,6 +168,7 @@ int cp_cli_run(int argc, char **argv)
             o.summary = true;
             break;
         case 'C':
+            o.cpu_limit_given = true;
             if (strcmp(optarg, "0") == 0)
                 o.cpu_limit = 0;
             else if (parse_seconds(optarg, &o.cpu_limit))

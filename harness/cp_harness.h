@@ -26,6 +26,7 @@ struct cp_run_opts {
     int jobs;              /* workers; 0: one per core */
     double timeout;        /* wall-clock seconds per case: the cap for cases that wait */
     double cpu_limit;      /* CPU seconds per case (0: no CPU limit) */
+    bool cpu_limit_given;  /* --cpu-limit was given: it applies to browser rows too */
     const char *filter;    /* shell glob over case ids (NULL: every case) */
     const char *profile;   /* the profile the summary shows (default webpki) */
     const char *output;    /* results file (default results/<stack>-<inproc|wire>.json) */

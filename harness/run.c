@@ -391,6 +391,22 @@ out:
     return rc;
 }
 
+/* The CPU limit a row runs under: none for a browser row unless --cpu-limit was given. */
+static double cpu_limit_of(const struct cp_run_opts *o, const char *module, const char *arg)
+{
+    if (o->cpu_limit_given || !arg)
+        return o->cpu_limit;
+    for (int i = 0; i < cp_stack_count; i++) {
+        const struct cp_stack_entry *e = &cp_stack_registry[i];
+        const char *tail = e->arg && strncmp(e->arg, "@/", 2) == 0 ? e->arg + 1 : NULL;
+        size_t n = tail ? strlen(tail) : 0, an = strlen(arg);
+        if (e->wall_clock_only && tail && an >= n && strcmp(arg + an - n, tail) == 0 &&
+            strstr(module, "certpath-adapter-exec"))
+            return 0;
+    }
+    return o->cpu_limit;
+}
+
 static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
                       const struct cp_run_opts *o, const struct cp_suite *s)
 {
@@ -403,7 +419,7 @@ static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
         rc = cp_pool_start(pool, module, arg, jobs, o->timeout, s->vtime, true);
     }
     if (!rc)
-        pool->cpu_limit = o->cpu_limit;
+        pool->cpu_limit = cpu_limit_of(o, module, arg);
     return rc;
 }
 
@@ -631,7 +647,7 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     st.started_ms = cp_now_ms();
     note_error(&fe, run_cases(&st, &pool));
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
-    st.r.cpu_limit = o->cpu_limit;
+    st.r.cpu_limit = pool.cpu_limit;
     st.r.wall_limit = o->timeout;
     progress(&st, true);
     st.r.complete = fe.rc == 0 && !st.r.broken;
