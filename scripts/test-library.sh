@@ -37,6 +37,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -d "$src" ] || { echo "test-library: $src is not a directory" >&2; exit 2; }
+# Paths given relative to where the script was called from stay so after it changes directory.
+[ -z "$baseline" ] || baseline=$(realpath -m "$baseline")
+[ -z "$make_baseline" ] || make_baseline=$(realpath -m "$make_baseline")
 src=$(cd "$src" && pwd)
 mkdir -p "$out" "$cache"
 out=$(cd "$out" && pwd) cache=$(cd "$cache" && pwd)
