@@ -675,17 +675,7 @@ static int check_conflicts(struct imp *im)
             for (int k = 0; k < cf->n; k++)
                 free(cf->ids[k]);
             free(cf->ids);
-            /* The members as cp_manifest_free() would free them; the slot is reused. */
-            free(c->id);
-            free(c->family);
-            free(c->description);
-            free(c->graph);
-            free(c->hostname);
-            free(c->dir);
-            free(c->sent);
-            free(c->anchors);
-            free(c->skip);
-            free(c->expect);
+            cp_manifest_case_free(c, im->m.nprofiles); /* the slot is reused */
             continue;
         }
         im->m.cases[w] = *c;

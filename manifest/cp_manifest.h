@@ -153,6 +153,9 @@ struct cp_manifest {
 void cp_manifest_init(struct cp_manifest *m);
 /* Releases everything the manifest owns and leaves it empty; NULL and a second call are fine. */
 void cp_manifest_free(struct cp_manifest *m);
+/* Releases what one case owns (its strings, lists and nprofiles expectations) and zeroes it:
+ * for a maker that drops a case it filled and reuses the slot. */
+void cp_manifest_case_free(struct cp_manifest_case *c, int nprofiles);
 
 /* Reads and checks dir/manifest.json into m (initialised here; freed on failure). CP_E_NOTFOUND
  * when there is no such file, CP_E_IO when it cannot be read, CP_E_LIMIT when it is larger than

@@ -47,7 +47,7 @@ static void free_expect(struct cp_manifest_expect *e)
     free(e->rejected);
 }
 
-static void free_case(struct cp_manifest_case *c, int nprofiles)
+void cp_manifest_case_free(struct cp_manifest_case *c, int nprofiles)
 {
     free(c->id);
     free(c->family);
@@ -61,6 +61,7 @@ static void free_case(struct cp_manifest_case *c, int nprofiles)
     for (int p = 0; c->expect && p < nprofiles; p++)
         free_expect(&c->expect[p]);
     free(c->expect);
+    memset(c, 0, sizeof(*c));
 }
 
 static void free_cert(struct cp_manifest_cert *c)
@@ -98,7 +99,7 @@ void cp_manifest_free(struct cp_manifest *m)
         free_cert(&m->certs[i]);
     free(m->certs);
     for (int i = 0; m->cases && i < m->ncases; i++)
-        free_case(&m->cases[i], m->nprofiles);
+        cp_manifest_case_free(&m->cases[i], m->nprofiles);
     free(m->cases);
     free_index(m->index);
     memset(m, 0, sizeof(*m));
