@@ -329,6 +329,10 @@ struct cp_graph *cp_model_graph(struct cp_model *m, const char *name);
 
 /* An entity with its own ECDSA P-256 key; returns its index or -1 (sticky error). */
 int cp_graph_entity(struct cp_graph *g, const char *label);
+
+/* snprintf that fails with CP_E_LIMIT (message set) instead of truncating: families build ids
+ * and labels with it, and a cut id would collide with another. */
+int cp_model_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* An entity with an RSA-2048 key. */
 int cp_graph_entity_rsa(struct cp_graph *g, const char *label);
 /* A new key under an existing entity's name (key rollover). */

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,17 @@ static int copy_str(char *dst, size_t cap, const char *src, const char *what)
         return cp_error_set(CP_E_LIMIT, "%s \"%s\" is longer than %zu characters", what, src,
                             cap - 1);
     memcpy(dst, src, n + 1);
+    return 0;
+}
+
+int cp_model_fmt(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap)
+        return cp_error_set(CP_E_LIMIT, "\"%s...\" is longer than %zu characters", out, cap - 1);
     return 0;
 }
 

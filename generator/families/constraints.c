@@ -23,7 +23,7 @@
 
 static void nc_add(char (*list)[CP_HOST_MAX], int *n, const char *name)
 {
-    if (*n < CP_MAX_NC && fb_fmt(list[*n], CP_HOST_MAX, "%s", name) == 0)
+    if (*n < CP_MAX_NC && cp_model_fmt(list[*n], CP_HOST_MAX, "%s", name) == 0)
         (*n)++;
 }
 
@@ -213,11 +213,11 @@ static int chain_entity(struct cp_graph *g, bool rollover, int i, int prev)
 {
     char label[CP_LABEL_MAX];
     if (rollover && prev >= 0) {
-        if (fb_fmt(label, sizeof(label), "%s.key2", g->entities[prev].label))
+        if (cp_model_fmt(label, sizeof(label), "%s.key2", g->entities[prev].label))
             return -1;
         return cp_graph_rekey(g, prev, label);
     }
-    if (fb_fmt(label, sizeof(label), "CA%d", i + 1))
+    if (cp_model_fmt(label, sizeof(label), "CA%d", i + 1))
         return -1;
     return cp_graph_entity(g, label);
 }
@@ -228,7 +228,7 @@ static int build_chain(struct cp_model *m, const struct cx_chain *ch)
     int nlevels = (int)strlen(ch->levels);
     if (nlevels > CX_MAX_LEVELS)
         return cp_error_set(CP_E_LIMIT, "chain %s has more than %d levels", ch->id, CX_MAX_LEVELS);
-    int rc = fb_fmt(gname, sizeof(gname), "%s/%s/chain%d", CX_FAMILY, ch->id, nlevels + 2);
+    int rc = cp_model_fmt(gname, sizeof(gname), "%s/%s/chain%d", CX_FAMILY, ch->id, nlevels + 2);
     if (rc)
         return rc;
     struct cp_graph *g = cp_model_graph(m, gname);

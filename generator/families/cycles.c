@@ -142,14 +142,14 @@ static int cy_emit(struct cp_model *m, const struct cy_plan *p)
     };
     if (!p->roots_too)
         return fc_add_orders(m, g, p->name, &spec, &sent, FC_ALL_ORDERS);
-    int rc = fc_fmt(prefix, sizeof(prefix), "%s/plain", p->name);
+    int rc = cp_model_fmt(prefix, sizeof(prefix), "%s/plain", p->name);
     if (rc || (rc = fc_add_orders(m, g, prefix, &spec, &sent, FC_ALL_ORDERS)))
         return rc;
     /* The roots are extra candidates for every name on the loop: a branching decision. */
     cy_push_roots(g, p->net, &b, &sent);
     spec.features |= CP_F_BRANCHING;
     spec.probe = false;
-    if ((rc = fc_fmt(prefix, sizeof(prefix), "%s/with-roots", p->name)))
+    if ((rc = cp_model_fmt(prefix, sizeof(prefix), "%s/with-roots", p->name)))
         return rc;
     return fc_add_orders(m, g, prefix, &spec, &sent, FC_ALL_ORDERS);
 }
@@ -224,12 +224,13 @@ static int cy_run_loop(struct cp_model *m, const struct cy_net *n)
         p.trust = pos == CY_NONE ? 0 : CY_BIT(pos);
         /* The simplest loop with its anchor across the loop probes cycle handling. */
         p.probe = n == &cy_loops[0] && pos == LP_A;
-        int rc = fc_fmt(name, sizeof(name), "cycles/%s/anchor-%s", n->id,
-                        pos == CY_NONE ? "none" : cy_anchor_names[pos]);
+        int rc = cp_model_fmt(name, sizeof(name), "cycles/%s/anchor-%s", n->id,
+                              pos == CY_NONE ? "none" : cy_anchor_names[pos]);
         if (!rc)
-            rc = fc_fmt(summary, sizeof(summary), "%s; %s", n->summary,
-                        pos == CY_NONE ? "no reachable anchor: the builder must stop and reject"
-                                       : "anchored on the loop");
+            rc = cp_model_fmt(summary, sizeof(summary), "%s; %s", n->summary,
+                              pos == CY_NONE
+                                  ? "no reachable anchor: the builder must stop and reject"
+                                  : "anchored on the loop");
         if (rc || (rc = cy_emit(m, &p)))
             return rc;
     }
@@ -315,18 +316,19 @@ static int cy_exit_graph(struct cp_model *m, const struct cy_net *n, const char 
     cy_no_defects(&p);
     int rc;
     if (defect == CY_NONE) {
-        rc = fc_fmt(name, sizeof(name), "cycles/%s/exit/%s/good", n->id, config);
+        rc = cp_model_fmt(name, sizeof(name), "cycles/%s/exit/%s/good", n->id, config);
         if (!rc)
-            rc = fc_fmt(summary, sizeof(summary), "%s; every exit good", n->summary);
+            rc = cp_model_fmt(summary, sizeof(summary), "%s; every exit good", n->summary);
     } else {
         const struct fc_defect *d = &fc_defects[defect];
         /* Exits are the net's last edges: far, then near. */
         int far = c->two ? n->nedges - 2 : n->nedges - 1;
         p.defect[c->bad_near ? far + 1 : far] = (int8_t)defect;
         p.features = d->features;
-        rc = fc_fmt(name, sizeof(name), "cycles/%s/exit/%s/%s", n->id, c->id, d->id);
+        rc = cp_model_fmt(name, sizeof(name), "cycles/%s/exit/%s/%s", n->id, c->id, d->id);
         if (!rc)
-            rc = fc_fmt(summary, sizeof(summary), "%s; %s %s", n->summary, c->what, d->summary);
+            rc = cp_model_fmt(summary, sizeof(summary), "%s; %s %s", n->summary, c->what,
+                              d->summary);
     }
     return rc ? rc : cy_emit(m, &p);
 }
@@ -568,9 +570,9 @@ static int cy_run_variants(struct cp_model *m, const struct cy_net *n, const str
             p.defect[v[i].bad[k].edge] = v[i].bad[k].defect;
             p.features |= fc_defects[v[i].bad[k].defect].features;
         }
-        int rc = fc_fmt(name, sizeof(name), "cycles/%s/%s", n->id, v[i].id);
+        int rc = cp_model_fmt(name, sizeof(name), "cycles/%s/%s", n->id, v[i].id);
         if (!rc)
-            rc = fc_fmt(summary, sizeof(summary), "%s; %s", n->summary, v[i].summary);
+            rc = cp_model_fmt(summary, sizeof(summary), "%s; %s", n->summary, v[i].summary);
         if (rc || (rc = cy_emit(m, &p)))
             return rc;
     }
@@ -738,9 +740,9 @@ static int ro_sent_cases(struct cp_model *m, struct cp_graph *g, const struct ro
     fc_push(&sent, leaf);
     for (int i = 0; i < s->n; i++)
         fc_push(&sent, b->certs[s->certs[i]]);
-    int rc = fc_fmt(prefix, sizeof(prefix), "%s/%s", gname, s->id);
+    int rc = cp_model_fmt(prefix, sizeof(prefix), "%s/%s", gname, s->id);
     if (!rc)
-        rc = fc_fmt(summary, sizeof(summary), "%s; sends %s", r->summary, s->summary);
+        rc = cp_model_fmt(summary, sizeof(summary), "%s; sends %s", r->summary, s->summary);
     if (rc)
         return rc;
     struct cp_case_spec spec = {
@@ -758,7 +760,7 @@ static int ro_sent_cases(struct cp_model *m, struct cp_graph *g, const struct ro
 static int ro_run(struct cp_model *m, const struct ro_graph *r)
 {
     char gname[CP_ID_MAX];
-    int rc = fc_fmt(gname, sizeof(gname), "cycles/rollover/%s", r->id);
+    int rc = cp_model_fmt(gname, sizeof(gname), "cycles/rollover/%s", r->id);
     if (rc)
         return rc;
     struct cp_graph *g = cp_model_graph(m, gname);

@@ -19,17 +19,6 @@ struct fb_built {
     int nsent;
 };
 
-int fb_fmt(char *out, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, cap, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= cap)
-        return cp_error_set(CP_E_LIMIT, "\"%s...\" is longer than %zu characters", out, cap - 1);
-    return 0;
-}
-
 static int entity(struct cp_graph *g, const char *label, unsigned rsa, unsigned role)
 {
     return (rsa & role) ? cp_graph_entity_rsa(g, label) : cp_graph_entity(g, label);
@@ -149,7 +138,7 @@ static void apply_leaf(struct fb_built *b, const struct fb_defect *d)
     if (d->apply)
         d->apply(c, other);
     if (d->san && c->nsan < CP_MAX_SAN &&
-        fb_fmt(c->san[c->nsan], sizeof(c->san[0]), "%s", d->san) == 0)
+        cp_model_fmt(c->san[c->nsan], sizeof(c->san[0]), "%s", d->san) == 0)
         c->nsan++;
 }
 
@@ -193,9 +182,9 @@ static int graph_name(char *out, size_t cap, const char *family, const struct fb
 {
     static const char *const pos_names[] = {"", "first/", "second/", "both/"};
     static const char *const trust_names[] = {"/trust-both", "/trust-good", "/trust-bad"};
-    return fb_fmt(out, cap, "%s/%s/%s/%sdepth%d%s", family, d->id, kind_name(s),
-                  s->kind == FB_ALONE ? "" : pos_names[s->pos], s->depth,
-                  s->kind == FB_CROSS ? trust_names[s->trust] : "");
+    return cp_model_fmt(out, cap, "%s/%s/%s/%sdepth%d%s", family, d->id, kind_name(s),
+                        s->kind == FB_ALONE ? "" : pos_names[s->pos], s->depth,
+                        s->kind == FB_CROSS ? trust_names[s->trust] : "");
 }
 
 /* Where the defect sits, in words, for the case summary. */
@@ -241,7 +230,8 @@ int fb_build(struct cp_model *m, const char *family, const struct fb_defect *d,
     char gname[CP_ID_MAX], summary[CP_DESC_MAX];
     int rc = graph_name(gname, sizeof(gname), family, d, s);
     if (!rc)
-        rc = fb_fmt(summary, sizeof(summary), "%s, %s (depth %d)", d->summary, where(s), s->depth);
+        rc = cp_model_fmt(summary, sizeof(summary), "%s, %s (depth %d)", d->summary, where(s),
+                          s->depth);
     if (rc)
         return rc;
     struct cp_graph *g = cp_model_graph(m, gname);
@@ -283,7 +273,7 @@ static bool shuffled(int *out, const int *declared, const int *reversed, int n, 
     char key[CP_ID_MAX + 8];
     for (int k = 0; k < 32; k++) {
         memcpy(out, declared, (size_t)n * sizeof(*out));
-        if (fb_fmt(key, sizeof(key), "%s#%d", id, k))
+        if (cp_model_fmt(key, sizeof(key), "%s#%d", id, k))
             return false;
         cp_order_shuffle(out, n, k ? key : id);
         if (!same_list(out, declared, n) && !same_list(out, reversed, n))
@@ -296,7 +286,7 @@ static int add_one(struct cp_model *m, struct cp_graph *g, const char *prefix, c
                    const struct cp_case_spec *spec, const int *sent, int n, uint64_t extra)
 {
     char id[CP_ID_MAX];
-    int rc = fb_fmt(id, sizeof(id), "%s/%s", prefix, order);
+    int rc = cp_model_fmt(id, sizeof(id), "%s/%s", prefix, order);
     if (rc)
         return rc;
     struct cp_case_spec one = *spec;
@@ -322,7 +312,7 @@ int fb_add_orders(struct cp_model *m, struct cp_graph *g, const char *id_prefix,
     cp_order_reverse(rev, n);
     if ((rc = add_one(m, g, id_prefix, "reversed", spec, rev, n, CP_F_ORDERING)))
         return rc;
-    if ((rc = fb_fmt(sid, sizeof(sid), "%s/shuffled", id_prefix)))
+    if ((rc = cp_model_fmt(sid, sizeof(sid), "%s/shuffled", id_prefix)))
         return rc;
     if (!shuffled(shuf, declared, rev, n, sid))
         return 0;

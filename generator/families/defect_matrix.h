@@ -110,7 +110,4 @@ int fb_add_orders(struct cp_model *m, struct cp_graph *g, const char *id_prefix,
         stmt;                                                                                      \
     }
 
-/* vsnprintf into out; CP_E_LIMIT (message set) when it does not fit. */
-int fb_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 #endif

@@ -23,17 +23,6 @@ void fc_push_all(struct fc_list *l, const int *certs, int n)
         fc_push(l, certs[i]);
 }
 
-int fc_fmt(char *out, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, cap, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= cap)
-        return cp_error_set(CP_E_LIMIT, "\"%s...\" is longer than %zu characters", out, cap - 1);
-    return 0;
-}
-
 static bool same_list(const int *a, const int *b, int n)
 {
     return memcmp(a, b, (size_t)n * sizeof(*a)) == 0;
@@ -48,7 +37,7 @@ static bool shuffled(int *out, const int *declared, const int *reversed, int n, 
         return false; /* the leaf plus two: the tail's only orders are declared and reversed */
     for (int k = 0; k < FC_SHUFFLE_TRIES; k++) {
         memcpy(out, declared, (size_t)n * sizeof(*out));
-        if (k && fc_fmt(key, sizeof(key), "%s#%d", id, k))
+        if (k && cp_model_fmt(key, sizeof(key), "%s#%d", id, k))
             return false;
         cp_order_shuffle(out, n, k ? key : id);
         if (!same_list(out, declared, n) && !same_list(out, reversed, n))
@@ -61,7 +50,7 @@ static int add_one(struct cp_model *m, struct cp_graph *g, const char *prefix, c
                    const struct cp_case_spec *spec, const int *sent, int n)
 {
     char id[CP_ID_MAX];
-    int rc = fc_fmt(id, sizeof(id), "%s/%s", prefix, order);
+    int rc = cp_model_fmt(id, sizeof(id), "%s/%s", prefix, order);
     if (rc)
         return rc;
     bool declared = strcmp(order, "declared") == 0;
@@ -90,7 +79,7 @@ int fc_add_orders(struct cp_model *m, struct cp_graph *g, const char *prefix,
     bool rev_new = !same_list(rev, declared->v, n);
     if ((orders & FC_REVERSED) && rev_new && (rc = add_one(m, g, prefix, "reversed", spec, rev, n)))
         return rc;
-    if (!(orders & FC_SHUFFLED) || (rc = fc_fmt(sid, sizeof(sid), "%s/shuffled", prefix)))
+    if (!(orders & FC_SHUFFLED) || (rc = cp_model_fmt(sid, sizeof(sid), "%s/shuffled", prefix)))
         return rc;
     if (!shuffled(shuf, declared->v, rev, n, sid))
         return 0;
@@ -192,7 +181,7 @@ static int other_key(struct cp_graph *g, int issuer)
     char label[CP_LABEL_MAX];
     if (g->err || issuer < 0 || issuer >= g->nentities)
         return -1;
-    if (fc_fmt(label, sizeof(label), "%s other key", g->entities[issuer].label)) {
+    if (cp_model_fmt(label, sizeof(label), "%s other key", g->entities[issuer].label)) {
         g->err = g->err ? g->err : CP_E_LIMIT;
         return -1;
     }
@@ -235,7 +224,7 @@ int fc_entities(struct cp_graph *g, const char *prefix, int n, int *out)
     for (int i = 0; i < n; i++)
         out[i] = -1; /* defined even when a call below fails */
     for (int i = 0; i < n; i++) {
-        if (fc_fmt(label, sizeof(label), "%s %d", prefix, i + 1)) {
+        if (cp_model_fmt(label, sizeof(label), "%s %d", prefix, i + 1)) {
             g->err = g->err ? g->err : CP_E_LIMIT;
             return -1;
         }

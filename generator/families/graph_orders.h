@@ -36,9 +36,6 @@ struct fc_list {
 void fc_push(struct fc_list *l, int cert);
 void fc_push_all(struct fc_list *l, const int *certs, int n);
 
-/* snprintf that fails with CP_E_LIMIT instead of truncating: cut ids would collide. */
-int fc_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* Adds the cases "<prefix>/<order>" of one sent list (leaf first) for each order in orders.
  * spec carries everything but id, sent and nsent; reordered cases add CP_F_ORDERING and are
  * never probes. */

@@ -116,11 +116,11 @@ static void pa_mesh_build(struct cp_graph *g, const struct pa_mesh_scenario *s, 
 static int pa_mesh(struct cp_model *m, int n, const struct pa_mesh_scenario *s)
 {
     char name[CP_ID_MAX], summary[CP_DESC_MAX];
-    int rc = fc_fmt(name, sizeof(name), "pathological/mesh%d/%s", n, s->id);
+    int rc = cp_model_fmt(name, sizeof(name), "pathological/mesh%d/%s", n, s->id);
     if (!rc)
-        rc = fc_fmt(summary, sizeof(summary),
-                    "Full mesh of %d mutually cross-certified CAs, leaf under Mesh CA 1; %s", n,
-                    s->summary);
+        rc = cp_model_fmt(summary, sizeof(summary),
+                          "Full mesh of %d mutually cross-certified CAs, leaf under Mesh CA 1; %s",
+                          n, s->summary);
     if (rc)
         return rc;
     struct cp_graph *g = cp_model_graph(m, name);
@@ -196,9 +196,10 @@ static int pa_deep_cases(struct cp_model *m, struct cp_graph *g, const struct pa
                          int depth, const struct pa_deep_variant *v)
 {
     char prefix[CP_ID_MAX], summary[CP_DESC_MAX];
-    int rc = fc_fmt(prefix, sizeof(prefix), "pathological/deep/depth%d/%s", depth, v->id);
+    int rc = cp_model_fmt(prefix, sizeof(prefix), "pathological/deep/depth%d/%s", depth, v->id);
     if (!rc)
-        rc = fc_fmt(summary, sizeof(summary), "Chain of %d intermediates, %s", depth, v->summary);
+        rc = cp_model_fmt(summary, sizeof(summary), "Chain of %d intermediates, %s", depth,
+                          v->summary);
     if (rc)
         return rc;
     int leaf = cp_graph_leaf(g, c->ica[depth - 1], c->leaf_entity);
@@ -218,8 +219,8 @@ static int pa_deep_cases(struct cp_model *m, struct cp_graph *g, const struct pa
 static int pa_deep(struct cp_model *m, int depth, bool top_expired)
 {
     char name[CP_ID_MAX];
-    int rc = fc_fmt(name, sizeof(name), "pathological/deep/depth%d%s", depth,
-                    top_expired ? "/top-expired" : "");
+    int rc = cp_model_fmt(name, sizeof(name), "pathological/deep/depth%d%s", depth,
+                          top_expired ? "/top-expired" : "");
     if (rc)
         return rc;
     struct cp_graph *g = cp_model_graph(m, name);
@@ -248,7 +249,7 @@ static int pa_ladder_build(struct cp_graph *g, int root, bool top_expired, struc
     int prev[2] = {root, root}, cur[2] = {-1, -1};
     for (int k = 1; k <= PA_LADDER_LEVELS; k++) {
         for (int side = 0; side < 2; side++) {
-            if (fc_fmt(label, sizeof(label), "Rung %d %c", k, side ? 'B' : 'A'))
+            if (cp_model_fmt(label, sizeof(label), "Rung %d %c", k, side ? 'B' : 'A'))
                 return -1;
             cur[side] = cp_graph_entity(g, label);
         }
@@ -266,14 +267,14 @@ static int pa_ladder_build(struct cp_graph *g, int root, bool top_expired, struc
 static int pa_ladder(struct cp_model *m, bool top_expired)
 {
     char name[CP_ID_MAX], summary[CP_DESC_MAX];
-    int rc = fc_fmt(name, sizeof(name), "pathological/ladder/depth%d/%s", PA_LADDER_LEVELS,
-                    top_expired ? "top-expired" : "reachable");
+    int rc = cp_model_fmt(name, sizeof(name), "pathological/ladder/depth%d/%s", PA_LADDER_LEVELS,
+                          top_expired ? "top-expired" : "reachable");
     if (!rc)
-        rc = fc_fmt(summary, sizeof(summary),
-                    "Ladder of %d levels of two CAs, each certified by both CAs above: %s",
-                    PA_LADDER_LEVELS,
-                    top_expired ? "both top certificates expired, every path a dead end"
-                                : "a path through every choice of CA per level");
+        rc = cp_model_fmt(summary, sizeof(summary),
+                          "Ladder of %d levels of two CAs, each certified by both CAs above: %s",
+                          PA_LADDER_LEVELS,
+                          top_expired ? "both top certificates expired, every path a dead end"
+                                      : "a path through every choice of CA per level");
     if (rc)
         return rc;
     struct cp_graph *g = cp_model_graph(m, name);
@@ -306,7 +307,7 @@ static int pa_pool(struct cp_graph *g, const char *label, int n, int *pool)
     char l[CP_LABEL_MAX];
     pool[0] = cp_graph_entity(g, label);
     for (int i = 1; i < n; i++) {
-        if (fc_fmt(l, sizeof(l), "%s key%d", label, i + 1))
+        if (cp_model_fmt(l, sizeof(l), "%s key%d", label, i + 1))
             return CP_E_LIMIT;
         pool[i] = cp_graph_rekey(g, pool[0], l);
     }
@@ -385,10 +386,10 @@ static int pa_pool_cases(struct cp_model *m, struct cp_graph *g, const struct pa
                          const struct pa_pool_built *b, const char *name, bool missing)
 {
     char prefix[CP_ID_MAX], summary[CP_DESC_MAX];
-    int rc = fc_fmt(prefix, sizeof(prefix), "%s%s", name, missing ? "/right-missing" : "");
+    int rc = cp_model_fmt(prefix, sizeof(prefix), "%s%s", name, missing ? "/right-missing" : "");
     if (!rc)
-        rc = fc_fmt(summary, sizeof(summary), "%s%s", p->summary,
-                    missing ? "; the leaf's real issuer is not sent" : "");
+        rc = cp_model_fmt(summary, sizeof(summary), "%s%s", p->summary,
+                          missing ? "; the leaf's real issuer is not sent" : "");
     if (rc)
         return rc;
     struct fc_list sent = {.n = 0};
@@ -408,7 +409,7 @@ static int pa_pool_cases(struct cp_model *m, struct cp_graph *g, const struct pa
 static int pa_pool_run(struct cp_model *m, const struct pa_pool_graph *p)
 {
     char name[CP_ID_MAX];
-    int rc = fc_fmt(name, sizeof(name), "pathological/same-name/%s", p->id);
+    int rc = cp_model_fmt(name, sizeof(name), "pathological/same-name/%s", p->id);
     if (rc)
         return rc;
     struct cp_graph *g = cp_model_graph(m, name);
@@ -448,13 +449,13 @@ static int pa_anchor_pool(struct cp_model *m)
         .features = PA_DOS | CP_F_BRANCHING | CP_F_KEY_ROLLOVER,
     };
     char prefix[CP_ID_MAX];
-    if ((rc = fc_fmt(prefix, sizeof(prefix), "%s/ica", name)) ||
+    if ((rc = cp_model_fmt(prefix, sizeof(prefix), "%s/ica", name)) ||
         (rc = fc_add_orders(m, g, prefix, &spec, &sent, FC_ALL_ORDERS)))
         return rc;
     for (int i = 0; i < PA_ANCHOR_POOL; i++)
         fc_push(&sent, cp_graph_root(g, roots[i]));
     spec.summary = "Eight trust anchors of one name; ICA and all eight self-signed roots sent";
-    if ((rc = fc_fmt(prefix, sizeof(prefix), "%s/ica-and-roots", name)))
+    if ((rc = cp_model_fmt(prefix, sizeof(prefix), "%s/ica-and-roots", name)))
         return rc;
     return fc_add_orders(m, g, prefix, &spec, &sent, FC_ALL_ORDERS);
 }
