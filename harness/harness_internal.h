@@ -35,6 +35,10 @@ struct cp_suite_case {
     int64_t vtime;         /* the case's validation time (its own, or the suite's) */
     const char *skip;      /* NULL, or why the suite says not to run it (an importer's skip) */
     const char *wire_skip; /* wire mode: why the built-in server cannot serve it, or NULL */
+    /* Wire mode: the engine that serves it ("mbedtls", "gnutls"), and the port a client
+     * connects to when it is not the run's default server's (0). */
+    const char *wire_server;
+    int wire_port;
 };
 
 struct cp_suite {
@@ -51,6 +55,13 @@ struct cp_suite {
     struct cp_suite_case *cases;
     int ncases;
 };
+
+/* Wire mode (run.c): marks with why every case the built-in server cannot serve (wire_skip) and
+ * lists the others in *order (owned by the caller), sorted by hostname. */
+int cp_wire_mark_skips(struct cp_suite *s, int **order);
+/* Then picks each servable case's engine (wire_server), GnuTLS's for what mbedTLS cannot send and
+ * for every case under tls "1.3" where mbedTLS has no TLS 1.3; *n_gnutls counts GnuTLS's. */
+int cp_wire_route(const char *tls, struct cp_suite *s, int *n_gnutls);
 
 /* Loads dir/manifest.json through cp_manifest_load(): errors name the file and, for a bad
  * case, its id and the field. */

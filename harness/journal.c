@@ -229,6 +229,9 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
     c->outcome = (enum cp_outcome_kind)kind;
     c->code = (long)code;
     c->usec = (long)usec;
+    const char *server = str_of(o, "server"), *tls = str_of(o, "tls");
+    snprintf(c->server, sizeof(c->server), "%s", server ? server : "");
+    snprintf(c->tls, sizeof(c->tls), "%s", tls ? tls : "");
     return 0;
 }
 
@@ -349,7 +352,9 @@ int cp_journal_append(struct cp_journal *j, const struct cp_result_case *c)
         !cJSON_AddStringToObject(o, "outcome", cp_outcome_kind_name(c->outcome)) ||
         !cJSON_AddNumberToObject(o, "code", (double)c->code) ||
         !cJSON_AddStringToObject(o, "reason", c->reason ? c->reason : "") ||
-        !cJSON_AddNumberToObject(o, "usec", (double)c->usec))
+        !cJSON_AddNumberToObject(o, "usec", (double)c->usec) ||
+        (c->server[0] && !cJSON_AddStringToObject(o, "server", c->server)) ||
+        (c->tls[0] && !cJSON_AddStringToObject(o, "tls", c->tls)))
         rc = cp_error_set(CP_E_NOMEM, "out of memory writing %s", j->path);
     else
         rc = write_line(j, o);

@@ -199,10 +199,17 @@ static bool needs_exact_time(const struct cp_suite *s, const struct cp_suite_cas
            !(have & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM));
 }
 
+/* The built-in server's engines a wire run connects to: mbedTLS in this process, and GnuTLS in
+ * a process of its own (cp_server.h) for the cases mbedTLS cannot serve, when there are any. */
+struct wire_servers {
+    struct cp_server *mbed;
+    struct cp_server_proc *gnutls;
+};
+
 struct stack_run {
     const struct cp_run_opts *o;
     const struct cp_suite *s;
-    struct cp_server *srv; /* wire mode: the built-in server; NULL in-process */
+    const struct wire_servers *srv; /* wire mode: the built-in server; NULL in-process */
     int *pos;              /* each case's place in the run's selection, or -1 */
     struct cp_results r;
     struct cp_journal *journal;
@@ -225,6 +232,19 @@ static void progress(struct stack_run *st, bool final)
     fflush(stderr);
 }
 
+/* Which engine served a wire case, and the TLS version it negotiated ("TLSv1.3" as "1.3"). */
+static void wire_record(const struct wire_servers *ws, const struct cp_suite_case *sc,
+                        struct cp_result_case *c)
+{
+    char v[CP_RESULT_WORD_MAX];
+    snprintf(c->server, sizeof(c->server), "%s", sc->wire_server ? sc->wire_server : "");
+    if (sc->wire_server && strcmp(sc->wire_server, "gnutls") == 0)
+        cp_server_proc_take_version(ws->gnutls, sc->hostname, v, sizeof(v));
+    else
+        cp_server_take_version(ws->mbed, sc->hostname, v, sizeof(v));
+    snprintf(c->tls, sizeof(c->tls), "%s", strncmp(v, "TLSv", 4) == 0 ? v + 4 : v);
+}
+
 static int record(void *arg, int index, enum cp_outcome_kind outcome, long code, const char *reason,
                   long usec)
 {
@@ -237,6 +257,9 @@ static int record(void *arg, int index, enum cp_outcome_kind outcome, long code,
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
+    c->server[0] = c->tls[0] = '\0';
+    if (st->srv && outcome != CP_OUT_SKIP)
+        wire_record(st->srv, &st->s->cases[index], c);
     /* A case the journal could not keep is not finished: the run stops at the first failed
      * write, and the case runs again on --resume. */
     int rc = cp_journal_append(st->journal, c);
@@ -366,12 +389,6 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
         if (st->srv && s->cases[i].wire_skip) {
             if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0)))
-                goto out;
-            continue;
-        }
-        /* Over the wire, a list longer than the server can send is not the stack's failure. */
-        if (st->srv && cp_server_check_case(s->cases[i].dir) == CP_E_LIMIT) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0)))
                 goto out;
             continue;
         }
@@ -587,7 +604,8 @@ struct ran_rows {
 };
 
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep,
+                     const struct wire_servers *srv, enum cp_run_mode mode, bool all,
+                     struct mode_run *keep,
                      struct ran_rows *ran)
 {
     struct stack_run st = {.o = o, .s = s, .srv = mode == CP_RUN_WIRE ? srv : NULL};
@@ -631,8 +649,8 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
         goto out;
     }
     if (st.srv) {
-        snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv));
-        pool.wire_port = cp_server_port(srv);
+        snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv->mbed));
+        pool.wire_port = cp_server_port(srv->mbed);
     }
     struct cp_journal_id jid = {.program = program,
                                 .filter = o->filter,
@@ -706,7 +724,7 @@ out:
 /* --mode both: each mode the adapter has (the other one is passed over with a note), then the
  * cases where the two disagree, written into both results files and summarised. */
 static int run_modes(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, bool all, struct ran_rows *ran)
+                     const struct wire_servers *srv, bool all, struct ran_rows *ran)
 {
     if (o->mode != CP_RUN_BOTH)
         return run_stack(o, s, spec, srv, o->mode, all, NULL, ran);
@@ -774,7 +792,8 @@ static void print_matrix(const struct cp_run_opts *o, const struct ran_rows *ran
     free(r);
 }
 
-static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struct cp_server *srv)
+static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s,
+                    const struct wire_servers *srv)
 {
     bool all = strcmp(o->stack, "all") == 0;
     int first = 0;
@@ -860,7 +879,7 @@ static int by_hostname(const void *a, const void *b)
 /* Which cases the built-in server can serve: it needs the leaf's key and picks the case by
  * the SNI name, so a case without either, or whose hostname another case has too (an
  * imported suite's; generated hostnames are unique), is marked with why and left out. */
-static int mark_wire_skips(struct cp_suite *s, int **order)
+int cp_wire_mark_skips(struct cp_suite *s, int **order)
 {
     int n = 0;
     if (!(*order = malloc((size_t)(s->ncases ? s->ncases : 1) * sizeof(int))))
@@ -899,22 +918,89 @@ static int mark_wire_skips(struct cp_suite *s, int **order)
     return 0;
 }
 
-static int start_server(struct cp_suite *s, struct cp_server **srv)
+/* Which engine serves each case: GnuTLS (in a process of its own) for a Certificate message
+ * longer than mbedTLS can send, and for every case under --tls 1.3 where mbedTLS has no TLS 1.3;
+ * mbedTLS in this process for the others. Without the GnuTLS engine those cases are skipped over
+ * the wire, saying why. */
+int cp_wire_route(const char *tls, struct cp_suite *s, int *n_gnutls)
+{
+    char exe[PATH_MAX];
+    bool all = tls && strcmp(tls, "1.3") == 0 && !cp_server_has_tls13();
+    bool have = cp_server_gnutls_exe(exe, sizeof(exe)) == 0;
+    *n_gnutls = 0;
+    if (all && !have)
+        return cp_error_set(CP_E_ARG,
+                            "--tls 1.3: the built-in mbedTLS server (mbedTLS %s) has no TLS 1.3, "
+                            "and its GnuTLS engine, which has, is not built (%s)",
+                            cp_server_mbedtls_version(), cp_error_msg(CP_E_NOTFOUND));
+    for (int i = 0; i < s->ncases; i++) {
+        struct cp_suite_case *c = &s->cases[i];
+        c->wire_server = NULL;
+        c->wire_port = 0;
+        if (c->wire_skip)
+            continue;
+        if (!all && cp_server_check_case(c->dir) != CP_E_LIMIT) {
+            c->wire_server = "mbedtls";
+        } else if (have) {
+            c->wire_server = "gnutls";
+            ++*n_gnutls;
+        } else {
+            c->wire_skip = "wire: a Certificate message longer than the built-in mbedTLS server "
+                           "can send in one record, and certpath was built without the server's "
+                           "GnuTLS engine (certpath-server-gnutls; apt install libgnutls28-dev)";
+        }
+    }
+    return 0;
+}
+
+/* The cases the given engine serves, for its start. */
+static struct cp_server_case *wire_cases(const struct cp_suite *s, const char *engine, int *n)
+{
+    struct cp_server_case *cases = calloc((size_t)s->ncases + 1, sizeof(*cases));
+    *n = 0;
+    for (int i = 0; cases && i < s->ncases; i++) {
+        const struct cp_suite_case *c = &s->cases[i];
+        if (!c->wire_skip && c->wire_server && strcmp(c->wire_server, engine) == 0)
+            cases[(*n)++] =
+                (struct cp_server_case){.id = c->id, .hostname = c->hostname, .dir = c->dir};
+    }
+    if (!cases)
+        cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
+    return cases;
+}
+
+static int start_server(const struct cp_run_opts *o, struct cp_suite *s, struct wire_servers *ws)
 {
     struct cp_server_opts so;
-    struct cp_server_case *cases = calloc((size_t)s->ncases + 1, sizeof(*cases));
-    int *order = NULL, n = 0, rc;
-    if (!cases)
-        return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
-    if ((rc = mark_wire_skips(s, &order)))
+    struct cp_server_case *cases = NULL;
+    int *order = NULL, n = 0, ng = 0, rc;
+    if ((rc = cp_wire_mark_skips(s, &order)) || (rc = cp_wire_route(o->tls, s, &ng)))
         goto out;
-    for (int i = 0; i < s->ncases; i++) {
-        if (!s->cases[i].wire_skip)
-            cases[n++] = (struct cp_server_case){
-                .id = s->cases[i].id, .hostname = s->cases[i].hostname, .dir = s->cases[i].dir};
-    }
     cp_server_opts_init(&so);
-    rc = cp_server_start(&so, cases, n, srv);
+    /* Under --tls 1.3 without an mbedTLS TLS 1.3 server, every case is GnuTLS's and the
+     * mbedTLS engine serves none. */
+    so.tls = o->tls && !(strcmp(o->tls, "1.3") == 0 && !cp_server_has_tls13()) ? o->tls : NULL;
+    if (!(cases = wire_cases(s, "mbedtls", &n))) {
+        rc = CP_E_NOMEM;
+        goto out;
+    }
+    if ((rc = cp_server_start(&so, cases, n, &ws->mbed)))
+        goto out;
+    free(cases);
+    cases = NULL;
+    if (ng > 0) {
+        if (!(cases = wire_cases(s, "gnutls", &n))) {
+            rc = CP_E_NOMEM;
+            goto out;
+        }
+        if ((rc = cp_server_proc_start(&so, o->tls, cases, n, &ws->gnutls)))
+            goto out;
+        for (int i = 0; i < s->ncases; i++) {
+            if (!s->cases[i].wire_skip && s->cases[i].wire_server &&
+                strcmp(s->cases[i].wire_server, "gnutls") == 0)
+                s->cases[i].wire_port = cp_server_proc_port(ws->gnutls);
+        }
+    }
 out:
     free(order);
     free(cases);
@@ -924,7 +1010,7 @@ out:
 int cp_run(const struct cp_run_opts *o)
 {
     struct cp_suite s;
-    struct cp_server *srv = NULL;
+    struct wire_servers ws = {0};
     int rc;
     if (!o->stack)
         return cp_error_set(CP_E_ARG, "no --stack given (see `certpath stacks`)");
@@ -955,14 +1041,16 @@ int cp_run(const struct cp_run_opts *o)
                           s.nprofiles > 1 ? s.profiles[1] : "");
         goto out;
     }
-    if (o->mode != CP_RUN_INPROC && (rc = start_server(&s, &srv)))
+    if (o->mode != CP_RUN_INPROC && (rc = start_server(o, &s, &ws)))
         goto out;
+    const struct wire_servers *srv = o->mode != CP_RUN_INPROC ? &ws : NULL;
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))
         rc = run_rows(o, &s, srv);
     else
         rc = run_modes(o, &s, o->stack, srv, false, NULL);
 out:
-    cp_server_stop(srv, NULL);
+    cp_server_proc_stop(ws.gnutls);
+    cp_server_stop(ws.mbed, NULL);
     cp_suite_free(&s);
     return rc;
 }

@@ -55,6 +55,9 @@ enum cp_verdict {
         CP_V_COUNT
 };
 
+/* The longest server engine or TLS version name a case records, with its NUL. */
+#define CP_RESULT_WORD_MAX 16
+
 struct cp_result_case {
     char *id, *family;
     uint64_t features; /* bits index cp_results.features */
@@ -65,6 +68,11 @@ struct cp_result_case {
     char *reason; /* the library's text, or the harness's for timeout/crash/skip */
     long usec;
     enum cp_verdict verdict[CP_RESULTS_MAX_PROFILES];
+    /* Wire mode: the built-in server's engine that served the case ("mbedtls", "gnutls") and
+     * the TLS version it negotiated ("1.2", "1.3"); "" in-process, for a skip, or when the
+     * handshake never reached the ServerHello. */
+    char server[CP_RESULT_WORD_MAX];
+    char tls[CP_RESULT_WORD_MAX];
 };
 
 /* Feature support under one profile, derived from every case that needs the feature. */

@@ -56,6 +56,10 @@ static cJSON *case_json(const struct cp_results *r, const struct cp_result_case 
     CHECK(cJSON_AddNumberToObject(o, "code", (double)c->code));
     CHECK(cJSON_AddStringToObject(o, "reason", or_empty(c->reason)));
     CHECK(cJSON_AddNumberToObject(o, "microseconds", (double)c->usec));
+    if (c->server[0])
+        CHECK(cJSON_AddStringToObject(o, "server", c->server));
+    if (c->tls[0])
+        CHECK(cJSON_AddStringToObject(o, "tls", c->tls));
     return o;
 nomem:
     cJSON_Delete(o);

@@ -322,6 +322,18 @@ static int read_case(const char *path, const cJSON *o, int i, struct cp_results 
     if ((rc = take_number(path, o, "microseconds", where, 0, 9.2e18, &num)))
         return rc;
     c->usec = (long)num;
+    /* Wire results: the server engine and the TLS version, each absent when not known. */
+    const char *words[] = {"server", "tls"};
+    char *dst[] = {c->server, c->tls};
+    for (size_t w = 0; w < CP_ARRAY_LEN(words); w++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, words[w]);
+        if (!v)
+            continue;
+        if (!cJSON_IsString(v) || strlen(v->valuestring) >= CP_RESULT_WORD_MAX)
+            return cp_report_bad_file(path, "case %.160s: %s is not a short string", c->id,
+                                      words[w]);
+        snprintf(dst[w], CP_RESULT_WORD_MAX, "%s", v->valuestring);
+    }
     return read_case_profiles(path, o, where, r, c);
 }
 
