@@ -100,7 +100,7 @@ int cp_server_proc_start(const struct cp_server_opts *o, const char *tls,
 const char *cp_server_proc_host(const struct cp_server_proc *p);
 int cp_server_proc_port(const struct cp_server_proc *p);
 
-/* The TLS version ("TLSv1.3") the engine chose in the last handshake with hostname that reached
+/* The TLS version ("1.3") the engine chose in the last handshake with hostname that reached
  * its ServerHello, taken (a second call gives ""), or "" when none did. Called once the client
  * has its answer: the engine writes the version before it sends the ServerHello. */
 void cp_server_proc_take_version(struct cp_server_proc *p, const char *hostname, char *buf,

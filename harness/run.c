@@ -210,7 +210,7 @@ struct stack_run {
     const struct cp_run_opts *o;
     const struct cp_suite *s;
     const struct wire_servers *srv; /* wire mode: the built-in server; NULL in-process */
-    int *pos;              /* each case's place in the run's selection, or -1 */
+    int *pos;                       /* each case's place in the run's selection, or -1 */
     struct cp_results r;
     struct cp_journal *journal;
     int done, total;
@@ -232,7 +232,8 @@ static void progress(struct stack_run *st, bool final)
     fflush(stderr);
 }
 
-/* Which engine served a wire case, and the TLS version it negotiated ("TLSv1.3" as "1.3"). */
+/* Which engine served a wire case, and the TLS version it negotiated ("1.3": mbedTLS's
+ * "TLSv1.3" without its prefix; the GnuTLS engine writes "1.3"). */
 static void wire_record(const struct wire_servers *ws, const struct cp_suite_case *sc,
                         struct cp_result_case *c)
 {
@@ -611,8 +612,7 @@ struct ran_rows {
 
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
                      const struct wire_servers *srv, enum cp_run_mode mode, bool all,
-                     struct mode_run *keep,
-                     struct ran_rows *ran)
+                     struct mode_run *keep, struct ran_rows *ran)
 {
     struct stack_run st = {.o = o, .s = s, .srv = mode == CP_RUN_WIRE ? srv : NULL};
     struct cp_pool pool;

@@ -859,8 +859,7 @@ void cp_server_take_version(struct cp_server *srv, const char *hostname, char *b
     lower[i] = '\0';
     struct srv_case key = {.hostname = lower};
     pthread_mutex_lock(&srv->mu);
-    struct srv_case *c =
-        bsearch(&key, srv->cases, (size_t)srv->ncases, sizeof(key), srv_case_cmp);
+    struct srv_case *c = bsearch(&key, srv->cases, (size_t)srv->ncases, sizeof(key), srv_case_cmp);
     if (c) {
         snprintf(buf, cap, "%s", c->version);
         c->version[0] = '\0';

@@ -11,7 +11,7 @@
  *   stdin:  one line per case, "ID<TAB>HOSTNAME<TAB>DIR", then an empty line; after that stdin
  *           only says when to stop: end of file (the parent closed it, or is gone).
  *   stdout: "listening ADDR PORT" once serving (or "error MESSAGE" and exit status 1); then, for
- *           every handshake that reaches the ServerHello, "hello HOSTNAME TLSv1.x" before the
+ *           every handshake that reaches the ServerHello, "hello HOSTNAME 1.x" before the
  *           ServerHello is sent, so the parent has read it by the time the client has an answer.
  *   stderr: with --log, one line per connection, in the mbedTLS engine's words.
  *
@@ -176,8 +176,9 @@ static int gs_post_client_hello(gnutls_session_t s)
     unsigned type;
     int ret = gnutls_server_name_get(s, name, &len, &type, 0);
     if (ret < 0 || type != GNUTLS_NAME_DNS) {
-        snprintf(c->why, sizeof(c->why), "no server name (every case is chosen by its hostname, "
-                                         "sent as SNI)");
+        snprintf(c->why, sizeof(c->why),
+                 "no server name (every case is chosen by its hostname, "
+                 "sent as SNI)");
         return GNUTLS_E_UNRECOGNIZED_NAME;
     }
     for (size_t i = 0; i < len && i + 1 < sizeof(c->sni); i++)
@@ -219,9 +220,10 @@ static int gs_hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsi
     struct gs_conn *c = gnutls_session_get_ptr(s);
     (void)htype, (void)when, (void)incoming, (void)msg;
     if (c->c) {
-        const char *v = gnutls_protocol_get_name(gnutls_protocol_get_version(s));
+        gnutls_protocol_t p = gnutls_protocol_get_version(s);
+        const char *v = p == GNUTLS_TLS1_3 ? "1.3" : p == GNUTLS_TLS1_2 ? "1.2" : "?";
         pthread_mutex_lock(&c->srv->mu);
-        printf("hello %s %s\n", c->c->hostname, v ? v : "?");
+        printf("hello %s %s\n", c->c->hostname, v);
         fflush(stdout);
         pthread_mutex_unlock(&c->srv->mu);
     }

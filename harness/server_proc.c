@@ -94,8 +94,7 @@ static void proc_line(struct cp_server_proc *p, char *line)
         return;
     *sp = '\0';
     struct proc_case key = {.hostname = line + 6};
-    struct proc_case *c =
-        bsearch(&key, p->cases, (size_t)p->ncases, sizeof(key), proc_case_cmp);
+    struct proc_case *c = bsearch(&key, p->cases, (size_t)p->ncases, sizeof(key), proc_case_cmp);
     if (c)
         snprintf(c->version, sizeof(c->version), "%s", sp + 1);
 }
@@ -142,12 +141,12 @@ static int proc_send_cases(struct cp_server_proc *p, const struct cp_server_case
         const char *id = cases[i].id ? cases[i].id : cases[i].hostname;
         if (strpbrk(id, "\t\n") || strpbrk(cases[i].hostname, "\t\n ") ||
             strpbrk(cases[i].dir, "\t\n"))
-            return cp_error_set(CP_E_ARG, "case %s: a tab or newline in its id, hostname or "
-                                          "directory, which the GnuTLS engine's case list cannot "
-                                          "carry",
+            return cp_error_set(CP_E_ARG,
+                                "case %s: a tab or newline in its id, hostname or "
+                                "directory, which the GnuTLS engine's case list cannot "
+                                "carry",
                                 id);
-        int len = snprintf(line, sizeof(line), "%s\t%s\t%s\n", id, cases[i].hostname,
-                           cases[i].dir);
+        int len = snprintf(line, sizeof(line), "%s\t%s\t%s\n", id, cases[i].hostname, cases[i].dir);
         if (len < 0 || (size_t)len >= sizeof(line))
             return cp_error_set(CP_E_LIMIT, "case %s: its line for the GnuTLS engine is too long",
                                 id);
@@ -267,7 +266,7 @@ void cp_server_proc_take_version(struct cp_server_proc *p, const char *hostname,
     }
     for (; hostname[i] && i + 1 < sizeof(lower); i++)
         lower[i] = (char)(hostname[i] >= 'A' && hostname[i] <= 'Z' ? hostname[i] - 'A' + 'a'
-                                                                    : hostname[i]);
+                                                                   : hostname[i]);
     lower[i] = '\0';
     struct proc_case key = {.hostname = lower};
     struct proc_case *c = bsearch(&key, p->cases, (size_t)p->ncases, sizeof(key), proc_case_cmp);
