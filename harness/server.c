@@ -572,7 +572,7 @@ static void *srv_conn_main(void *arg)
     /* Step by step, so that the version is recorded once the ServerHello is written, before
      * the Certificate message: a client cannot have its answer before then. */
     bool recorded = false;
-    while (cp_mbedtls_ssl_state(&ssl) != MBEDTLS_SSL_HANDSHAKE_OVER) {
+    while (cp_mbedtls_ssl_state(&ssl) < MBEDTLS_SSL_HANDSHAKE_OVER) {
         if ((ret = mbedtls_ssl_handshake_step(&ssl)))
             break;
         if (!recorded && c->c && cp_mbedtls_ssl_state(&ssl) > MBEDTLS_SSL_SERVER_HELLO) {

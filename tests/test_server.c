@@ -794,6 +794,20 @@ Test(server, serve_runs_standalone_until_interrupted)
 
 /* ---- the GnuTLS engine: Certificate messages longer than one record, TLS 1.3 ---- */
 
+/* One suite of the controls and the pathological family (the longest chains) for the tests
+ * below, generated once; each test's outputs go to a directory of its own (tmpdir). */
+CP_TEST_SHARED_DIR_OPEN("CP_TEST_SERVER_SHARED", "cp-test-server-shared")
+CP_TEST_SHARED_DIR_CLOSE()
+
+static void use_long_suite(void)
+{
+    static const char *const families[] = {"controls", "pathological"};
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-server.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    snprintf(suite, sizeof(suite), "%s",
+             cp_test_shared_suite_of("CP_TEST_SERVER_SHARED", "long", families, 2));
+}
+
 /* The case of the suite whose chain.pem holds the most certificate bytes: its Certificate
  * message must exceed one 16 KiB record (RFC 8446 §5.1, RFC 5246 §6.2.1), which the mbedTLS
  * engine cannot send. */
@@ -877,7 +891,6 @@ Test(server, gnutls_engine_sends_the_longest_chain_byte_for_byte_in_tls12_and_tl
 {
     need_gnutls_engine();
 #ifdef CP_SERVER_GNUTLS_BIN
-    static const char *const families[] = {"controls", "pathological"};
     static const struct {
         const char *pin;
         int tls13;
@@ -885,7 +898,7 @@ Test(server, gnutls_engine_sends_the_longest_chain_byte_for_byte_in_tls12_and_tl
     struct der_list want = {0};
     struct cp_suite s;
     char roots[PATH_MAX], hello[300];
-    make_suite(families, 2);
+    use_long_suite();
     cr_assert_eq(cp_suite_load(suite, &s), 0, "%s", cp_error_msg(-1));
     const struct cp_suite_case *c = longest_chain(&s, &want);
     struct cp_manifest m;
@@ -945,12 +958,11 @@ static void expect_case(const cJSON *res, const char *stack, const char *id, con
 Test(server, the_longest_chain_over_the_wire_to_openssl_gnutls_and_curl)
 {
     need_gnutls_engine();
-    static const char *const families[] = {"controls", "pathological"};
     struct der_list want = {0};
     struct cp_suite s;
     struct cp_manifest m;
     char args[1024];
-    make_suite(families, 2);
+    use_long_suite();
     cr_assert_eq(cp_suite_load(suite, &s), 0, "%s", cp_error_msg(-1));
     const struct cp_suite_case *c = longest_chain(&s, &want);
     der_list_free(&want);
@@ -1001,10 +1013,9 @@ Test(server, the_longest_chain_over_the_wire_to_openssl_gnutls_and_curl)
 Test(server, tls_pins_the_version_every_wire_case_records)
 {
     need_gnutls_engine();
-    static const char *const families[] = {"controls", "pathological"};
     static const char *const pins[] = {"1.2", "1.3", NULL};
     char run[1500], out[400], *log = NULL;
-    make_suite(families, 2);
+    use_long_suite();
     snprintf(out, sizeof(out), "%s/r.json", tmpdir);
     for (size_t p = 0; p < sizeof(pins) / sizeof(pins[0]); p++) {
         snprintf(run, sizeof(run),
@@ -1088,10 +1099,9 @@ static int children_of(pid_t parent, pid_t *pids, int cap, pid_t *engine)
 Test(server, no_gnutls_engine_outlives_its_run_even_a_killed_one)
 {
     need_gnutls_engine();
-    static const char *const families[] = {"controls", "pathological"};
     char out[400], *log = NULL, run[1500];
     pid_t kids[64];
-    make_suite(families, 2);
+    use_long_suite();
     /* Whatever certpath leaves behind becomes this process's child. */
     cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     snprintf(out, sizeof(out), "%s/r.json", tmpdir);

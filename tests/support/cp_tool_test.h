@@ -93,6 +93,11 @@ void cp_test_expect_outcomes(const char *stack, const char *suite_dir, const cJS
 
 const char *cp_test_shared_suite(const char *env);
 
+/* The same for a suite of the given families, in the shared directory's subdirectory name (one
+ * name per set of families). */
+const char *cp_test_shared_suite_of(const char *env, const char *name, const char *const *families,
+                                    int nfamilies);
+
 /* CP_TEST_SHARED_DIR()'s two halves: dir gets the directory's path ("" when it cannot be made,
  * which cp_test_shared_suite() reports). */
 void cp_test_shared_dir_make(char *dir, size_t cap, const char *env, const char *prefix);
