@@ -200,7 +200,8 @@ static inline void cp_mbedtls_ssl_conf_min_tls12(mbedtls_ssl_config *conf)
 static inline void cp_mbedtls_ssl_conf_pin_tls(mbedtls_ssl_config *conf, bool tls13)
 {
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-    mbedtls_ssl_tls_version v = tls13 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2;
+    mbedtls_ssl_protocol_version v =
+        tls13 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2;
     mbedtls_ssl_conf_min_tls_version(conf, v);
     mbedtls_ssl_conf_max_tls_version(conf, v);
 #else
