@@ -13,6 +13,8 @@
 #include "cp_server.h"
 #include "harness_internal.h"
 
+#include <mbedtls/version.h>
+
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -511,7 +513,14 @@ static int set_stack_info(struct cp_results *r, const char *name, const struct c
     r->caps = pool->hello.caps;
     if (!r->stack || !r->library || !r->library_version || !r->mode || !r->settings)
         return cp_error_set(CP_E_NOMEM, "out of memory");
-    return 0;
+    /* Where it ran and every library it used: the stack's, and the Mbed TLS certpath is built
+     * with (it minted the suite when run made one, and is the server over the wire). */
+    char mbed[32] = ""; /* mbedtls_version_get_string() writes at most 9 bytes */
+    mbedtls_version_get_string(mbed);
+    cp_platform_this(&r->platform);
+    r->has_platform = true;
+    int rc = cp_results_add_library(r, "stack", r->library, r->library_version);
+    return rc ? rc : cp_results_add_library(r, "certpath", "Mbed TLS", mbed);
 }
 
 /* With all set (--stack all), a stack that cannot run in the chosen mode is passed over with a

@@ -13,6 +13,7 @@
 #define CP_RESULTS_H
 
 #include "cp_hash.h"
+#include "cp_platform.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@
 #define CP_RESULTS_FORMAT_VERSION 1
 #define CP_RESULTS_MAX_PROFILES 4
 #define CP_RESULTS_MAX_FEATURES 64
+/* The libraries a run records: the stack's, the Mbed TLS certpath is built with, and room for a
+ * stack that names its backend apart (a curl flavour). */
+#define CP_RESULTS_MAX_LIBRARIES 8
 
 /* What the library (or the harness, for timeout and crash) said about a case. */
 #define CP_OUTCOMES(X)                                                                             \
@@ -123,6 +127,13 @@ struct cp_shard {
     uint64_t selection;
 };
 
+/* One library a run used, and what for: role "stack" is the library under test (the same as
+ * cp_results.library and library_version); "certpath" is the Mbed TLS certpath is built with,
+ * which mints suites and, over the wire, is the server that sends every case's chain. */
+struct cp_result_library {
+    char *role, *name, *version;
+};
+
 struct cp_results {
     /* the suite */
     char *suite_id, *suite_dir, *seed, *validation_time;
@@ -134,6 +145,12 @@ struct cp_results {
     /* the stack */
     char *stack, *library, *library_version, *mode, *settings;
     unsigned caps;
+    /* where it ran (os-release; has_platform false: a file written before it was recorded) and
+     * every library it used */
+    bool has_platform;
+    struct cp_platform platform;
+    int nlibraries;
+    struct cp_result_library libraries[CP_RESULTS_MAX_LIBRARIES];
     /* the run */
     bool complete; /* every case ran (false after Ctrl-C or a harness failure) */
     bool broken;   /* a control failed: results are not scored */
@@ -179,6 +196,14 @@ void cp_results_print_summary(const struct cp_results *r, int profile, FILE *out
 /* The same counts on one line, led by the row and mode: what `run --stack all` prints per
  * finished row. */
 void cp_results_print_line(const struct cp_results *r, int profile, FILE *out);
+
+/* Records one library the run used (copies the strings). CP_E_LIMIT past
+ * CP_RESULTS_MAX_LIBRARIES, CP_E_NOMEM. */
+int cp_results_add_library(struct cp_results *r, const char *role, const char *name,
+                           const char *version);
+
+/* The version of the library in role (e.g. "certpath"), or NULL. */
+const char *cp_results_library(const struct cp_results *r, const char *role);
 
 /* Index of a profile by name, or -1. */
 int cp_results_profile(const struct cp_results *r, const char *name);
