@@ -79,7 +79,8 @@ static int safe(const char *s)
 
 int cp_platform_key(const struct cp_platform *p, char *buf, size_t cap)
 {
-    if (!*p->id || !safe(p->id) || !safe(p->version_id))
+    /* A leading '.' would let ID=".." name the parent directory. */
+    if (!*p->id || !safe(p->id) || !safe(p->version_id) || p->id[0] == '.')
         return cp_error_set(CP_E_NOTFOUND,
                             "the platform is unknown (os-release gives ID \"%s\", VERSION_ID "
                             "\"%s\")",
