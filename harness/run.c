@@ -228,7 +228,7 @@ static void progress(struct stack_run *st, bool final)
 }
 
 static int record(void *arg, int index, enum cp_outcome_kind outcome, long code, const char *reason,
-                  long usec)
+                  long usec, long cpu_usec)
 {
     struct stack_run *st = arg;
     struct cp_result_case *c = &st->r.cases[index];
@@ -239,6 +239,7 @@ static int record(void *arg, int index, enum cp_outcome_kind outcome, long code,
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
+    c->cpu_usec = cpu_usec;
     /* A case the journal could not keep is not finished: the run stops at the first failed
      * write, and the case runs again on --resume. */
     int rc = cp_journal_append(st->journal, c);
@@ -296,7 +297,7 @@ static void drop_other_controls(struct stack_run *st)
             free(c->reason);
             c->reason = NULL;
             c->outcome = CP_OUT_NONE;
-            c->code = c->usec = 0;
+            c->code = c->usec = c->cpu_usec = 0;
         }
     }
 }
@@ -361,19 +362,19 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             continue;
         /* The suite's own skip (an imported case certpath cannot express), with its reason. */
         if (s->cases[i].skip) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0, 0)))
                 goto out;
             continue;
         }
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
         if (st->srv && s->cases[i].wire_skip) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0, 0)))
                 goto out;
             continue;
         }
         /* Over the wire, a list longer than the server can send is not the stack's failure. */
         if (st->srv && cp_server_check_case(s->cases[i].dir) == CP_E_LIMIT) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0, 0)))
                 goto out;
             continue;
         }
@@ -381,7 +382,7 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             char why[128];
             snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
                      missing ? cp_cap_name(missing & -missing) : "set-time");
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, why, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, why, 0, 0)))
                 goto out;
             continue;
         }
@@ -622,6 +623,7 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     snprintf(program, sizeof(program), "%s%s%s", sp.module, sp.has_arg ? ":" : "",
              sp.has_arg ? sp.arg : "");
     /* The output is this run's alone (or the run refuses) before any worker starts. */
+    long long cpu0 = cp_self_cpu_ns();
     if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
         (rc = check_output(out)) || (rc = cp_fs_lock(out, &lock)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
@@ -662,6 +664,7 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     st.started_ms = cp_now_ms();
     note_error(&fe, run_cases(&st, &pool));
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
+    st.r.cpu_seconds = (double)(cp_self_cpu_ns() - cpu0 + cp_pool_cpu_ns(&pool)) / 1e9;
     st.r.cpu_limit = pool.cpu_limit;
     st.r.wall_limit = o->timeout;
     progress(&st, true);

@@ -68,6 +68,7 @@ struct cp_result_case {
     long code;
     char *reason; /* the library's text, or the harness's for timeout/crash/skip */
     long usec;
+    long cpu_usec; /* CPU its verifier used (its worker's process tree), microseconds */
     enum cp_verdict verdict[CP_RESULTS_MAX_PROFILES];
 };
 
@@ -156,8 +157,9 @@ struct cp_results {
     bool broken;   /* a control failed: results are not scored */
     char *broken_reason;
     double seconds;
-    double cpu_limit;  /* the per-case CPU limit the run used, seconds (0: none) */
-    double wall_limit; /* the per-case wall-clock cap, seconds (0: not recorded) */
+    double cpu_seconds; /* CPU the row took: the harness and its workers, start-ups included */
+    double cpu_limit;   /* the per-case CPU limit the run used, seconds (0: none) */
+    double wall_limit;  /* the per-case wall-clock cap, seconds (0: not recorded) */
     struct cp_result_case *cases;
     int ncases;
     struct cp_shard shard;

@@ -56,6 +56,7 @@ static cJSON *case_json(const struct cp_results *r, const struct cp_result_case 
     CHECK(cJSON_AddNumberToObject(o, "code", (double)c->code));
     CHECK(cJSON_AddStringToObject(o, "reason", or_empty(c->reason)));
     CHECK(cJSON_AddNumberToObject(o, "microseconds", (double)c->usec));
+    CHECK(cJSON_AddNumberToObject(o, "cpu_microseconds", (double)c->cpu_usec));
     return o;
 nomem:
     cJSON_Delete(o);
@@ -214,6 +215,7 @@ static cJSON *results_json(const struct cp_results *r)
     if (r->broken)
         CHECK(cJSON_AddStringToObject(o, "broken_reason", or_empty(r->broken_reason)));
     CHECK(cJSON_AddNumberToObject(o, "seconds", r->seconds));
+    CHECK(cJSON_AddNumberToObject(o, "cpu_seconds", r->cpu_seconds));
     cJSON *limits;
     CHECK(limits = cJSON_AddObjectToObject(o, "limits"));
     CHECK(cJSON_AddNumberToObject(limits, "cpu_seconds", r->cpu_limit));

@@ -299,6 +299,7 @@ static int merge_read(const char *const *files, int n, bool allow_incomplete, st
     out->complete = whole;
     for (int k = 0; k < n; k++) {
         out->seconds = sh[k].seconds > out->seconds ? sh[k].seconds : out->seconds;
+        out->cpu_seconds += sh[k].cpu_seconds; /* the shards' work adds up */
         /* Shards of one run share their limits; the largest is what any case had. */
         out->cpu_limit = sh[k].cpu_limit > out->cpu_limit ? sh[k].cpu_limit : out->cpu_limit;
         out->wall_limit = sh[k].wall_limit > out->wall_limit ? sh[k].wall_limit : out->wall_limit;

@@ -322,6 +322,11 @@ static int read_case(const char *path, const cJSON *o, int i, struct cp_results 
     if ((rc = take_number(path, o, "microseconds", where, 0, 9.2e18, &num)))
         return rc;
     c->usec = (long)num;
+    /* Files before the per-case CPU was written have none: it reads as 0. */
+    if (cJSON_GetObjectItemCaseSensitive(o, "cpu_microseconds") &&
+        (rc = take_number(path, o, "cpu_microseconds", where, 0, 9.2e18, &num)))
+        return rc;
+    c->cpu_usec = cJSON_GetObjectItemCaseSensitive(o, "cpu_microseconds") ? (long)num : 0;
     return read_case_profiles(path, o, where, r, c);
 }
 
@@ -503,6 +508,10 @@ static int read_run(const char *path, const cJSON *root, struct cp_results *r)
         (rc = take_number(path, root, "seconds", "", 0, 1e9, &seconds)))
         return rc;
     r->seconds = seconds;
+    /* Files before the row's CPU was written have none: it reads as 0. */
+    if (cJSON_GetObjectItemCaseSensitive(root, "cpu_seconds") &&
+        (rc = take_number(path, root, "cpu_seconds", "", 0, 1e9, &r->cpu_seconds)))
+        return rc;
     /* "limits" came in with the CPU limit; older files lack it (both stay 0). */
     const cJSON *limits = cJSON_GetObjectItemCaseSensitive(root, "limits");
     if (limits &&
