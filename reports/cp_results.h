@@ -283,12 +283,27 @@ int cp_report_write_limbo(const struct cp_results *r, const char *profile, FILE 
 int cp_report_write_html(const struct cp_results *r, int n, const char *profile,
                          const char *suite_dir, FILE *out);
 
+/* `certpath report --compare OLD NEW`: two runs of one row on one suite (two library versions,
+ * two releases) side by side: verdict counts, the features whose support changed and the cases
+ * whose verdict changed (improved: became pass; regressed: was pass; changed: the rest). */
+enum cp_compare_format { CP_COMPARE_TEXT, CP_COMPARE_MARKDOWN, CP_COMPARE_HTML };
+
+/* 0 when r[0] (read from paths[0]) and r[1] are runs of one stack in one mode; else CP_E_FORMAT
+ * naming paths[1]. The suites are checked by the caller (same suite id). */
+int cp_report_check_comparable(const char *const paths[2], const struct cp_results r[2]);
+
+/* Writes the comparison of r[0] (old) and r[1] (new) under profile. 0, CP_E_ARG when a run lacks
+ * the profile, CP_E_NOMEM, CP_E_IO when out failed. */
+int cp_report_write_compare(const struct cp_results r[2], const char *profile,
+                            enum cp_compare_format format, FILE *out);
+
 /* `certpath report`: reads every file (a bad one is reported on err, naming it, and the others
  * are still reported), then writes each report asked for. A path of "-" is stdout. */
 struct cp_report_opts {
     const char *const *files;
     int nfiles;
-    bool matrix; /* the text matrix on out (the default when nothing else is asked) */
+    bool matrix;  /* the text matrix on out (the default when nothing else is asked) */
+    bool compare; /* files are OLD and NEW: the comparison (text on out; html, markdown) */
     const char *html, *junit, *markdown, *limbo; /* output paths, or NULL */
     const char *baseline;  /* FILE|DIR: the Markdown also gets the gate (cp_baseline.h) */
     const char *profile;   /* default "webpki" */

@@ -494,3 +494,72 @@ Test(platform, os_release_is_read_and_named_as_a_baseline_directory)
     cp_platform_parse("ID=debian\nVERSION_ID=12\n", &p);
     cr_expect_neq(cp_platform_key(&p, key, 5), 0, "a key cut to fit would name another directory");
 }
+
+/* Two runs of one row, the second as a new library version would write it: one case regressed,
+ * one improved; the comparison names both in text, Markdown and HTML, and refuses runs of
+ * another row or suite, naming the file. */
+Test(baseline, report_compare_names_what_improved_and_regressed_between_two_runs)
+{
+    cJSON *r = load("openssl.json"), *a = results_case(r, "pass", "accept");
+    cJSON *b = results_case(r, "wrongly-rejected", "reject");
+    cr_assert(a && b, "the two-roots cases lack a passing accept or a wrongly rejected case");
+    char ida[256], idb[256], want[768], *out = NULL;
+    snprintf(ida, sizeof(ida), "%s", cJSON_GetObjectItem(a, "id")->valuestring);
+    snprintf(idb, sizeof(idb), "%s", cJSON_GetObjectItem(b, "id")->valuestring);
+    int ncases = cJSON_GetArraySize(cJSON_GetObjectItem(r, "cases"));
+    set_outcome(a, "reject");
+    set_outcome(b, "accept");
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "stack"), "version",
+                              cJSON_CreateString("OpenSSL 9.9.9"));
+    save("new.json", r);
+    cJSON_Delete(r);
+
+    int rc = run("report --compare openssl.json new.json --markdown cmp.md --html cmp.html", &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "new: OpenSSL 9.9.9") != NULL, "%s", out);
+    snprintf(want, sizeof(want), "cases: 1 improved, 1 regressed, 0 changed, %d unchanged",
+             ncases - 2);
+    cr_expect(strstr(out, want) != NULL, "want \"%s\" in:\n%s", want, out);
+    snprintf(want, sizeof(want), "regressed %s: pass -> wrongly-rejected", ida);
+    cr_expect(strstr(out, want) != NULL, "want \"%s\" in:\n%s", want, out);
+    snprintf(want, sizeof(want), "improved  %s: wrongly-rejected -> pass", idb);
+    cr_expect(strstr(out, want) != NULL, "want \"%s\" in:\n%s", want, out);
+    free(out);
+
+    char *text = NULL, path[512];
+    snprintf(path, sizeof(path), "%s/cmp.md", tmpdir);
+    cr_assert_eq(cp_fs_read(path, 1u << 24, &text, NULL), 0);
+    snprintf(want, sizeof(want), "| `%s` | pass | wrongly-rejected | regressed |", ida);
+    cr_expect(strstr(text, want) != NULL, "want \"%s\" in:\n%s", want, text);
+    cr_expect(strstr(text, "→ OpenSSL 9.9.9") != NULL, "%s", text);
+    free(text);
+    snprintf(path, sizeof(path), "%s/cmp.html", tmpdir);
+    cr_assert_eq(cp_fs_read(path, 1u << 24, &text, NULL), 0);
+    snprintf(want, sizeof(want), "<tr class=\"improved\"><td>%s</td><td>wrongly-rejected</td>",
+             idb);
+    cr_expect(strstr(text, want) != NULL, "want \"%s\" in:\n%s", want, text);
+    free(text);
+
+    /* Another row, another suite, one file: refused. */
+    r = load("openssl.json");
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "stack"), "name",
+                              cJSON_CreateString("gnutls"));
+    save("gnutls.json", r);
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "stack"), "name",
+                              cJSON_CreateString("openssl"));
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "suite"), "id",
+                              cJSON_CreateString("0123456789abcdef"));
+    save("other-suite.json", r);
+    cJSON_Delete(r);
+    rc = run("report --compare openssl.json gnutls.json", &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "gnutls.json: is a run of gnutls") != NULL, "%s", out);
+    free(out);
+    rc = run("report --compare openssl.json other-suite.json", &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "other-suite.json: from suite 0123456789abcdef") != NULL, "%s", out);
+    free(out);
+    rc = run("report --compare openssl.json", &out);
+    cr_expect_eq(rc, 2, "%s", out);
+    free(out);
+}
