@@ -45,13 +45,16 @@ const char cp_cli_run_usage[] =
     "                    regressed (see docs/baselines.md)\n";
 
 const char cp_cli_merge_usage[] =
-    "usage: certpath merge SHARD.json... -o OUT.json\n"
+    "usage: certpath merge SHARD.json... -o OUT.json [--allow-incomplete]\n"
     "  Joins the results files of every shard of one run (`certpath run --shard I/N`) into\n"
     "  the results file one unsharded run writes (its timings aside): the cases in manifest\n"
     "  order, verdicts, counts and feature support recomputed. The shards must come from one\n"
     "  suite, stack, library version, mode and profile set, each be complete, and together\n"
     "  cover every case exactly once (shards 1..N, none missing or repeated).\n"
-    "  -o, --output F   the merged results file\n";
+    "  -o, --output F        the merged results file\n"
+    "  --allow-incomplete    take shards that did not finish (\"complete\": false): the merged\n"
+    "                        run holds the cases they ran and is itself incomplete, so gate\n"
+    "                        and baseline need --allow-incomplete for it too\n";
 
 const char cp_cli_serve_usage[] =
     "usage: certpath serve [--suite DIR] [--port P]\n"
@@ -89,15 +92,20 @@ static int parse_shard(const char *s, int *index, int *count)
 int cp_cli_merge(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"allow-incomplete", no_argument, NULL, 'I'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL;
+    bool allow_incomplete = false;
     struct cp_results r;
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o':
             out = optarg;
+            break;
+        case 'I':
+            allow_incomplete = true;
             break;
         default:
             return cp_cli_help_or_usage(c, cp_cli_merge_usage);
@@ -107,13 +115,18 @@ int cp_cli_merge(int argc, char **argv)
         return cp_cli_usage_error(cp_cli_merge_usage, "no shard results file given", "");
     if (!out)
         return cp_cli_usage_error(cp_cli_merge_usage, "-o OUT.json is required", "");
-    int rc = cp_results_merge((const char *const *)(argv + optind), argc - optind, &r);
+    int rc =
+        cp_results_merge((const char *const *)(argv + optind), argc - optind, allow_incomplete, &r);
     if (!rc)
         rc = cp_results_write_json(&r, out);
     int status = cp_cli_status("merge", rc, CP_CLI_ARG_IS_USAGE);
-    if (!rc)
+    if (!rc && r.complete)
         printf("certpath merge: %d shards, %d cases of %s (%s mode) into %s\n", argc - optind,
                r.ncases, r.stack, r.mode, out);
+    else if (!rc)
+        printf("certpath merge: %d shards, %d cases of %s (%s mode) into %s: an incomplete "
+               "run (gate and baseline take it only with --allow-incomplete)\n",
+               argc - optind, r.ncases, r.stack, r.mode, out);
     cp_results_free(&r);
     return status;
 }

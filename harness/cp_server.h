@@ -41,6 +41,8 @@ struct cp_server_opts {
     FILE *log;           /* one line per connection (NULL: none) */
 };
 
+/* connections counts a connection when it is accepted; handshakes and failures count it
+ * when its thread ends, so while connections are open handshakes + failures < connections. */
 struct cp_server_stats {
     uint64_t connections, handshakes, failures;
 };

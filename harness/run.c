@@ -208,7 +208,7 @@ struct stack_run {
     struct cp_journal *journal;
     int done, total;
     int64_t started_ms, last_progress_ms;
-    char name[64];
+    char name[80]; /* results_name(): a stack spec's name (< 64) and a digest */
 };
 
 static void progress(struct stack_run *st, bool final)
@@ -450,21 +450,27 @@ static uint64_t program_digest(const struct cp_stack_spec *sp)
     return sp->has_arg ? cp_fnv1a64_add(h, sp->arg, strlen(sp->arg) + 1) : h;
 }
 
-/* results/<stack>-<inproc|wire>[.shard-I-of-N].json unless -o names the file; the journal
+/* The name a run's results carry (their "stack", their file name, the journal's and the
+ * gate's): a registry row's name is its own; any other program (exec:/x/openssl.py, a module
+ * path, NAME:ARG) may share its base name with a row or with another program, so its name
+ * carries a digest of the program: no two programs share results, and a gate never compares
+ * a program with a row's baseline. */
+static void results_name(const struct cp_stack_spec *sp, char *name, size_t cap)
+{
+    if (sp->row)
+        snprintf(name, cap, "%s", sp->name);
+    else
+        snprintf(name, cap, "%s-%08llx", sp->name,
+                 (unsigned long long)(program_digest(sp) & 0xffffffffu));
+}
+
+/* results/<name>-<inproc|wire>[.shard-I-of-N].json unless -o names the file; the journal
  * beside it. */
-static int output_paths(const struct cp_run_opts *o, const struct cp_stack_spec *sp,
-                        enum cp_run_mode mode, char *out, size_t cap, char *journal, size_t jcap)
+static int output_paths(const struct cp_run_opts *o, const char *name, enum cp_run_mode mode,
+                        char *out, size_t cap, char *journal, size_t jcap)
 {
     int rc;
-    char shard[48] = "", name[96];
-    /* A registry row's name is its own; any other program (exec:/x/openssl.py, a module path,
-     * NAME:ARG) may share its base name with a row or with another program, so its file name
-     * carries a digest of the program: no two programs write one results file. */
-    if (sp->row)
-        snprintf(name, sizeof(name), "%s", sp->name);
-    else
-        snprintf(name, sizeof(name), "%s-%08llx", sp->name,
-                 (unsigned long long)(program_digest(sp) & 0xffffffffu));
+    char shard[48] = "";
     if (o->shard_count > 0)
         snprintf(shard, sizeof(shard), ".shard-%d-of-%d", o->shard_index, o->shard_count);
     if (o->output)
@@ -603,11 +609,11 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     cp_results_init(&st.r);
     if ((rc = cp_stack_resolve(spec, &sp)))
         goto out;
-    snprintf(st.name, sizeof(st.name), "%s", sp.name);
+    results_name(&sp, st.name, sizeof(st.name));
     snprintf(program, sizeof(program), "%s%s%s", sp.module, sp.has_arg ? ":" : "",
              sp.has_arg ? sp.arg : "");
     /* The output is this run's alone (or the run refuses) before any worker starts. */
-    if ((rc = output_paths(o, &sp, mode, out, sizeof(out), journal, sizeof(journal))) ||
+    if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
         (rc = check_output(out)) || (rc = cp_fs_lock(out, &lock)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
         goto out;

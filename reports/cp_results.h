@@ -201,10 +201,14 @@ uint64_t cp_shard_hash(uint64_t h, const char *id);
 /* `certpath merge`: joins the results files of every shard of one run (`--shard I/N`) into the
  * results of that run, as one unsharded run would have written them (timings aside): cases in
  * manifest order, verdicts, counts and feature support recomputed. The files must come from one
- * suite, stack, library version, mode and profile set, be complete, and form one whole set of
- * shards; any mismatch fails with CP_E_FORMAT and a message naming the file. out is initialised
- * here; the caller frees it (also after a failure). */
-int cp_results_merge(const char *const *files, int n, struct cp_results *out);
+ * suite, stack, library version, mode and profile set, and form one whole set of shards (every
+ * shard once); each must be complete unless allow_incomplete, in which case an incomplete shard
+ * contributes the cases it lists (no more than its slice) and out is incomplete too
+ * (out->complete false: gate and baseline refuse it unless they are told otherwise). Any
+ * mismatch fails with CP_E_FORMAT and a message naming the file. out is initialised here; the
+ * caller frees it (also after a failure). */
+int cp_results_merge(const char *const *files, int n, bool allow_incomplete,
+                     struct cp_results *out);
 
 /* Reads a results file written by cp_results_write_json() into r (initialised here; the caller
  * frees it with cp_results_free(), also after a failure). Verdicts and feature support are

@@ -38,6 +38,11 @@ extern const char *const cp_test_certain_validity[];
  * hex): default results files are results/NAME-<inproc|wire>.json. */
 void cp_test_module_results_name(const char *module, char *buf, size_t cap);
 
+/* Whether NAME is the results name of a program that is not a registry row and whose own name
+ * is BASE: BASE, a dash and 8 hex digits of the program's digest (exec:/x/BASE.py,
+ * curl:/path/libcurl.so as "curl-..."). */
+bool cp_test_is_program_name(const char *name, const char *base);
+
 /* The JSON document in a file (asserted to be one). */
 cJSON *cp_test_load_json(const char *path);
 

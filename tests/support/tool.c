@@ -66,6 +66,14 @@ void cp_test_module_results_name(const char *module, char *buf, size_t cap)
              (unsigned long long)(h & 0xffffffffu));
 }
 
+bool cp_test_is_program_name(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+    if (!name || strncmp(name, base, n) != 0 || name[n] != '-' || strlen(name + n + 1) != 8)
+        return false;
+    return strspn(name + n + 1, "0123456789abcdef") == 8;
+}
+
 const char *const cp_test_certain_validity[CP_TEST_NCERTAIN_VALIDITY] = {
     "controls/accept",
     "controls/reject",
