@@ -392,7 +392,8 @@ static int ext_eku(struct mint *m)
 
 /* The fields after a GeneralSubtree's base, written backwards before it: nothing in DER, or
  * the minimum or maximum of the model's malformed forms (RFC 5280 4.2.1.10 fixes minimum at
- * its default 0, which DER leaves out, and maximum absent). */
+ * its default 0, which DER leaves out, and maximum absent). *len counts them apart from the
+ * base, whose own length must not include them: the caller adds them inside the SEQUENCE. */
 static int subtree_extras(struct mint *m, unsigned char **p, size_t *len)
 {
     enum cp_nc_form form = m->cert->gn.nc_form;
@@ -413,14 +414,15 @@ static int write_dns_names(struct mint *m, unsigned char **p, size_t *len,
 {
     int ret;
     for (int i = n - 1; i >= 0; i--) {
-        size_t one = 0;
-        if (subtree && (ret = subtree_extras(m, p, &one)))
+        size_t one = 0, extras = 0;
+        if (subtree && (ret = subtree_extras(m, p, &extras)))
             return ret;
         MBEDTLS_ASN1_CHK_ADD(one, mbedtls_asn1_write_raw_buffer(p, m->ext,
                                                                 (const unsigned char *)names[i],
                                                                 strlen(names[i])));
         if ((ret = wrap(m, p, &one, CTX_PRIM(2))))
             return ret;
+        one += extras;
         if (subtree && (ret = wrap(m, p, &one, SEQ)))
             return ret;
         *len += one;
@@ -438,11 +440,11 @@ static int write_gname(struct mint *m, unsigned char **p, size_t *len, const str
                                          [CP_GN_EMAIL] = CTX_PRIM(1),
                                          [CP_GN_URI] = CTX_PRIM(6),
                                          [CP_GN_DIR] = CTX_CONS(4)};
-    size_t one = 0;
+    size_t one = 0, extras = 0;
     int ret;
     if (e->len < 0 || e->len > CP_GN_VALUE_MAX)
         return MBEDTLS_ERR_ASN1_INVALID_LENGTH;
-    if (subtree && (ret = subtree_extras(m, p, &one)))
+    if (subtree && (ret = subtree_extras(m, p, &extras)))
         return ret;
     if (e->type == CP_GN_DIR) {
         mbedtls_asn1_named_data *dn = NULL;
@@ -458,6 +460,7 @@ static int write_gname(struct mint *m, unsigned char **p, size_t *len, const str
     }
     if ((ret = wrap(m, p, &one, e->type == CP_GN_RAW ? e->tag : tags[e->type])))
         return ret;
+    one += extras;
     if (subtree && (ret = wrap(m, p, &one, SEQ)))
         return ret;
     *len += one;
