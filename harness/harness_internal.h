@@ -136,27 +136,24 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
 #define CP_WORKER_STARTING (-2)
 
 struct cp_worker {
-    pid_t pid; /* also its session's id: a worker leads a session of its own */
+    pid_t pid; /* a worker's CPU is counted over its process tree (cpu_time.c) */
     int req_fd, resp_fd;
     int busy; /* case index being run, -1 idle, or CP_WORKER_STARTING (its hello not read) */
     int64_t deadline_ms;
-    long long cpu_start; /* its session's CPU ticks when the case was handed over */
+    long long cpu_start; /* its tree's CPU (ns) when the case was handed over */
 };
 
 /* ---- CPU time of workers (cpu_time.c) ---- */
 
-/* The CPU ticks (user + system, live and reaped children) each worker's work has used:
- * the worker process alone, or with whole_session every process of its session (exec
- * verifiers and what they start). A worker that is gone reads 0. */
-void cp_cpu_ticks(const pid_t *workers, int n, bool whole_session, long long *out);
+/* The CPU (user + system, nanoseconds) a worker's work has used: the worker process alone, or
+ * with tree every live process under it and what their reaped children used (exec verifiers
+ * and what they start). A worker that is gone reads 0. */
+long long cp_cpu_ns(pid_t worker, bool tree);
 
-/* Seconds per tick (sysconf(_SC_CLK_TCK)). */
-double cp_cpu_tick_seconds(void);
-
-/* What the pool reports for each finished case; non-zero stops the run, and cp_pool_run()
- * returns it (a journal that cannot be written). */
+/* What the pool reports for each finished case (cpu_usec: the CPU its verifier used);
+ * non-zero stops the run, and cp_pool_run() returns it (a journal that cannot be written). */
 typedef int (*cp_pool_done_fn)(void *arg, int index, enum cp_outcome_kind outcome, long code,
-                               const char *reason, long usec);
+                               const char *reason, long usec, long cpu_usec);
 
 struct cp_pool {
     char exe[PATH_MAX];
@@ -165,10 +162,16 @@ struct cp_pool {
     bool clock_shim;
     char shim[PATH_MAX];
     int64_t vtime;
-    double timeout;     /* wall-clock cap per case, seconds */
-    double cpu_limit;   /* CPU seconds per case (0: none); set after cp_pool_start() */
-    bool whole_session; /* count the CPU of every process of a worker's session (exec) */
+    double timeout;   /* wall-clock cap per case, seconds */
+    double cpu_limit; /* CPU seconds per case (0: none); set after cp_pool_start() */
+    bool whole_tree;  /* count the CPU of every process under a worker (exec) */
     int nworkers;
+    int ncpus; /* online CPUs: how fast a worker's CPU time can grow against the wall clock */
+    /* A worker started ahead, from the first case given up on (a timeout, a crash): the next
+     * worker that must be replaced is replaced by it at once, instead of the slot waiting for
+     * a JVM or Node and its library to load. pid 0: none. */
+    struct cp_worker spare;
+    long long ended_ns; /* CPU of the workers replaced so far, measured as they were ended */
     char wire_host[64]; /* wire mode: where cases are sent to the workers' clients */
     int wire_port;
     struct cp_worker w[CP_MAX_JOBS];
@@ -186,6 +189,13 @@ int cp_pool_run(struct cp_pool *p, const struct cp_suite *s, const int *cases, i
                 cp_pool_done_fn done, void *arg, volatile sig_atomic_t *stop);
 
 void cp_pool_stop(struct cp_pool *p);
+
+/* The CPU (ns) the pool's workers (the spare too, start-ups included) and what ran under them
+ * have used so far: the live ones now, the ones replaced as they were when they were ended. */
+long long cp_pool_cpu_ns(const struct cp_pool *p);
+
+/* The CPU (ns) this process has used (getrusage RUSAGE_SELF). */
+long long cp_self_cpu_ns(void);
 
 /* ---- the journal (journal.c) ---- */
 

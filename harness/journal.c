@@ -3,8 +3,8 @@
  *
  * JSON lines: a header {"journal": "certpath", "journal_version", "run", "suite_id", "stack",
  * "mode", "profiles", "program", "filter", "shard"}, then one line per case {"run", "id",
- * "outcome", "code", "reason", "usec"}. "run" is a digest of everything that makes the run
- * what it is (the header's fields), carried by every line, so that --resume takes only the
+ * "outcome", "code", "reason", "usec", "cpu_usec"}. "run" is a digest of everything that makes the
+ * run what it is (the header's fields), carried by every line, so that --resume takes only the
  * lines of this very run: a journal of another suite, stack, program, mode, profile set,
  * filter or shard, or a line of another run written into this one, is refused with a message
  * naming the file and the line.
@@ -193,7 +193,7 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
 {
     const char *lrun = o ? str_of(o, "run") : NULL, *id = o ? str_of(o, "id") : NULL;
     const char *out = o ? str_of(o, "outcome") : NULL, *reason = o ? str_of(o, "reason") : NULL;
-    double code, usec;
+    double code, usec, cpu_usec;
     if (!o)
         return cp_error_set(CP_E_FORMAT,
                             "%s: line %d is not JSON (the journal was changed by hand or its "
@@ -212,10 +212,12 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
         return cp_error_set(CP_E_FORMAT, "%s: line %d (case %s): unknown outcome %.40s", path, line,
                             id, out ? out : "(none)");
     if (number_in(o, "code", -CP_JOURNAL_CODE_MAX, CP_JOURNAL_CODE_MAX, &code) ||
-        number_in(o, "usec", 0, CP_JOURNAL_USEC_MAX, &usec))
+        number_in(o, "usec", 0, CP_JOURNAL_USEC_MAX, &usec) ||
+        number_in(o, "cpu_usec", 0, CP_JOURNAL_USEC_MAX, &cpu_usec))
         return cp_error_set(CP_E_FORMAT,
-                            "%s: line %d (case %s): code or usec is not an integer in range", path,
-                            line, id);
+                            "%s: line %d (case %s): code, usec or cpu_usec is not an integer in "
+                            "range",
+                            path, line, id);
     if (reason && strlen(reason) >= CP_REASON_TEXT_MAX)
         return cp_error_set(CP_E_FORMAT, "%s: line %d (case %s): reason longer than %d bytes", path,
                             line, id, CP_REASON_TEXT_MAX - 1);
@@ -229,6 +231,7 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
     c->outcome = (enum cp_outcome_kind)kind;
     c->code = (long)code;
     c->usec = (long)usec;
+    c->cpu_usec = (long)cpu_usec;
     return 0;
 }
 
@@ -349,7 +352,8 @@ int cp_journal_append(struct cp_journal *j, const struct cp_result_case *c)
         !cJSON_AddStringToObject(o, "outcome", cp_outcome_kind_name(c->outcome)) ||
         !cJSON_AddNumberToObject(o, "code", (double)c->code) ||
         !cJSON_AddStringToObject(o, "reason", c->reason ? c->reason : "") ||
-        !cJSON_AddNumberToObject(o, "usec", (double)c->usec))
+        !cJSON_AddNumberToObject(o, "usec", (double)c->usec) ||
+        !cJSON_AddNumberToObject(o, "cpu_usec", (double)c->cpu_usec))
         rc = cp_error_set(CP_E_NOMEM, "out of memory writing %s", j->path);
     else
         rc = write_line(j, o);

@@ -13,6 +13,8 @@
 #include "cp_server.h"
 #include "harness_internal.h"
 
+#include <mbedtls/version.h>
+
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -226,7 +228,7 @@ static void progress(struct stack_run *st, bool final)
 }
 
 static int record(void *arg, int index, enum cp_outcome_kind outcome, long code, const char *reason,
-                  long usec)
+                  long usec, long cpu_usec)
 {
     struct stack_run *st = arg;
     struct cp_result_case *c = &st->r.cases[index];
@@ -237,6 +239,7 @@ static int record(void *arg, int index, enum cp_outcome_kind outcome, long code,
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
+    c->cpu_usec = cpu_usec;
     /* A case the journal could not keep is not finished: the run stops at the first failed
      * write, and the case runs again on --resume. */
     int rc = cp_journal_append(st->journal, c);
@@ -294,7 +297,7 @@ static void drop_other_controls(struct stack_run *st)
             free(c->reason);
             c->reason = NULL;
             c->outcome = CP_OUT_NONE;
-            c->code = c->usec = 0;
+            c->code = c->usec = c->cpu_usec = 0;
         }
     }
 }
@@ -359,19 +362,19 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             continue;
         /* The suite's own skip (an imported case certpath cannot express), with its reason. */
         if (s->cases[i].skip) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0, 0)))
                 goto out;
             continue;
         }
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
         if (st->srv && s->cases[i].wire_skip) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0, 0)))
                 goto out;
             continue;
         }
         /* Over the wire, a list longer than the server can send is not the stack's failure. */
         if (st->srv && cp_server_check_case(s->cases[i].dir) == CP_E_LIMIT) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0, 0)))
                 goto out;
             continue;
         }
@@ -379,7 +382,7 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             char why[128];
             snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
                      missing ? cp_cap_name(missing & -missing) : "set-time");
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, why, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, why, 0, 0)))
                 goto out;
             continue;
         }
@@ -517,7 +520,14 @@ static int set_stack_info(struct cp_results *r, const char *name, const struct c
     r->caps = pool->hello.caps;
     if (!r->stack || !r->library || !r->library_version || !r->mode || !r->settings)
         return cp_error_set(CP_E_NOMEM, "out of memory");
-    return 0;
+    /* Where it ran and every library it used: the stack's, and the Mbed TLS certpath is built
+     * with (it minted the suite when run made one, and is the server over the wire). */
+    char mbed[32] = ""; /* mbedtls_version_get_string() writes at most 9 bytes */
+    mbedtls_version_get_string(mbed);
+    cp_platform_this(&r->platform);
+    r->has_platform = true;
+    int rc = cp_results_add_library(r, "stack", r->library, r->library_version);
+    return rc ? rc : cp_results_add_library(r, "certpath", "Mbed TLS", mbed);
 }
 
 /* With all set (--stack all), a stack that cannot run in the chosen mode is passed over with a
@@ -613,6 +623,7 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     snprintf(program, sizeof(program), "%s%s%s", sp.module, sp.has_arg ? ":" : "",
              sp.has_arg ? sp.arg : "");
     /* The output is this run's alone (or the run refuses) before any worker starts. */
+    long long cpu0 = cp_self_cpu_ns();
     if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
         (rc = check_output(out)) || (rc = cp_fs_lock(out, &lock)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
@@ -653,6 +664,7 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     st.started_ms = cp_now_ms();
     note_error(&fe, run_cases(&st, &pool));
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
+    st.r.cpu_seconds = (double)(cp_self_cpu_ns() - cpu0 + cp_pool_cpu_ns(&pool)) / 1e9;
     st.r.cpu_limit = pool.cpu_limit;
     st.r.wall_limit = o->timeout;
     progress(&st, true);

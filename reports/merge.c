@@ -64,7 +64,8 @@ static int check_same_run(const char *path, const struct cp_results *r, const ch
         (rc = same(path, "is of library", r->library, first, f->library)) ||
         (rc = same(path, "is of library version", r->library_version, first, f->library_version)) ||
         (rc = same(path, "ran in mode", r->mode, first, f->mode)) ||
-        (rc = same(path, "has settings", r->settings, first, f->settings)))
+        (rc = same(path, "has settings", r->settings, first, f->settings)) ||
+        (rc = same(path, "ran on", r->platform.pretty_name, first, f->platform.pretty_name)))
         return rc;
     if (r->nprofiles != f->nprofiles)
         return cp_report_bad_file(path, "has %d profiles, but %s has %d", r->nprofiles, first,
@@ -165,6 +166,14 @@ static int copy_header(struct cp_results *out, const struct cp_results *f)
     out->mode = dup_or_null(f->mode);
     out->settings = dup_or_null(f->settings);
     out->caps = f->caps;
+    out->has_platform = f->has_platform;
+    out->platform = f->platform;
+    for (int i = 0; i < f->nlibraries; i++) {
+        const struct cp_result_library *l = &f->libraries[i];
+        int rc = cp_results_add_library(out, l->role, l->name, l->version);
+        if (rc)
+            return rc;
+    }
     for (int p = 0; p < f->nprofiles; p++) {
         if (!(out->profiles[p] = strdup(f->profiles[p])))
             return cp_error_set(CP_E_NOMEM, "out of memory merging");
@@ -290,6 +299,7 @@ static int merge_read(const char *const *files, int n, bool allow_incomplete, st
     out->complete = whole;
     for (int k = 0; k < n; k++) {
         out->seconds = sh[k].seconds > out->seconds ? sh[k].seconds : out->seconds;
+        out->cpu_seconds += sh[k].cpu_seconds; /* the shards' work adds up */
         /* Shards of one run share their limits; the largest is what any case had. */
         out->cpu_limit = sh[k].cpu_limit > out->cpu_limit ? sh[k].cpu_limit : out->cpu_limit;
         out->wall_limit = sh[k].wall_limit > out->wall_limit ? sh[k].wall_limit : out->wall_limit;

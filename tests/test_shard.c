@@ -91,8 +91,12 @@ static cJSON *untimed(const char *name)
 {
     cJSON *j = load_json(name), *c;
     cJSON_DeleteItemFromObject(j, "seconds");
+    cJSON_DeleteItemFromObject(j, "cpu_seconds");
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(j, "cases"))
+    {
         cJSON_DeleteItemFromObject(c, "microseconds");
+        cJSON_DeleteItemFromObject(c, "cpu_microseconds");
+    }
     return j;
 }
 
