@@ -466,8 +466,8 @@ static int read_platform(const char *path, const cJSON *root, struct cp_results 
             return cp_report_bad_file(path, "platform is not an object");
         if ((rc = take_fixed(path, p, "id", CP_PLATFORM_ID_MAX - 1, r->platform.id,
                              sizeof(r->platform.id))) ||
-            (rc = take_fixed(path, p, "version_id", CP_PLATFORM_ID_MAX - 1,
-                             r->platform.version_id, sizeof(r->platform.version_id))) ||
+            (rc = take_fixed(path, p, "version_id", CP_PLATFORM_ID_MAX - 1, r->platform.version_id,
+                             sizeof(r->platform.version_id))) ||
             (rc = take_fixed(path, p, "pretty_name", CP_PLATFORM_NAME_MAX - 1,
                              r->platform.pretty_name, sizeof(r->platform.pretty_name))))
             return rc;
@@ -634,9 +634,9 @@ int cp_results_parse(const char *text, size_t len, const char *path, struct cp_r
     }
     if ((rc = check_format(path, root)) || (rc = read_suite(path, root, r)) ||
         (rc = read_stack(path, root, r)) || (rc = read_platform(path, root, r)) ||
-        (rc = read_run(path, root, r)) ||
-        (rc = summary_features(path, root, r)) || (rc = read_cases(path, root, r)) ||
-        (rc = read_shard(path, root, r)) || (rc = read_disagreements(path, root, r)))
+        (rc = read_run(path, root, r)) || (rc = summary_features(path, root, r)) ||
+        (rc = read_cases(path, root, r)) || (rc = read_shard(path, root, r)) ||
+        (rc = read_disagreements(path, root, r)))
         goto out;
     read_summary(root, r);
     memset(r->counts, 0, sizeof(r->counts));
