@@ -19,8 +19,8 @@
 #define CP_PLATFORM_NAME_MAX 128
 
 struct cp_platform {
-    char id[CP_PLATFORM_ID_MAX];           /* "debian"; "" when unknown */
-    char version_id[CP_PLATFORM_ID_MAX];   /* "12"; "" when the release has none (sid) */
+    char id[CP_PLATFORM_ID_MAX];            /* "debian"; "" when unknown */
+    char version_id[CP_PLATFORM_ID_MAX];    /* "12"; "" when the release has none (sid) */
     char pretty_name[CP_PLATFORM_NAME_MAX]; /* "Debian GNU/Linux 12 (bookworm)" */
 };
 

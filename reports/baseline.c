@@ -374,8 +374,7 @@ static int check_inputs(const struct cp_baseline_opts *o, const struct cp_result
                                 "%s is stack %s, %s is stack %s: a baseline is one stack's", f,
                                 r[i].stack, o->files[0], r[0].stack);
         if (strcmp(r[i].platform.pretty_name, r[0].platform.pretty_name))
-            return cp_error_set(CP_E_ARG,
-                                "%s ran on %s, %s on %s: a baseline is one platform's", f,
+            return cp_error_set(CP_E_ARG, "%s ran on %s, %s on %s: a baseline is one platform's", f,
                                 plat_name(&r[i]), o->files[0], plat_name(&r[0]));
         if (strcmp(r[i].seed, r[0].seed))
             return cp_error_set(CP_E_ARG, "%s and %s come from suites of different seeds", f,

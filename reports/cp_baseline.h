@@ -74,7 +74,7 @@ struct cp_gate {
     char *baseline; /* the file compared with */
     char *stack, *mode, *profile;
     char *platform; /* the platform directory the baseline was chosen from, or NULL */
-    bool gated; /* false: no baseline for this stack in the directory (reported, not failed) */
+    bool gated;     /* false: no baseline for this stack in the directory (reported, not failed) */
     int count[CP_GATE_KIND_COUNT];
     int unchanged, not_run; /* not_run: in the baseline, not in this run (a filter) */
     int expect_changed;     /* same outcome, but the suite's expectation moved */
