@@ -217,6 +217,7 @@ struct cp_journal;
 struct cp_journal_id {
     const char *program; /* the module and its argument (exec:PROGRAM's program) */
     const char *filter;  /* --filter, or NULL */
+    const char *tls;     /* --tls (wire mode's pinned version), or NULL */
     int shard_index, shard_count;
 };
 

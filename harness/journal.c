@@ -2,7 +2,7 @@
  * journal.c - every finished case, appended and flushed as it finishes.
  *
  * JSON lines: a header {"journal": "certpath", "journal_version", "run", "suite_id", "stack",
- * "mode", "profiles", "program", "filter", "shard"}, then one line per case {"run", "id",
+ * "mode", "profiles", "program", "filter", "shard", "tls"}, then one line per case {"run", "id",
  * "outcome", "code", "reason", "usec", "cpu_usec"}, over the wire also "server" and "tls" (the
  * engine that served the case, the version negotiated). "run" is a digest of everything that makes
  * the run what it is (the header's fields), carried by every line, so that --resume takes only the
@@ -59,6 +59,9 @@ static void run_digest(const struct cp_results *r, const struct cp_journal_id *i
         h = cp_fnv1a64_add(h, r->profiles[p], strlen(r->profiles[p]) + 1);
     snprintf(shard, sizeof(shard), "%d/%d", id->shard_index, id->shard_count);
     h = cp_fnv1a64_add(h, shard, strlen(shard) + 1);
+    /* Only a pinned version joins the digest, so an unpinned run's is what it was before --tls. */
+    if (id->tls)
+        h = cp_fnv1a64_add(h, id->tls, strlen(id->tls) + 1);
     snprintf(out, cap, "%016llx", (unsigned long long)h);
 }
 
@@ -80,7 +83,8 @@ static cJSON *header_json(const struct cp_results *r, const struct cp_journal_id
             cJSON_CreateStringArray((const char *const *)r->profiles, r->nprofiles)) ||
         !cJSON_AddStringToObject(h, "program", id->program ? id->program : "") ||
         !cJSON_AddStringToObject(h, "filter", id->filter ? id->filter : "") ||
-        !cJSON_AddStringToObject(h, "shard", shard)) {
+        !cJSON_AddStringToObject(h, "shard", shard) ||
+        !cJSON_AddStringToObject(h, "tls", id->tls ? id->tls : "")) {
         cJSON_Delete(h);
         return NULL;
     }
@@ -131,8 +135,8 @@ static const char *str_of(const cJSON *o, const char *key)
 /* The header of the journal at path against this run's: the first field that differs. */
 static int check_header(const char *path, const cJSON *h, const cJSON *want)
 {
-    static const char *const fields[] = {"suite_id", "stack", "program", "mode",
-                                         "filter",   "shard", "profiles"};
+    static const char *const fields[] = {"suite_id", "stack", "program",  "mode",
+                                         "filter",   "shard", "profiles", "tls"};
     const char *j = str_of(h, "journal");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, "journal_version");
     if (!j || strcmp(j, "certpath") || !cJSON_IsNumber(v) ||
@@ -145,6 +149,9 @@ static int check_header(const char *path, const cJSON *h, const cJSON *want)
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(h, fields[i]);
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(want, fields[i]);
         if (a && cJSON_Compare(a, b, true))
+            continue;
+        /* A journal from before --tls has no "tls": it was not pinned. */
+        if (!a && strcmp(fields[i], "tls") == 0 && !*cJSON_GetStringValue(b))
             continue;
         char *at = a ? cJSON_PrintUnformatted(a) : NULL, *bt = cJSON_PrintUnformatted(b);
         int rc = cp_error_set(CP_E_FORMAT,

@@ -671,6 +671,7 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     }
     struct cp_journal_id jid = {.program = program,
                                 .filter = o->filter,
+                                .tls = o->tls,
                                 .shard_index = o->shard_index,
                                 .shard_count = o->shard_count};
     if ((rc = set_stack_info(&st.r, st.name, &pool, mode)) ||

@@ -1053,6 +1053,18 @@ Test(server, tls_pins_the_version_every_wire_case_records)
             cr_expect_eq(by_gnutls, n);
         cJSON_Delete(res);
     }
+    /* The pin is part of the run: resuming the unpinned run above with a pin mixes no versions
+     * into its results, it is refused. */
+    snprintf(run, sizeof(run),
+             "run --stack openssl --mode wire -j2 --suite %s --filter 'pathological/deep/*' "
+             "--tls 1.3 --resume -o %s",
+             suite, out);
+    cr_expect_eq(run_certpath(run, &log), 1, "%s", log);
+    cr_expect(
+        strstr(log, "is the journal of another run: its tls is \"\", this run's is \"1.3\"") !=
+            NULL,
+        "%s", log);
+    free(log);
     cr_expect_eq(run_certpath("run --stack openssl --mode wire --tls 1.1", &log), 2);
     cr_expect(strstr(log, "bad --tls (want 1.2 or 1.3): 1.1") != NULL, "%s", log);
     free(log);
