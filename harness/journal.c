@@ -2,13 +2,13 @@
  * journal.c - every finished case, appended and flushed as it finishes.
  *
  * JSON lines: a header {"journal": "certpath", "journal_version", "run", "suite_id", "stack",
- * "mode", "profiles", "program", "filter", "shard", "tls"}, then one line per case {"run", "id",
- * "outcome", "code", "reason", "usec", "cpu_usec"}, over the wire also "server" and "tls" (the
- * engine that served the case, the version negotiated). "run" is a digest of everything that makes
- * the run what it is (the header's fields), carried by every line, so that --resume takes only the
- * lines of this very run: a journal of another suite, stack, program, mode, profile set,
- * filter or shard, or a line of another run written into this one, is refused with a message
- * naming the file and the line.
+ * "mode", "profiles", "program", "filter", "shard", "tls", "limits"}, then one line per case
+ * {"run", "id", "outcome", "code", "reason", "usec", "cpu_usec"}, over the wire also "server" and
+ * "tls" (the engine that served the case, the version negotiated). "run" is a digest of everything
+ * that makes the run what it is (the header's fields), carried by every line, so that --resume
+ * takes only the lines of this very run: a journal of another suite, stack, program, mode, profile
+ * set, filter, shard, TLS pin or limits, or a line of another run written into this one, is refused
+ * with a message naming the file and the line.
  *
  * After Ctrl-C, a kill or a full disk the journal holds every finished case. A line is written
  * with one write(); when that fails the file is cut back to its last complete line. A last line
@@ -62,6 +62,7 @@ static void run_digest(const struct cp_results *r, const struct cp_journal_id *i
     /* Only a pinned version joins the digest, so an unpinned run's is what it was before --tls. */
     if (id->tls)
         h = cp_fnv1a64_add(h, id->tls, strlen(id->tls) + 1);
+    h = cp_fnv1a64_add(h, id->limits ? id->limits : "", strlen(id->limits ? id->limits : "") + 1);
     snprintf(out, cap, "%016llx", (unsigned long long)h);
 }
 
@@ -84,7 +85,8 @@ static cJSON *header_json(const struct cp_results *r, const struct cp_journal_id
         !cJSON_AddStringToObject(h, "program", id->program ? id->program : "") ||
         !cJSON_AddStringToObject(h, "filter", id->filter ? id->filter : "") ||
         !cJSON_AddStringToObject(h, "shard", shard) ||
-        !cJSON_AddStringToObject(h, "tls", id->tls ? id->tls : "")) {
+        !cJSON_AddStringToObject(h, "tls", id->tls ? id->tls : "") ||
+        !cJSON_AddStringToObject(h, "limits", id->limits ? id->limits : "")) {
         cJSON_Delete(h);
         return NULL;
     }
@@ -135,8 +137,8 @@ static const char *str_of(const cJSON *o, const char *key)
 /* The header of the journal at path against this run's: the first field that differs. */
 static int check_header(const char *path, const cJSON *h, const cJSON *want)
 {
-    static const char *const fields[] = {"suite_id", "stack", "program",  "mode",
-                                         "filter",   "shard", "profiles", "tls"};
+    static const char *const fields[] = {"suite_id", "stack",    "program", "mode",  "filter",
+                                         "shard",    "profiles", "tls",     "limits"};
     const char *j = str_of(h, "journal");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, "journal_version");
     if (!j || strcmp(j, "certpath") || !cJSON_IsNumber(v) ||

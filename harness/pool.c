@@ -295,6 +295,7 @@ static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *c
         w->busy = index;
         w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
         w->cpu_start = cp_cpu_ns(w->pid, st->p->whole_tree);
+        w->cpu_limit = cp_pool_case_cpu_limit(st->p, &st->s->cases[index]);
         /* A worker that is gone fails the write; its end then reads as EOF. */
         return cp_write_all(w->req_fd, &rq, sizeof(rq)) ? -1 : 0;
     }
@@ -384,6 +385,14 @@ static int collect(struct run_state *st, struct cp_worker *w)
  * busy machine; the wall-clock cap (p->timeout) still ends cases that wait. *next_ms becomes
  * the earliest time another busy worker can reach the limit: its CPU time grows at most ncpus
  * times as fast as the wall clock (every CPU running one of its threads). */
+double cp_pool_case_cpu_limit(const struct cp_pool *p, const struct cp_suite_case *c)
+{
+    if (p->cpu_per_cert <= 0)
+        return p->cpu_limit;
+    double limit = p->cpu_base + p->cpu_per_cert * (double)c->ncerts;
+    return limit < p->cpu_limit ? limit : p->cpu_limit;
+}
+
 static int enforce_cpu_limit(struct run_state *st, int64_t *next_ms)
 {
     struct cp_pool *p = st->p;
@@ -393,8 +402,8 @@ static int enforce_cpu_limit(struct run_state *st, int64_t *next_ms)
         if (w->busy < 0)
             continue;
         double used = (double)(cp_cpu_ns(w->pid, p->whole_tree) - w->cpu_start) / 1e9;
-        if (used <= p->cpu_limit) {
-            int64_t at = now + (int64_t)((p->cpu_limit - used) * 1000.0 / p->ncpus);
+        if (used <= w->cpu_limit) {
+            int64_t at = now + (int64_t)((w->cpu_limit - used) * 1000.0 / p->ncpus);
             if (at < now + CP_CPU_POLL_MIN_MS)
                 at = now + CP_CPU_POLL_MIN_MS;
             if (at < *next_ms)
@@ -403,7 +412,7 @@ static int enforce_cpu_limit(struct run_state *st, int64_t *next_ms)
         }
         char why[128];
         snprintf(why, sizeof(why), "no verdict after %.2f s of CPU (limit %.2f s); worker killed",
-                 used, p->cpu_limit);
+                 used, w->cpu_limit);
         int rc = replace(st, w, CP_OUT_TIMEOUT, why);
         if (rc)
             return rc;

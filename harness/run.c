@@ -412,20 +412,39 @@ out:
     return rc;
 }
 
-/* The CPU limit a row runs under: none for a browser row unless --cpu-limit was given. */
-static double cpu_limit_of(const struct cp_run_opts *o, const char *module, const char *arg)
+/* Whether a row runs under no CPU limit by default: a browser row (it reads only the wall
+ * clock, and its CPU is a browser's, not its path builder's). */
+static bool wall_clock_only(const char *module, const char *arg)
 {
-    if (o->cpu_limit_given || !arg)
-        return o->cpu_limit;
+    if (!arg)
+        return false;
     for (int i = 0; i < cp_stack_count; i++) {
         const struct cp_stack_entry *e = &cp_stack_registry[i];
         const char *tail = e->arg && strncmp(e->arg, "@/", 2) == 0 ? e->arg + 1 : NULL;
         size_t n = tail ? strlen(tail) : 0, an = strlen(arg);
         if (e->wall_clock_only && tail && an >= n && strcmp(arg + an - n, tail) == 0 &&
             strstr(module, "certpath-adapter-exec"))
-            return 0;
+            return true;
     }
-    return o->cpu_limit;
+    return false;
+}
+
+/* The CPU limits a row runs under: --cpu-limit S is S for every case (browser rows too);
+ * by default a base and an allowance per certificate up to a cap (harness_internal.h), and
+ * none for a browser row. */
+static void set_cpu_limits(struct cp_pool *pool, const struct cp_run_opts *o, const char *module,
+                           const char *arg)
+{
+    pool->cpu_base = pool->cpu_per_cert = 0;
+    if (o->cpu_limit_given) {
+        pool->cpu_limit = o->cpu_limit;
+    } else if (wall_clock_only(module, arg)) {
+        pool->cpu_limit = 0;
+    } else {
+        pool->cpu_limit = o->cpu_limit;
+        pool->cpu_base = CP_DEFAULT_CPU_BASE;
+        pool->cpu_per_cert = CP_DEFAULT_CPU_PER_CERT;
+    }
 }
 
 static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
@@ -440,7 +459,7 @@ static int start_pool(struct cp_pool *pool, const char *module, const char *arg,
         rc = cp_pool_start(pool, module, arg, jobs, o->timeout, s->vtime, true);
     }
     if (!rc)
-        pool->cpu_limit = cpu_limit_of(o, module, arg);
+        set_cpu_limits(pool, o, module, arg);
     return rc;
 }
 
@@ -620,6 +639,16 @@ struct ran_rows {
     char path[CP_RUN_ROWS_MAX][PATH_MAX];
 };
 
+/* The limits a run's cases are judged by, as the journal names them. */
+static void limits_text(const struct cp_pool *p, double timeout, char *out, size_t cap)
+{
+    if (p->cpu_per_cert > 0)
+        snprintf(out, cap, "cpu %g+%g/cert<=%g s, wall %g s", p->cpu_base, p->cpu_per_cert,
+                 p->cpu_limit, timeout);
+    else
+        snprintf(out, cap, "cpu %g s, wall %g s", p->cpu_limit, timeout);
+}
+
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
                      const struct wire_servers *srv, enum cp_run_mode mode, bool all,
                      struct mode_run *keep, struct ran_rows *ran)
@@ -669,9 +698,12 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
         snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv->mbed));
         pool.wire_port = cp_server_port(srv->mbed);
     }
+    char limits[96];
+    limits_text(&pool, o->timeout, limits, sizeof(limits));
     struct cp_journal_id jid = {.program = program,
                                 .filter = o->filter,
                                 .tls = o->tls,
+                                .limits = limits,
                                 .shard_index = o->shard_index,
                                 .shard_count = o->shard_count};
     if ((rc = set_stack_info(&st.r, st.name, &pool, mode)) ||
@@ -685,6 +717,8 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
     st.r.cpu_seconds = (double)(cp_self_cpu_ns() - cpu0 + cp_pool_cpu_ns(&pool)) / 1e9;
     st.r.cpu_limit = pool.cpu_limit;
+    st.r.cpu_base = pool.cpu_base;
+    st.r.cpu_per_cert = pool.cpu_per_cert;
     st.r.wall_limit = o->timeout;
     progress(&st, true);
     st.r.complete = fe.rc == 0 && !st.r.broken;

@@ -28,6 +28,7 @@ static int lay_out_case(struct cp_suite *s, int i)
     c->description = mc->description;
     c->features = mc->features;
     c->probe = mc->probe;
+    c->ncerts = mc->nsent + mc->nanchors;
     c->vtime = cp_manifest_case_time(&s->man, mc);
     c->skip = mc->skip;
     for (int p = 0; p < s->nprofiles; p++)

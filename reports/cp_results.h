@@ -166,8 +166,11 @@ struct cp_results {
     char *broken_reason;
     double seconds;
     double cpu_seconds; /* CPU the row took: the harness and its workers, start-ups included */
-    double cpu_limit;   /* the per-case CPU limit the run used, seconds (0: none) */
-    double wall_limit;  /* the per-case wall-clock cap, seconds (0: not recorded) */
+    /* The per-case CPU limit the run used, seconds: cpu_base plus cpu_per_cert for each
+     * certificate the case gives its verifier, at most cpu_limit; cpu_per_cert 0: cpu_limit for
+     * every case (0: no CPU limit). */
+    double cpu_limit, cpu_base, cpu_per_cert;
+    double wall_limit; /* the per-case wall-clock cap, seconds (0: not recorded) */
     struct cp_result_case *cases;
     int ncases;
     struct cp_shard shard;

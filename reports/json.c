@@ -223,6 +223,8 @@ static cJSON *results_json(const struct cp_results *r)
     cJSON *limits;
     CHECK(limits = cJSON_AddObjectToObject(o, "limits"));
     CHECK(cJSON_AddNumberToObject(limits, "cpu_seconds", r->cpu_limit));
+    CHECK(cJSON_AddNumberToObject(limits, "cpu_base_seconds", r->cpu_base));
+    CHECK(cJSON_AddNumberToObject(limits, "cpu_per_certificate_seconds", r->cpu_per_cert));
     CHECK(cJSON_AddNumberToObject(limits, "wall_seconds", r->wall_limit));
     CHECK(add_extras(o, r) == 0);
     CHECK(cJSON_AddItemToObject(o, "summary", summary_json(r)));

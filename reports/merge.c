@@ -303,6 +303,9 @@ static int merge_read(const char *const *files, int n, bool allow_incomplete, st
         /* Shards of one run share their limits; the largest is what any case had. */
         out->cpu_limit = sh[k].cpu_limit > out->cpu_limit ? sh[k].cpu_limit : out->cpu_limit;
         out->wall_limit = sh[k].wall_limit > out->wall_limit ? sh[k].wall_limit : out->wall_limit;
+        out->cpu_base = sh[k].cpu_base > out->cpu_base ? sh[k].cpu_base : out->cpu_base;
+        out->cpu_per_cert =
+            sh[k].cpu_per_cert > out->cpu_per_cert ? sh[k].cpu_per_cert : out->cpu_per_cert;
     }
     cp_results_score(out);
     return 0;

@@ -510,6 +510,19 @@ static int read_platform(const char *path, const cJSON *root, struct cp_results 
     return 0;
 }
 
+/* The limit's allowance per certificate came after the flat limit: a file without it had the
+ * flat one (both stay 0). The limit of one case is never above an hour. */
+static int take_cpu_allowance(const char *path, const cJSON *limits, struct cp_results *r)
+{
+    int rc = 0;
+    if (cJSON_GetObjectItemCaseSensitive(limits, "cpu_base_seconds"))
+        rc = take_number(path, limits, "cpu_base_seconds", "limits.", 0, 3600, &r->cpu_base);
+    if (!rc && cJSON_GetObjectItemCaseSensitive(limits, "cpu_per_certificate_seconds"))
+        rc = take_number(path, limits, "cpu_per_certificate_seconds", "limits.", 0, 3600,
+                         &r->cpu_per_cert);
+    return rc;
+}
+
 static int read_run(const char *path, const cJSON *root, struct cp_results *r)
 {
     int rc;
@@ -529,7 +542,8 @@ static int read_run(const char *path, const cJSON *root, struct cp_results *r)
     if (limits &&
         (!cJSON_IsObject(limits) ||
          (rc = take_number(path, limits, "cpu_seconds", "limits.", 0, 3600, &r->cpu_limit)) ||
-         (rc = take_number(path, limits, "wall_seconds", "limits.", 0, 3600, &r->wall_limit))))
+         (rc = take_number(path, limits, "wall_seconds", "limits.", 0, 3600, &r->wall_limit)) ||
+         (rc = take_cpu_allowance(path, limits, r))))
         return rc ? rc : cp_report_bad_file(path, "limits is not an object");
     why = cJSON_GetObjectItemCaseSensitive(root, "broken_reason");
     if (cJSON_IsString(why) && strlen(why->valuestring) > RD_TEXT_MAX)

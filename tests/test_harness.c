@@ -232,6 +232,72 @@ Test(harness, a_spinning_case_ends_at_its_cpu_limit_a_sleeping_one_at_the_wall_c
     free(log);
 }
 
+/* The smallest and the largest of the cases pick_cases() would take, with their certificates
+ * (sent and anchors). */
+static void smallest_and_largest(char ids[2][192], int n[2])
+{
+    char all[64][192];
+    struct cp_manifest m;
+    int k = pick_cases(all, 64);
+    n[0] = 1 << 30;
+    n[1] = -1;
+    cp_test_manifest_load(suite, &m);
+    for (int a = 0; a < m.ncases; a++)
+        for (int i = 0; i < k; i++) {
+            int c = m.cases[a].nsent + m.cases[a].nanchors;
+            if (strcmp(m.cases[a].id, all[i]))
+                continue;
+            if (c < n[0])
+                snprintf(ids[0], 192, "%s", all[i]), n[0] = c;
+            if (c > n[1])
+                snprintf(ids[1], 192, "%s", all[i]), n[1] = c;
+        }
+    cp_manifest_free(&m);
+}
+
+/* issue 12: by default a case's CPU limit is 0.3 s plus 20 ms per certificate it gives its
+ * verifier, at most 1 s, and the results say so; the journal names the limits, so a run
+ * resumed under others is refused. */
+Test(harness, the_default_cpu_limit_grows_with_the_case_and_resume_keeps_it)
+{
+    char ids[2][192], env[1024], want[64], *log = NULL;
+    int n[2];
+    smallest_and_largest(ids, n);
+    cr_assert(n[0] < n[1], "the suite's cases all have %d certificates", n[0]);
+    snprintf(env, sizeof(env), "CP_FAKE_PLAN='%s=spin,%s=spin'", ids[0], ids[1]);
+    int rc = run_certpath(env, "--timeout 20", &log);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, log);
+    cJSON *res = cp_test_load_json(results);
+    for (int i = 0; i < 2; i++) {
+        double limit = 0.3 + 0.02 * n[i];
+        cJSON *c = cp_test_case_of(res, ids[i]);
+        cr_expect_str_eq(cp_test_field(c, "outcome"), "timeout", "%s", ids[i]);
+        snprintf(want, sizeof(want), "s of CPU (limit %.2f s)", limit < 1 ? limit : 1.0);
+        cr_expect(strstr(cp_test_field(c, "reason"), want) != NULL, "%s (%d certificates): %s",
+                  ids[i], n[i], cp_test_field(c, "reason"));
+    }
+    cJSON *limits = cJSON_GetObjectItem(res, "limits");
+    cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(limits, "cpu_seconds")), 1);
+    cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(limits, "cpu_base_seconds")), 0.3);
+    cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(limits, "cpu_per_certificate_seconds")),
+                 0.02);
+    cJSON_Delete(res);
+    free(log);
+
+    char journal[400], *text = NULL;
+    snprintf(journal, sizeof(journal), "%s/results.journal.jsonl", tmpdir);
+    cr_assert_eq(cp_fs_read(journal, 1 << 20, &text, NULL), 0, "%s", cp_error_msg(-1));
+    cr_expect(strstr(text, "\"limits\":\"cpu 0.3+0.02/cert<=1 s, wall 20 s\"") != NULL, "%.300s",
+              text);
+    free(text);
+    rc = run_certpath(env, "--timeout 20 --cpu-limit 2 --resume", &log);
+    cr_expect_neq(rc, 0, "a resume under other limits was taken:\n%s", log);
+    cr_expect(strstr(log, "its limits is \"cpu 0.3+0.02/cert<=1 s, wall 20 s\", this run's is "
+                          "\"cpu 2 s, wall 20 s\"") != NULL,
+              "%s", log);
+    free(log);
+}
+
 Test(harness, a_failed_control_marks_the_adapter_broken)
 {
     char *log = NULL;
@@ -262,7 +328,8 @@ Test(harness, sigint_keeps_every_finished_case_and_resume_completes_the_run)
     char cmd[4096], journal[400], *log = NULL;
     snprintf(journal, sizeof(journal), "%s/results.journal.jsonl", tmpdir);
     snprintf(cmd, sizeof(cmd),
-             "exec %s run --stack %s --suite %s --no-regenerate -j1 -o %s >%s/log1.txt 2>&1",
+             "exec %s run --stack %s --suite %s --no-regenerate -j1 --timeout 1 -o %s "
+             ">%s/log1.txt 2>&1",
              CP_CERTPATH_BIN, CP_FAKE_ADAPTER, suite, results, tmpdir);
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
