@@ -12,7 +12,7 @@ secs=${1:-300}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_manifest fuzz_results fuzz_baseline fuzz_journal
-                                      fuzz_exec_reply fuzz_limbo_scan)
+                                      fuzz_exec_reply fuzz_limbo_scan fuzz_server)
 command -v clang >/dev/null || { echo "fuzz.sh: no clang (scripts/install-deps.sh)" >&2; exit 1; }
 
 no_verifiers=()

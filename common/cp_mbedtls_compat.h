@@ -32,6 +32,7 @@
 #include <mbedtls/ssl.h>
 #endif
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -191,6 +192,32 @@ static inline void cp_mbedtls_ssl_conf_min_tls12(mbedtls_ssl_config *conf)
     mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+/* Pins the versions a configuration negotiates to TLS 1.2 (tls13 false) or TLS 1.3 (true; only
+ * where the library has it, MBEDTLS_SSL_PROTO_TLS1_3). */
+static inline void cp_mbedtls_ssl_conf_pin_tls(mbedtls_ssl_config *conf, bool tls13)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_protocol_version v =
+        tls13 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2;
+    mbedtls_ssl_conf_min_tls_version(conf, v);
+    mbedtls_ssl_conf_max_tls_version(conf, v);
+#else
+    (void)tls13; /* 2.28 has no TLS 1.3 */
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+/* The handshake state (mbedtls_ssl_states) a context is in: 3.0 made the field private. */
+static inline int cp_mbedtls_ssl_state(const mbedtls_ssl_context *ssl)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return ssl->MBEDTLS_PRIVATE(state);
+#else
+    return ssl->state;
 #endif
 }
 

@@ -29,7 +29,12 @@ int cp_cert_describe_defects(const struct cp_graph *g, const struct cp_cert *cer
  * x is the certificate the path is for (the webpki profile reads its CN). */
 bool cp_names_allowed(const struct cp_graph *g, const struct cp_cert *ca, const struct cp_cert *x,
                       bool target, enum cp_profile p);
-/* Whether the hostname (a DNS name or an IP literal) matches a SAN entry of the leaf. */
+/* Whether ca's nameConstraints extension does not decode as RFC 5280 4.2.1.10 defines it (a
+ * malformed cp_nc_form, or an undecodable GeneralName in a subtree): the certificate is then
+ * rejected as one whose critical extension cannot be processed (4.2). */
+bool cp_names_nc_undecodable(const struct cp_cert *ca);
+/* Whether the hostname (a DNS name, with at most one trailing dot, or an IP literal) matches a
+ * SAN entry of the leaf. */
 bool cp_names_hostname_matches(const struct cp_cert *leaf, const char *hostname);
 /* RFC 6125 6.4.3 matching of one dNSName (a leftmost "*." matches one label). */
 bool cp_names_dns_match(const char *pattern, const char *host);

@@ -117,7 +117,27 @@ enum cp_profile {
     X(CP_F_DOS, "denial-of-service")                                                               \
     X(CP_F_V1_CA, "v1-ca")                                                                         \
     X(CP_F_LEAF_EKU, "leaf-eku")                                                                   \
-    X(CP_F_EXACT_TIME, "exact-time") /* a validity boundary within a second of the time */
+    X(CP_F_EXACT_TIME, "exact-time") /* a validity boundary within a second of the time */         \
+    CP_NAMES_FEATURES(X)
+
+/* The `names` family's facets (docs/names.md): which GeneralName forms the constraints of a
+ * case's CAs name, where on the path constraints sit, and a constraint extension that does not
+ * decode (kept apart: its cases carry no form or placement facet, so a parse failure is never
+ * counted as enforcement). They come after every other feature and a manifest lists them only
+ * when a case has one (generator/model_manifest.c), so suites without the family keep their
+ * bytes. */
+#define CP_NAMES_FEATURES(X)                                                                       \
+    X(CP_F_NC_DNS, "nc-dns")                                                                       \
+    X(CP_F_NC_IPV4, "nc-ipv4")                                                                     \
+    X(CP_F_NC_IPV6, "nc-ipv6")                                                                     \
+    X(CP_F_NC_EMAIL, "nc-email")                                                                   \
+    X(CP_F_NC_URI, "nc-uri")                                                                       \
+    X(CP_F_NC_DIRNAME, "nc-dirname")                                                               \
+    X(CP_F_NC_ON_INTERMEDIATE, "nc-on-intermediate")                                               \
+    X(CP_F_NC_ON_ANCHOR, "nc-on-anchor")                                                           \
+    X(CP_F_NC_TWO_LEVELS, "nc-two-levels")                                                         \
+    X(CP_F_NC_ON_LEAF, "nc-on-leaf")                                                               \
+    X(CP_F_NC_MALFORMED, "nc-malformed")
 
 enum cp_feature_bit {
 #define CP_X_ENUM(code, name) code##_BIT,
@@ -128,6 +148,11 @@ enum cp_feature_bit {
 #define CP_X_ENUM(code, name) static const uint64_t code = UINT64_C(1) << code##_BIT;
 CP_FEATURES(CP_X_ENUM)
 #undef CP_X_ENUM
+/* Features before the names facets: every manifest lists these. */
+#define CP_FEATURE_CORE_COUNT CP_F_NC_DNS_BIT
+#define CP_F_NC_FORMS                                                                              \
+    (CP_F_NC_DNS | CP_F_NC_IPV4 | CP_F_NC_IPV6 | CP_F_NC_EMAIL | CP_F_NC_URI | CP_F_NC_DIRNAME)
+#define CP_F_NAMES_FACETS (~UINT64_C(0) << CP_FEATURE_CORE_COUNT)
 
 /* Why a candidate path was ruled out. */
 #define CP_REASONS(X)                                                                              \
@@ -152,7 +177,8 @@ CP_FEATURES(CP_X_ENUM)
     X(CP_R_HOSTNAME, "hostname-mismatch")                                                          \
     X(CP_R_NO_ISSUER, "no-issuer")                                                                 \
     X(CP_R_CYCLE, "cycle")                                                                         \
-    X(CP_R_DEPTH, "too-deep")
+    X(CP_R_DEPTH, "too-deep")                                                                      \
+    X(CP_R_BAD_NAME_CONSTRAINTS, "malformed-name-constraints")
 
 enum cp_reason {
 #define CP_X_ENUM(code, name) code,
@@ -160,6 +186,9 @@ enum cp_reason {
 #undef CP_X_ENUM
         CP_REASON_COUNT
 };
+/* Reasons before the names family's own: every manifest lists these, the rest only when an
+ * expectation has one (as CP_FEATURE_CORE_COUNT). */
+#define CP_REASON_CORE_COUNT CP_R_BAD_NAME_CONSTRAINTS
 
 enum cp_outcome { CP_OUTCOME_REJECT = 0, CP_OUTCOME_ACCEPT = 1 };
 
@@ -189,6 +218,16 @@ struct cp_gname {
  * subtrees of every GeneralName form, and the leaf's subject CN. All zero: nothing beyond the
  * lists, and the default subject. */
 #define CP_MAX_GN 6 /* entries per SAN, per permitted and per excluded list */
+/* The encoding of a nameConstraints extension: DER as RFC 5280 4.2.1.10 defines it, or one of
+ * the malformed forms the `names` family tests (none decodes as a conforming extension). */
+enum cp_nc_form {
+    CP_NC_DER = 0,         /* SEQUENCE { [0] subtrees, [1] subtrees }, absent lists left out */
+    CP_NC_EMPTY,           /* SEQUENCE {}: neither list (4.2.1.10: MUST NOT be empty) */
+    CP_NC_EMPTY_PERMITTED, /* permittedSubtrees [0] with no subtree (GeneralSubtrees SIZE 1..) */
+    CP_NC_MINIMUM,         /* every GeneralSubtree carries minimum [0] 1 (MUST be zero) */
+    CP_NC_MAXIMUM,         /* every GeneralSubtree carries maximum [1] 2 (MUST be absent) */
+    CP_NC_FORM_LAST = CP_NC_MAXIMUM,
+};
 enum cp_cn_mode {
     CP_CN_LABEL = 0, /* CN = the label of the entity whose name the subject uses */
     CP_CN_NONE,      /* no CN attribute in the subject */
@@ -205,6 +244,7 @@ struct cp_names {
     enum cp_cn_mode cn;
     char cn_text[CP_HOST_MAX];
     char email[CP_GN_VALUE_MAX]; /* a subject emailAddress attribute; "" for none */
+    enum cp_nc_form nc_form;     /* how the nameConstraints extension is encoded */
 };
 
 struct cp_entity {

@@ -54,6 +54,9 @@ static void gn_text(const struct cp_gname *e, int n, const char *what, char *buf
             if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, e[i].value, addr, sizeof(addr)))
                 snprintf(addr, sizeof(addr), "?");
             snprintf(buf + k, cap - k, "%s IP %s/%d", what, addr, bits);
+        } else if (e[i].type == CP_GN_RAW) {
+            snprintf(buf + k, cap - k, "%s an undecodable entry (identifier 0x%02x, %d bytes)",
+                     what, e[i].tag, e[i].len);
         } else {
             snprintf(buf + k, cap - k, "%s %s %s", what,
                      e[i].type == CP_GN_DNS     ? "DNS"
@@ -108,9 +111,17 @@ static int extensions(const struct cp_graph *g, const struct cp_cert *c, char *o
         eku_text(c->eku, buf, sizeof(buf));
         n += add(out, cap, "EKU %s", c->eku ? buf : "absent");
     }
-    if (c->npermitted || c->nexcluded || c->gn.npermitted || c->gn.nexcluded) {
+    if (c->npermitted || c->nexcluded || c->gn.npermitted || c->gn.nexcluded ||
+        c->gn.nc_form != CP_NC_DER) {
+        static const char *const forms[] = {[CP_NC_DER] = "",
+                                            [CP_NC_EMPTY] = " (an empty SEQUENCE)",
+                                            [CP_NC_EMPTY_PERMITTED] =
+                                                " (an empty permittedSubtrees)",
+                                            [CP_NC_MINIMUM] = " (each subtree with minimum 1)",
+                                            [CP_NC_MAXIMUM] = " (each subtree with maximum 2)"};
         nc_text(c, buf, sizeof(buf));
-        n += add(out, cap, "%snameConstraints%s", c->nc_noncritical ? "non-critical " : "", buf);
+        n += add(out, cap, "%snameConstraints%s%s", c->nc_noncritical ? "non-critical " : "", buf,
+                 (unsigned)c->gn.nc_form <= CP_NC_FORM_LAST ? forms[c->gn.nc_form] : "");
     }
     if (c->aki != CP_KID_PRESENT || c->ski != CP_KID_PRESENT) {
         const char *who = c->kid_entity >= 0 ? g->entities[c->kid_entity].label : "?";

@@ -91,6 +91,8 @@ static void mix_cert(struct fnv *f, const struct cp_graph *g, const struct cp_ce
     if (gn->cn == CP_CN_TEXT)
         mix_str(f, strcmp(gn->cn_text, hostname) == 0 ? "" : gn->cn_text);
     mix_str(f, gn->email);
+    if (gn->nc_form != CP_NC_DER) /* mixed only when set: the default suite's hashes stay */
+        mix_int(f, -100 - (int)gn->nc_form);
 }
 
 static uint64_t fingerprint(const struct cp_model *m, const struct cp_case *c)

@@ -229,7 +229,7 @@ static int check_cert(const struct mint *m)
         return cert_error(m, CP_E_ARG, "SAN or name constraint count out of range");
     if (c->gn.nsan < 0 || c->gn.nsan > CP_MAX_GN || c->gn.npermitted < 0 ||
         c->gn.npermitted > CP_MAX_GN || c->gn.nexcluded < 0 || c->gn.nexcluded > CP_MAX_GN ||
-        (unsigned)c->gn.cn > CP_CN_TEXT)
+        (unsigned)c->gn.cn > CP_CN_TEXT || (unsigned)c->gn.nc_form > CP_NC_FORM_LAST)
         return cert_error(m, CP_E_ARG, "general name count or CN choice out of range");
     for (int i = 0; i < c->nsan; i++) {
         if (!host_ok(c->san[i]))
@@ -390,18 +390,39 @@ static int ext_eku(struct mint *m)
     return put_ext(m, OID_ARGS(MBEDTLS_OID_EXTENDED_KEY_USAGE), false, p);
 }
 
+/* The fields after a GeneralSubtree's base, written backwards before it: nothing in DER, or
+ * the minimum or maximum of the model's malformed forms (RFC 5280 4.2.1.10 fixes minimum at
+ * its default 0, which DER leaves out, and maximum absent). *len counts them apart from the
+ * base, whose own length must not include them: the caller adds them inside the SEQUENCE. */
+static int subtree_extras(struct mint *m, unsigned char **p, size_t *len)
+{
+    enum cp_nc_form form = m->cert->gn.nc_form;
+    size_t one = 0;
+    int ret;
+    if (form != CP_NC_MINIMUM && form != CP_NC_MAXIMUM)
+        return 0;
+    MBEDTLS_ASN1_CHK_ADD(one, mbedtls_asn1_write_int(p, m->ext, form == CP_NC_MINIMUM ? 1 : 2));
+    /* BaseDistance is an INTEGER under an implicit context tag: replace its tag. */
+    **p = form == CP_NC_MINIMUM ? CTX_PRIM(0) : CTX_PRIM(1);
+    *len += one;
+    return 0;
+}
+
 /* Writes n dNSName GeneralNames, each optionally wrapped in a GeneralSubtree SEQUENCE. */
 static int write_dns_names(struct mint *m, unsigned char **p, size_t *len,
                            const char (*names)[CP_HOST_MAX], int n, bool subtree)
 {
     int ret;
     for (int i = n - 1; i >= 0; i--) {
-        size_t one = 0;
+        size_t one = 0, extras = 0;
+        if (subtree && (ret = subtree_extras(m, p, &extras)))
+            return ret;
         MBEDTLS_ASN1_CHK_ADD(one, mbedtls_asn1_write_raw_buffer(p, m->ext,
                                                                 (const unsigned char *)names[i],
                                                                 strlen(names[i])));
         if ((ret = wrap(m, p, &one, CTX_PRIM(2))))
             return ret;
+        one += extras;
         if (subtree && (ret = wrap(m, p, &one, SEQ)))
             return ret;
         *len += one;
@@ -419,10 +440,12 @@ static int write_gname(struct mint *m, unsigned char **p, size_t *len, const str
                                          [CP_GN_EMAIL] = CTX_PRIM(1),
                                          [CP_GN_URI] = CTX_PRIM(6),
                                          [CP_GN_DIR] = CTX_CONS(4)};
-    size_t one = 0;
+    size_t one = 0, extras = 0;
     int ret;
     if (e->len < 0 || e->len > CP_GN_VALUE_MAX)
         return MBEDTLS_ERR_ASN1_INVALID_LENGTH;
+    if (subtree && (ret = subtree_extras(m, p, &extras)))
+        return ret;
     if (e->type == CP_GN_DIR) {
         mbedtls_asn1_named_data *dn = NULL;
         if ((ret = mbedtls_x509_string_to_names(&dn, e->value)) == 0)
@@ -430,13 +453,14 @@ static int write_gname(struct mint *m, unsigned char **p, size_t *len, const str
         mbedtls_asn1_free_named_data_list(&dn);
         if (ret < 0)
             return ret;
-        one = (size_t)ret;
+        one += (size_t)ret;
     } else {
         MBEDTLS_ASN1_CHK_ADD(one, mbedtls_asn1_write_raw_buffer(
                                       p, m->ext, (const unsigned char *)e->value, (size_t)e->len));
     }
     if ((ret = wrap(m, p, &one, e->type == CP_GN_RAW ? e->tag : tags[e->type])))
         return ret;
+    one += extras;
     if (subtree && (ret = wrap(m, p, &one, SEQ)))
         return ret;
     *len += one;
@@ -478,7 +502,8 @@ static int ext_name_constraints(struct mint *m)
     unsigned char *p = EXT_END(m);
     size_t len = 0, part;
     int ret;
-    if (c->npermitted == 0 && c->nexcluded == 0 && c->gn.npermitted == 0 && c->gn.nexcluded == 0)
+    if (c->npermitted == 0 && c->nexcluded == 0 && c->gn.npermitted == 0 && c->gn.nexcluded == 0 &&
+        c->gn.nc_form != CP_NC_EMPTY)
         return 0;
     if (c->nexcluded || c->gn.nexcluded) {
         part = 0;
@@ -488,7 +513,7 @@ static int ext_name_constraints(struct mint *m)
             return ret;
         len += part;
     }
-    if (c->npermitted || c->gn.npermitted) {
+    if (c->npermitted || c->gn.npermitted || c->gn.nc_form == CP_NC_EMPTY_PERMITTED) {
         part = 0;
         if ((ret = write_gnames(m, &p, &part, c->gn.permitted, c->gn.npermitted, true)) ||
             (ret = write_dns_names(m, &p, &part, c->nc_permitted, c->npermitted, true)) ||

@@ -148,8 +148,18 @@ static int fill_header(struct cp_manifest *man, const struct cp_model *m,
         features[i] = cp_feature_name(i);
     for (int i = 0; i < CP_REASON_COUNT; i++)
         reasons[i] = cp_reason_name((enum cp_reason)i);
-    int rc = cp_manifest_alloc(man, profiles, CP_PROFILE_COUNT, features, CP_FEATURE_COUNT, reasons,
-                               CP_REASON_COUNT, ncerts, m->ncases);
+    /* The names family's own features and reasons are listed only when a case has one, so a
+     * suite without it keeps its manifest byte for byte (cp_model.h). Either list keeps its
+     * names at the model's bit positions: the extra names come last. */
+    bool extra_f = false, extra_r = false;
+    for (int i = 0; i < m->ncases; i++) {
+        extra_f = extra_f || (m->cases[i].features & CP_F_NAMES_FACETS) != 0;
+        for (int p = 0; p < CP_PROFILE_COUNT; p++)
+            extra_r = extra_r || (m->cases[i].expect[p].reasons >> CP_REASON_CORE_COUNT) != 0;
+    }
+    int rc = cp_manifest_alloc(man, profiles, CP_PROFILE_COUNT, features,
+                               extra_f ? CP_FEATURE_COUNT : CP_FEATURE_CORE_COUNT, reasons,
+                               extra_r ? CP_REASON_COUNT : CP_REASON_CORE_COUNT, ncerts, m->ncases);
     if (rc)
         return rc;
     man->seed = o->seed;

@@ -77,8 +77,12 @@ static bool self_issued(const struct cp_graph *g, const struct cp_cert *x)
  * A v1 certificate has no extensions: no SAN, and as a CA no constraints.
  *
  * Matching, per form:
- *   dNSName   the base and every name formed by adding labels on the left (case-insensitive);
- *             a base with a leading "." only the names below it; an empty base every name.
+ *   dNSName   the base and every name formed by adding labels on the left (case-insensitive,
+ *             so A-labels "xn--..." compare as the ASCII they are, RFC 5280 7.2); a base with
+ *             a leading "." only the names below it; an empty base every name. A dNSName, or
+ *             a dNSName base, with a trailing dot is outside preferred name syntax (RFC 1034
+ *             3.5, required by 4.2.1.6): it cannot be compared, so under any dNSName
+ *             constraint of that CA every dNSName violates it, as a hostless URI does.
  *   iPAddress an address of the same length whose masked bits equal the base's.
  *   rfc822    "local@host" that mailbox; "host" every mailbox at that host; ".domain" every
  *             mailbox at a host below it. Local parts compare exactly, hosts case-insensitively.
@@ -93,6 +97,13 @@ static bool self_issued(const struct cp_graph *g, const struct cp_cert *x)
  * Permitted subtrees of one form, when a CA lists any, must hold every name of that form;
  * excluded subtrees must hold none. Each CA's constraints apply to every later certificate of
  * the path, so levels intersect (permitted) and unite (excluded), as 6.1.4 (g) accumulates them.
+ * A nameConstraints extension that does not decode as 4.2.1.10 defines it - an empty SEQUENCE
+ * ("MUST NOT be empty"), an empty permittedSubtrees (GeneralSubtrees is SIZE (1..MAX)), a
+ * subtree with minimum or maximum ("minimum MUST be zero, maximum MUST be absent": DER leaves
+ * the default out, and the profile gives them no meaning), or a subtree whose GeneralName does
+ * not decode - rejects its certificate under both profiles (4.2: a critical extension "that
+ * contains information that it cannot process"), reason malformed-name-constraints, never
+ * name-constraints.
  */
 #define NAME_DN_MAX 6 /* RDNs of a subject DN: CN, OU, O, serialNumber, emailAddress */
 
@@ -294,6 +305,53 @@ static bool within(const struct cp_graph *g, const struct cp_cert *x, const stru
     }
 }
 
+/* A dNSName that ends in a dot is outside RFC 1034 3.5's preferred name syntax, which
+ * RFC 5280 4.2.1.6 requires of a dNSName (and, through it, of a dNSName subtree). */
+static bool dns_not_preferred(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && s[n - 1] == '.';
+}
+
+/* Whether ca lists a dNSName subtree that is no name in preferred syntax ("example.com."):
+ * the constraint cannot be processed, so every dNSName below violates it (4.2.1.10: process
+ * the constraint or reject the certificate). */
+static bool dns_bases_unusable(const struct cp_cert *ca)
+{
+    for (int i = 0; i < ca->npermitted; i++) {
+        if (dns_not_preferred(ca->nc_permitted[i]))
+            return true;
+    }
+    for (int i = 0; i < ca->nexcluded; i++) {
+        if (dns_not_preferred(ca->nc_excluded[i]))
+            return true;
+    }
+    for (int i = 0; i < ca->gn.npermitted + ca->gn.nexcluded; i++) {
+        const struct cp_gname *e =
+            i < ca->gn.npermitted ? &ca->gn.permitted[i] : &ca->gn.excluded[i - ca->gn.npermitted];
+        if (e->type == CP_GN_DNS && dns_not_preferred(e->value))
+            return true;
+    }
+    return false;
+}
+
+bool cp_names_nc_undecodable(const struct cp_cert *ca)
+{
+    if (ca->version != 3)
+        return false;
+    if (ca->gn.nc_form != CP_NC_DER)
+        return true;
+    for (int i = 0; i < ca->gn.npermitted; i++) {
+        if (ca->gn.permitted[i].type == CP_GN_RAW)
+            return true;
+    }
+    for (int i = 0; i < ca->gn.nexcluded; i++) {
+        if (ca->gn.excluded[i].type == CP_GN_RAW)
+            return true;
+    }
+    return false;
+}
+
 /* A URI without a usable host violates any URI constraint, permitted or excluded. */
 static bool uri_hostless(const struct name *nm)
 {
@@ -457,6 +515,11 @@ bool cp_names_allowed(const struct cp_graph *g, const struct cp_cert *ca, const 
                             ca->gn.nexcluded, &listed_e);
         if ((listed_p || listed_e) && uri_hostless(nm))
             return false;
+        /* A dNSName outside preferred syntax, or a dNSName subtree outside it, cannot be
+         * compared: under any dNSName constraint the name violates it. */
+        if (nm->type == CP_GN_DNS && (listed_p || listed_e) &&
+            (dns_not_preferred(nm->text) || dns_bases_unusable(ca)))
+            return false;
         if (listed_p && !in_p)
             return false;
         if (in_e)
@@ -477,6 +540,15 @@ bool cp_names_hostname_matches(const struct cp_cert *leaf, const char *hostname)
         iplen = 4;
     else if (inet_pton(AF_INET6, hostname, ip) == 1)
         iplen = 16;
+    /* A reference identity with one trailing dot is the absolute form of the same DNS name
+     * (RFC 1034 3.1); the SAN entry must be in preferred syntax, without it (4.2.1.6). */
+    char abs_host[CP_HOST_MAX];
+    size_t hn = strlen(hostname);
+    if (!iplen && hn > 1 && hn < sizeof(abs_host) && hostname[hn - 1] == '.') {
+        memcpy(abs_host, hostname, hn - 1);
+        abs_host[hn - 1] = '\0';
+        hostname = abs_host;
+    }
     if (iplen) {
         /* RFC 9525 6.2: an IP reference identity matches an iPAddress entry only. */
         for (int i = 0; i < leaf->gn.nsan; i++) {
@@ -595,6 +667,10 @@ static enum cp_reason ca_reason(const struct search *s, const struct cp_cert *x)
         return CP_R_NO_KEY_CERT_SIGN;
     if (x->unknown_critical_ext)
         return CP_R_UNKNOWN_CRITICAL;
+    /* RFC 5280 4.2: a critical extension "that contains information that it cannot process"
+     * rejects the certificate; a nameConstraints that does not decode is one. */
+    if (cp_names_nc_undecodable(x))
+        return CP_R_BAD_NAME_CONSTRAINTS;
     if (s->p == CP_PROFILE_WEBPKI && x->eku && !(x->eku & (CP_EKU_SERVER_AUTH | CP_EKU_ANY)))
         return CP_R_EKU_CA;
     if (x->path_len >= 0 && intermediates_below(s) > x->path_len)
@@ -614,6 +690,8 @@ static enum cp_reason anchor_reason(const struct search *s, const struct cp_cert
         return CP_R_ANCHOR_EXPIRED;
     if (r == CP_R_NOT_YET_VALID)
         return CP_R_ANCHOR_NOT_YET_VALID;
+    if (cp_names_nc_undecodable(root))
+        return CP_R_BAD_NAME_CONSTRAINTS;
     if (!names_allowed(s, root))
         return CP_R_NAME_CONSTRAINTS;
     if (root->version == 3 && root->path_len >= 0 && intermediates_below(s) > root->path_len)

@@ -45,6 +45,10 @@ const char cp_cli_gate_usage[] =
 const char cp_cli_report_usage[] =
     "usage: certpath report RESULTS.json... [--matrix] [--html FILE] [--junit FILE]\n"
     "                       [--markdown FILE] [--limbo FILE] [--profile P] [--suite DIR]\n"
+    "       certpath report --compare OLD.json NEW.json [--markdown FILE] [--html FILE]\n"
+    "  --compare         two runs of one row on one suite (two library versions or releases):\n"
+    "                    verdict counts side by side, every feature whose support changed and\n"
+    "                    every case whose verdict changed (improved, regressed, changed)\n"
     "  --matrix          the text matrix on stdout (the default when no other report is asked)\n"
     "  --html FILE       one self-contained page: the matrix, filters, each case's graph\n"
     "  --junit FILE      JUnit XML: a test case per (stack, case)\n"
@@ -60,12 +64,17 @@ const char cp_cli_report_usage[] =
 
 int cp_cli_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"matrix", no_argument, NULL, 'M'},         {"html", required_argument, NULL, 'H'},
-        {"junit", required_argument, NULL, 'J'},    {"markdown", required_argument, NULL, 'D'},
-        {"limbo", required_argument, NULL, 'L'},    {"profile", required_argument, NULL, 'P'},
-        {"suite", required_argument, NULL, 'd'},    {"help", no_argument, NULL, 'h'},
-        {"baseline", required_argument, NULL, 'B'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"matrix", no_argument, NULL, 'M'},
+                                         {"html", required_argument, NULL, 'H'},
+                                         {"junit", required_argument, NULL, 'J'},
+                                         {"markdown", required_argument, NULL, 'D'},
+                                         {"limbo", required_argument, NULL, 'L'},
+                                         {"profile", required_argument, NULL, 'P'},
+                                         {"suite", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"baseline", required_argument, NULL, 'B'},
+                                         {"compare", no_argument, NULL, 'C'},
+                                         {NULL, 0, NULL, 0}};
     struct cp_report_opts o;
     int c;
     cp_report_opts_init(&o);
@@ -94,6 +103,9 @@ int cp_cli_report(int argc, char **argv)
             break;
         case 'B':
             o.baseline = optarg;
+            break;
+        case 'C':
+            o.compare = true;
             break;
         default:
             return cp_cli_help_or_usage(c, cp_cli_report_usage);

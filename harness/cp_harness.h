@@ -30,6 +30,8 @@ struct cp_run_opts {
     const char *filter;    /* shell glob over case ids (NULL: every case) */
     const char *profile;   /* the profile the summary shows (default webpki) */
     const char *output;    /* results file (default results/<stack>-<inproc|wire>.json) */
+    const char *tls;       /* wire mode: "1.2" or "1.3" pins that version; NULL: the server
+                              offers 1.3 (where it has it) and 1.2 */
     int shard_index;       /* --shard I/N: run slice I of N (shard_count 0: every case) */
     int shard_count;
     bool resume;   /* continue from the journal */
@@ -56,6 +58,7 @@ int cp_stacks_print(FILE *out);
 struct cp_serve_opts {
     const char *suite_dir; /* default "suite" */
     int port;              /* 0: any free port */
+    const char *tls;       /* as cp_run_opts.tls */
     volatile sig_atomic_t *stop;
 };
 

@@ -38,9 +38,12 @@ struct cp_server_opts {
     int read_timeout_ms; /* a read that waits longer ends the connection */
     int conn_timeout_ms; /* no connection lives longer than this */
     int max_conns;       /* connections served at once; more wait in the listen queue */
+    const char *tls;     /* "1.2" or "1.3": only that version; NULL or "any": 1.3 and 1.2 */
     FILE *log;           /* one line per connection (NULL: none) */
 };
 
+/* connections counts a connection when it is accepted; handshakes and failures count it
+ * when its thread ends, so while connections are open handshakes + failures < connections. */
 struct cp_server_stats {
     uint64_t connections, handshakes, failures;
 };
@@ -55,6 +58,17 @@ int cp_server_start(const struct cp_server_opts *o, const struct cp_server_case 
 const char *cp_server_host(const struct cp_server *srv);
 int cp_server_port(const struct cp_server *srv);
 
+/* The mbedTLS version the server runs on ("2.28.3"). */
+const char *cp_server_mbedtls_version(void);
+
+/* Whether this mbedTLS build has a TLS 1.3 server (3.6 has; 2.28 has not). */
+bool cp_server_has_tls13(void);
+
+/* The TLS version ("TLSv1.2") the last handshake with hostname negotiated once it had written
+ * its ServerHello, taken (a second call gives ""), or "" when none got that far. Called once the
+ * client has its answer: the version is recorded before the Certificate message is sent. */
+void cp_server_take_version(struct cp_server *srv, const char *hostname, char *buf, size_t cap);
+
 /* The counts so far (connections still open are counted as connections only). */
 void cp_server_stats(struct cp_server *srv, struct cp_server_stats *st);
 
@@ -66,5 +80,33 @@ int cp_server_check_case(const char *dir);
 /* Stops listening, ends every open connection, waits for their threads and frees the server;
  * takes NULL. When final is not NULL it receives the counts with every connection finished. */
 void cp_server_stop(struct cp_server *srv, struct cp_server_stats *final);
+
+/*
+ * The second engine: certpath-server-gnutls (server_gnutls.c), a GnuTLS server in a process of
+ * its own beside this program, for what the mbedTLS engine cannot do: a Certificate message
+ * longer than one record (GnuTLS sends it over several) and TLS 1.3 where the mbedTLS build has
+ * none. It serves its cases as the mbedTLS engine does (picked by SNI, chain.pem byte for byte,
+ * leaf.key signing) on a port of its own. This side links no TLS library.
+ */
+struct cp_server_proc;
+
+/* The engine's path beside this program, or CP_E_NOTFOUND (the build had no GnuTLS). */
+int cp_server_gnutls_exe(char *buf, size_t cap);
+
+/* Starts the engine on the n cases, listening on o->host (o may be NULL); tls is "1.2", "1.3" or
+ * "any" (both); o->log sends one line per connection to stderr. */
+int cp_server_proc_start(const struct cp_server_opts *o, const char *tls,
+                         const struct cp_server_case *cases, int n, struct cp_server_proc **out);
+const char *cp_server_proc_host(const struct cp_server_proc *p);
+int cp_server_proc_port(const struct cp_server_proc *p);
+
+/* The TLS version ("1.3") the engine chose in the last handshake with hostname that reached
+ * its ServerHello, taken (a second call gives ""), or "" when none did. Called once the client
+ * has its answer: the engine writes the version before it sends the ServerHello. */
+void cp_server_proc_take_version(struct cp_server_proc *p, const char *hostname, char *buf,
+                                 size_t cap);
+
+/* Stops the engine (its open connections are ended) and frees p; takes NULL. */
+void cp_server_proc_stop(struct cp_server_proc *p);
 
 #endif

@@ -35,6 +35,10 @@ struct cp_suite_case {
     int64_t vtime;         /* the case's validation time (its own, or the suite's) */
     const char *skip;      /* NULL, or why the suite says not to run it (an importer's skip) */
     const char *wire_skip; /* wire mode: why the built-in server cannot serve it, or NULL */
+    /* Wire mode: the engine that serves it ("mbedtls", "gnutls"), and the port a client
+     * connects to when it is not the run's default server's (0). */
+    const char *wire_server;
+    int wire_port;
 };
 
 struct cp_suite {
@@ -51,6 +55,13 @@ struct cp_suite {
     struct cp_suite_case *cases;
     int ncases;
 };
+
+/* Wire mode (run.c): marks with why every case the built-in server cannot serve (wire_skip) and
+ * lists the others in *order (owned by the caller), sorted by hostname. */
+int cp_wire_mark_skips(struct cp_suite *s, int **order);
+/* Then picks each servable case's engine (wire_server), GnuTLS's for what mbedTLS cannot send and
+ * for every case under tls "1.3" where mbedTLS has no TLS 1.3; *n_gnutls counts GnuTLS's. */
+int cp_wire_route(const char *tls, struct cp_suite *s, int *n_gnutls);
 
 /* Loads dir/manifest.json through cp_manifest_load(): errors name the file and, for a bad
  * case, its id and the field. */
@@ -136,27 +147,24 @@ int cp_worker_floor(const char *module, const struct cp_suite *s, double *second
 #define CP_WORKER_STARTING (-2)
 
 struct cp_worker {
-    pid_t pid; /* also its session's id: a worker leads a session of its own */
+    pid_t pid; /* a worker's CPU is counted over its process tree (cpu_time.c) */
     int req_fd, resp_fd;
     int busy; /* case index being run, -1 idle, or CP_WORKER_STARTING (its hello not read) */
     int64_t deadline_ms;
-    long long cpu_start; /* its session's CPU ticks when the case was handed over */
+    long long cpu_start; /* its tree's CPU (ns) when the case was handed over */
 };
 
 /* ---- CPU time of workers (cpu_time.c) ---- */
 
-/* The CPU ticks (user + system, live and reaped children) each worker's work has used:
- * the worker process alone, or with whole_session every process of its session (exec
- * verifiers and what they start). A worker that is gone reads 0. */
-void cp_cpu_ticks(const pid_t *workers, int n, bool whole_session, long long *out);
+/* The CPU (user + system, nanoseconds) a worker's work has used: the worker process alone, or
+ * with tree every live process under it and what their reaped children used (exec verifiers
+ * and what they start). A worker that is gone reads 0. */
+long long cp_cpu_ns(pid_t worker, bool tree);
 
-/* Seconds per tick (sysconf(_SC_CLK_TCK)). */
-double cp_cpu_tick_seconds(void);
-
-/* What the pool reports for each finished case; non-zero stops the run, and cp_pool_run()
- * returns it (a journal that cannot be written). */
+/* What the pool reports for each finished case (cpu_usec: the CPU its verifier used);
+ * non-zero stops the run, and cp_pool_run() returns it (a journal that cannot be written). */
 typedef int (*cp_pool_done_fn)(void *arg, int index, enum cp_outcome_kind outcome, long code,
-                               const char *reason, long usec);
+                               const char *reason, long usec, long cpu_usec);
 
 struct cp_pool {
     char exe[PATH_MAX];
@@ -165,10 +173,16 @@ struct cp_pool {
     bool clock_shim;
     char shim[PATH_MAX];
     int64_t vtime;
-    double timeout;     /* wall-clock cap per case, seconds */
-    double cpu_limit;   /* CPU seconds per case (0: none); set after cp_pool_start() */
-    bool whole_session; /* count the CPU of every process of a worker's session (exec) */
+    double timeout;   /* wall-clock cap per case, seconds */
+    double cpu_limit; /* CPU seconds per case (0: none); set after cp_pool_start() */
+    bool whole_tree;  /* count the CPU of every process under a worker (exec) */
     int nworkers;
+    int ncpus; /* online CPUs: how fast a worker's CPU time can grow against the wall clock */
+    /* A worker started ahead, from the first case given up on (a timeout, a crash): the next
+     * worker that must be replaced is replaced by it at once, instead of the slot waiting for
+     * a JVM or Node and its library to load. pid 0: none. */
+    struct cp_worker spare;
+    long long ended_ns; /* CPU of the workers replaced so far, measured as they were ended */
     char wire_host[64]; /* wire mode: where cases are sent to the workers' clients */
     int wire_port;
     struct cp_worker w[CP_MAX_JOBS];
@@ -187,6 +201,13 @@ int cp_pool_run(struct cp_pool *p, const struct cp_suite *s, const int *cases, i
 
 void cp_pool_stop(struct cp_pool *p);
 
+/* The CPU (ns) the pool's workers (the spare too, start-ups included) and what ran under them
+ * have used so far: the live ones now, the ones replaced as they were when they were ended. */
+long long cp_pool_cpu_ns(const struct cp_pool *p);
+
+/* The CPU (ns) this process has used (getrusage RUSAGE_SELF). */
+long long cp_self_cpu_ns(void);
+
 /* ---- the journal (journal.c) ---- */
 
 struct cp_journal;
@@ -196,6 +217,7 @@ struct cp_journal;
 struct cp_journal_id {
     const char *program; /* the module and its argument (exec:PROGRAM's program) */
     const char *filter;  /* --filter, or NULL */
+    const char *tls;     /* --tls (wire mode's pinned version), or NULL */
     int shard_index, shard_count;
 };
 

@@ -31,7 +31,8 @@ int cp_ipc_request_fill(struct cp_ipc_request *rq, int index, const struct cp_su
     memset(rq, 0, sizeof(*rq));
     rq->index = index;
     rq->vtime = vtime;
-    rq->port = port;
+    /* A case served by an engine of its own is sent to that engine's port. */
+    rq->port = host && c->wire_port ? c->wire_port : port;
     rq->timeout_ms = cp_ipc_wait_ms(timeout);
     if ((rc = fill_text(rq->id, sizeof(rq->id), c->id, "id", c->id)) ||
         (rc = fill_text(rq->hostname, sizeof(rq->hostname), c->hostname, "hostname", c->id)) ||

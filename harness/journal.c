@@ -2,9 +2,10 @@
  * journal.c - every finished case, appended and flushed as it finishes.
  *
  * JSON lines: a header {"journal": "certpath", "journal_version", "run", "suite_id", "stack",
- * "mode", "profiles", "program", "filter", "shard"}, then one line per case {"run", "id",
- * "outcome", "code", "reason", "usec"}. "run" is a digest of everything that makes the run
- * what it is (the header's fields), carried by every line, so that --resume takes only the
+ * "mode", "profiles", "program", "filter", "shard", "tls"}, then one line per case {"run", "id",
+ * "outcome", "code", "reason", "usec", "cpu_usec"}, over the wire also "server" and "tls" (the
+ * engine that served the case, the version negotiated). "run" is a digest of everything that makes
+ * the run what it is (the header's fields), carried by every line, so that --resume takes only the
  * lines of this very run: a journal of another suite, stack, program, mode, profile set,
  * filter or shard, or a line of another run written into this one, is refused with a message
  * naming the file and the line.
@@ -58,6 +59,9 @@ static void run_digest(const struct cp_results *r, const struct cp_journal_id *i
         h = cp_fnv1a64_add(h, r->profiles[p], strlen(r->profiles[p]) + 1);
     snprintf(shard, sizeof(shard), "%d/%d", id->shard_index, id->shard_count);
     h = cp_fnv1a64_add(h, shard, strlen(shard) + 1);
+    /* Only a pinned version joins the digest, so an unpinned run's is what it was before --tls. */
+    if (id->tls)
+        h = cp_fnv1a64_add(h, id->tls, strlen(id->tls) + 1);
     snprintf(out, cap, "%016llx", (unsigned long long)h);
 }
 
@@ -79,7 +83,8 @@ static cJSON *header_json(const struct cp_results *r, const struct cp_journal_id
             cJSON_CreateStringArray((const char *const *)r->profiles, r->nprofiles)) ||
         !cJSON_AddStringToObject(h, "program", id->program ? id->program : "") ||
         !cJSON_AddStringToObject(h, "filter", id->filter ? id->filter : "") ||
-        !cJSON_AddStringToObject(h, "shard", shard)) {
+        !cJSON_AddStringToObject(h, "shard", shard) ||
+        !cJSON_AddStringToObject(h, "tls", id->tls ? id->tls : "")) {
         cJSON_Delete(h);
         return NULL;
     }
@@ -130,8 +135,8 @@ static const char *str_of(const cJSON *o, const char *key)
 /* The header of the journal at path against this run's: the first field that differs. */
 static int check_header(const char *path, const cJSON *h, const cJSON *want)
 {
-    static const char *const fields[] = {"suite_id", "stack", "program", "mode",
-                                         "filter",   "shard", "profiles"};
+    static const char *const fields[] = {"suite_id", "stack", "program",  "mode",
+                                         "filter",   "shard", "profiles", "tls"};
     const char *j = str_of(h, "journal");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, "journal_version");
     if (!j || strcmp(j, "certpath") || !cJSON_IsNumber(v) ||
@@ -144,6 +149,9 @@ static int check_header(const char *path, const cJSON *h, const cJSON *want)
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(h, fields[i]);
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(want, fields[i]);
         if (a && cJSON_Compare(a, b, true))
+            continue;
+        /* A journal from before --tls has no "tls": it was not pinned. */
+        if (!a && strcmp(fields[i], "tls") == 0 && !*cJSON_GetStringValue(b))
             continue;
         char *at = a ? cJSON_PrintUnformatted(a) : NULL, *bt = cJSON_PrintUnformatted(b);
         int rc = cp_error_set(CP_E_FORMAT,
@@ -193,7 +201,7 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
 {
     const char *lrun = o ? str_of(o, "run") : NULL, *id = o ? str_of(o, "id") : NULL;
     const char *out = o ? str_of(o, "outcome") : NULL, *reason = o ? str_of(o, "reason") : NULL;
-    double code, usec;
+    double code, usec, cpu_usec;
     if (!o)
         return cp_error_set(CP_E_FORMAT,
                             "%s: line %d is not JSON (the journal was changed by hand or its "
@@ -212,10 +220,12 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
         return cp_error_set(CP_E_FORMAT, "%s: line %d (case %s): unknown outcome %.40s", path, line,
                             id, out ? out : "(none)");
     if (number_in(o, "code", -CP_JOURNAL_CODE_MAX, CP_JOURNAL_CODE_MAX, &code) ||
-        number_in(o, "usec", 0, CP_JOURNAL_USEC_MAX, &usec))
+        number_in(o, "usec", 0, CP_JOURNAL_USEC_MAX, &usec) ||
+        number_in(o, "cpu_usec", 0, CP_JOURNAL_USEC_MAX, &cpu_usec))
         return cp_error_set(CP_E_FORMAT,
-                            "%s: line %d (case %s): code or usec is not an integer in range", path,
-                            line, id);
+                            "%s: line %d (case %s): code, usec or cpu_usec is not an integer in "
+                            "range",
+                            path, line, id);
     if (reason && strlen(reason) >= CP_REASON_TEXT_MAX)
         return cp_error_set(CP_E_FORMAT, "%s: line %d (case %s): reason longer than %d bytes", path,
                             line, id, CP_REASON_TEXT_MAX - 1);
@@ -229,6 +239,10 @@ static int apply_line(const char *path, int line, struct cp_results *r, const cJ
     c->outcome = (enum cp_outcome_kind)kind;
     c->code = (long)code;
     c->usec = (long)usec;
+    c->cpu_usec = (long)cpu_usec;
+    const char *server = str_of(o, "server"), *tls = str_of(o, "tls");
+    snprintf(c->server, sizeof(c->server), "%s", server ? server : "");
+    snprintf(c->tls, sizeof(c->tls), "%s", tls ? tls : "");
     return 0;
 }
 
@@ -349,7 +363,10 @@ int cp_journal_append(struct cp_journal *j, const struct cp_result_case *c)
         !cJSON_AddStringToObject(o, "outcome", cp_outcome_kind_name(c->outcome)) ||
         !cJSON_AddNumberToObject(o, "code", (double)c->code) ||
         !cJSON_AddStringToObject(o, "reason", c->reason ? c->reason : "") ||
-        !cJSON_AddNumberToObject(o, "usec", (double)c->usec))
+        !cJSON_AddNumberToObject(o, "usec", (double)c->usec) ||
+        !cJSON_AddNumberToObject(o, "cpu_usec", (double)c->cpu_usec) ||
+        (c->server[0] && !cJSON_AddStringToObject(o, "server", c->server)) ||
+        (c->tls[0] && !cJSON_AddStringToObject(o, "tls", c->tls)))
         rc = cp_error_set(CP_E_NOMEM, "out of memory writing %s", j->path);
     else
         rc = write_line(j, o);

@@ -153,12 +153,6 @@ static int take_hello(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hell
     return 0;
 }
 
-static int spawn(struct cp_pool *p, struct cp_worker *w, struct cp_ipc_hello *hello)
-{
-    int rc = spawn_start(p, w);
-    return rc ? rc : take_hello(p, w, hello);
-}
-
 /* How long a worker given SIGTERM (a case given up on) may take to clean up: the exec module
  * kills its program's whole process group there, which takes microseconds. */
 #define CP_TERM_GRACE_MS 500
@@ -224,26 +218,36 @@ int cp_pool_start(struct cp_pool *p, const char *module, const char *arg, int n,
     p->arg = arg;
     p->timeout = timeout;
     p->vtime = vtime;
-    p->whole_session = strstr(module, "certpath-adapter-exec") != NULL;
+    p->whole_tree = strstr(module, "certpath-adapter-exec") != NULL;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    p->ncpus = cpus > 0 ? (int)cpus : 1;
     p->clock_shim = clock_shim;
     if (clock_shim && (rc = cp_module_path("clockshim", p->shim, sizeof(p->shim))))
         return rc;
     signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe must give EPIPE, not kill the run */
+    /* Every worker starts at once, then each hello is read: n JVMs load side by side, not one
+     * after the other. */
     for (int i = 0; i < n; i++) {
-        struct cp_ipc_hello hello;
-        if ((rc = spawn(p, &p->w[i], i == 0 ? &p->hello : &hello))) {
+        if ((rc = spawn_start(p, &p->w[i]))) {
             cp_pool_stop(p);
             return rc;
         }
         p->nworkers++;
+    }
+    for (int i = 0; i < n; i++) {
+        struct cp_ipc_hello hello;
+        if ((rc = take_hello(p, &p->w[i], i == 0 ? &p->hello : &hello))) {
+            cp_pool_stop(p);
+            return rc;
+        }
     }
     return 0;
 }
 
 void cp_pool_stop(struct cp_pool *p)
 {
-    for (int i = 0; i < CP_MAX_JOBS; i++) {
-        struct cp_worker *w = &p->w[i];
+    for (int i = 0; i <= CP_MAX_JOBS; i++) {
+        struct cp_worker *w = i < CP_MAX_JOBS ? &p->w[i] : &p->spare;
         if (w->pid <= 0)
             continue;
         int status;
@@ -252,6 +256,17 @@ void cp_pool_stop(struct cp_pool *p)
         reap(w, &status); /* closing its request pipe ends an idle worker */
     }
     p->nworkers = 0;
+}
+
+long long cp_pool_cpu_ns(const struct cp_pool *p)
+{
+    long long ns = p->ended_ns;
+    for (int i = 0; i <= CP_MAX_JOBS; i++) {
+        const struct cp_worker *w = i < CP_MAX_JOBS ? &p->w[i] : &p->spare;
+        if (w->pid > 0)
+            ns += cp_cpu_ns(w->pid, true);
+    }
+    return ns;
 }
 
 struct run_state {
@@ -272,26 +287,40 @@ static int dispatch_next(struct run_state *st, struct cp_worker *w, const int *c
         struct cp_ipc_request rq;
         if (cp_ipc_request_fill(&rq, index, &st->s->cases[index], st->s->cases[index].vtime,
                                 st->p->wire_host, st->p->wire_port, st->p->timeout)) {
-            int rc = st->done(st->arg, index, CP_OUT_ERROR, 0, cp_error_msg(CP_E_LIMIT), 0);
+            int rc = st->done(st->arg, index, CP_OUT_ERROR, 0, cp_error_msg(CP_E_LIMIT), 0, 0);
             if (rc)
                 return rc < -1 ? rc : CP_E_INTERNAL;
             continue;
         }
         w->busy = index;
         w->deadline_ms = cp_now_ms() + (int64_t)(st->p->timeout * 1000);
-        if (st->p->cpu_limit > 0)
-            cp_cpu_ticks(&w->pid, 1, st->p->whole_session, &w->cpu_start);
+        w->cpu_start = cp_cpu_ns(w->pid, st->p->whole_tree);
         /* A worker that is gone fails the write; its end then reads as EOF. */
         return cp_write_all(w->req_fd, &rq, sizeof(rq)) ? -1 : 0;
     }
     return 0;
 }
 
-/* A worker whose case could not finish: record why, then put a fresh worker in its place. */
+/* The CPU w's verifier has used on its case, in microseconds, from its tree's CPU now. */
+static long case_cpu_usec(const struct cp_worker *w, long long now_ns)
+{
+    long long used = now_ns - w->cpu_start;
+    return used > 0 ? (long)(used / 1000) : 0;
+}
+
+/* A worker whose case could not finish: record why, then put a worker in its place: the spare
+ * when there is one (a fresh spare then starts behind it), else a fresh one, and from then on
+ * a spare too. */
 static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_kind outcome,
                    const char *why)
 {
-    int index = w->busy, status = 0;
+    struct cp_pool *p = st->p;
+    int index = w->busy, status = 0, rc;
+    /* Its tree is read before it is ended: the exec module's SIGTERM handler leaves its
+     * program to init, unwaited for, so the worker's own count never gets it. */
+    long long tree_ns = cp_cpu_ns(w->pid, true);
+    long cpu_usec = case_cpu_usec(w, tree_ns);
+    p->ended_ns += tree_ns;
     char reason[256];
     if (outcome == CP_OUT_TIMEOUT)
         terminate(w);
@@ -305,10 +334,18 @@ static int replace(struct run_state *st, struct cp_worker *w, enum cp_outcome_ki
         outcome = CP_OUT_ERROR,
         snprintf(reason, sizeof(reason), "worker exited with status %d during the case (%s)",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
-    int rc = st->done(st->arg, index, outcome, 0, reason, 0);
-    /* The fresh worker says hello while the others work: a JVM or Node, or a library that
-     * takes a second to load, costs a timeout nothing on the other workers. */
-    return rc ? rc : spawn_start(st->p, w);
+    if ((rc = st->done(st->arg, index, outcome, 0, reason, 0, cpu_usec)))
+        return rc;
+    /* A fresh worker says hello while the others work: a JVM or Node, or a library that takes
+     * a second to load, costs a timeout nothing on the other workers; the spare, started at the
+     * previous replacement, costs it nothing on this slot either. */
+    if (p->spare.pid > 0) {
+        *w = p->spare;
+        p->spare.pid = 0;
+    } else if ((rc = spawn_start(p, w))) {
+        return rc;
+    }
+    return spawn_start(p, &p->spare);
 }
 
 /* Library texts go into JSON, journals and terminals: keep them printable ASCII. */
@@ -334,25 +371,36 @@ static int collect(struct run_state *st, struct cp_worker *w)
         snprintf(rs.reason, sizeof(rs.reason), "adapter returned an invalid status %d",
                  (int)rs.status);
     w->busy = -1;
-    return st->done(st->arg, rs.index, o, (long)rs.code, rs.reason, (long)rs.usec);
+    return st->done(st->arg, rs.index, o, (long)rs.code, rs.reason, (long)rs.usec,
+                    case_cpu_usec(w, cp_cpu_ns(w->pid, st->p->whole_tree)));
 }
+
+/* The CPU limit is checked no more often than this: a hang costs at most this much wall time
+ * past its limit (plus the CPU clock's own resolution, nanoseconds). */
+#define CP_CPU_POLL_MIN_MS 5
 
 /* Busy workers past the per-case CPU limit are killed as timeouts. The limit is on work the
  * verifier did, so a hang costs about the limit and is judged the same on an idle and on a
- * busy machine; the wall-clock cap (p->timeout) still ends cases that wait. */
-static int enforce_cpu_limit(struct run_state *st)
+ * busy machine; the wall-clock cap (p->timeout) still ends cases that wait. *next_ms becomes
+ * the earliest time another busy worker can reach the limit: its CPU time grows at most ncpus
+ * times as fast as the wall clock (every CPU running one of its threads). */
+static int enforce_cpu_limit(struct run_state *st, int64_t *next_ms)
 {
     struct cp_pool *p = st->p;
-    pid_t pids[CP_MAX_JOBS];
-    long long ticks[CP_MAX_JOBS];
-    for (int i = 0; i < p->nworkers; i++)
-        pids[i] = p->w[i].busy >= 0 ? p->w[i].pid : 0;
-    cp_cpu_ticks(pids, p->nworkers, p->whole_session, ticks);
+    int64_t now = cp_now_ms();
     for (int i = 0; i < p->nworkers; i++) {
         struct cp_worker *w = &p->w[i];
-        double used = (double)(ticks[i] - w->cpu_start) * cp_cpu_tick_seconds();
-        if (w->busy < 0 || used <= p->cpu_limit)
+        if (w->busy < 0)
             continue;
+        double used = (double)(cp_cpu_ns(w->pid, p->whole_tree) - w->cpu_start) / 1e9;
+        if (used <= p->cpu_limit) {
+            int64_t at = now + (int64_t)((p->cpu_limit - used) * 1000.0 / p->ncpus);
+            if (at < now + CP_CPU_POLL_MIN_MS)
+                at = now + CP_CPU_POLL_MIN_MS;
+            if (at < *next_ms)
+                *next_ms = at;
+            continue;
+        }
         char why[128];
         snprintf(why, sizeof(why), "no verdict after %.2f s of CPU (limit %.2f s); worker killed",
                  used, p->cpu_limit);
@@ -363,31 +411,29 @@ static int enforce_cpu_limit(struct run_state *st)
     return 0;
 }
 
-/* How often the CPU limit is checked: a hang costs at most this much past the limit. */
-#define CP_CPU_POLL_MS 100
-
 static int wait_any(struct run_state *st)
 {
-    struct pollfd pfd[CP_MAX_JOBS];
-    int map[CP_MAX_JOBS], n = 0, rc;
-    if (st->p->cpu_limit > 0 && (rc = enforce_cpu_limit(st)))
-        return rc;
+    struct pollfd pfd[CP_MAX_JOBS + 1];
+    struct cp_worker *map[CP_MAX_JOBS + 1];
+    struct cp_pool *p = st->p;
+    int n = 0, rc;
     int64_t now = cp_now_ms(), next = now + 60000;
-    if (st->p->cpu_limit > 0)
-        next = now + CP_CPU_POLL_MS;
-    for (int i = 0; i < st->p->nworkers; i++) {
-        struct cp_worker *w = &st->p->w[i];
-        if (w->busy == -1)
+    if (p->cpu_limit > 0 && (rc = enforce_cpu_limit(st, &next)))
+        return rc;
+    now = cp_now_ms();
+    for (int i = 0; i <= p->nworkers; i++) {
+        struct cp_worker *w = i < p->nworkers ? &p->w[i] : &p->spare;
+        if (w->pid <= 0 || w->busy == -1)
             continue;
         if (w->busy == CP_WORKER_STARTING && w->deadline_ms <= now) {
             struct cp_ipc_hello hello;
-            if ((rc = take_hello(st->p, w, &hello))) /* past its deadline: names why */
+            if ((rc = take_hello(p, w, &hello))) /* past its deadline: names why */
                 return rc;
             continue;
         }
         if (w->busy >= 0 && w->deadline_ms <= now) {
             char why[96];
-            snprintf(why, sizeof(why), "no verdict within %.1f s; worker killed", st->p->timeout);
+            snprintf(why, sizeof(why), "no verdict within %.1f s; worker killed", p->timeout);
             if ((rc = replace(st, w, CP_OUT_TIMEOUT, why)))
                 return rc;
             continue;
@@ -395,7 +441,7 @@ static int wait_any(struct run_state *st)
         if (w->deadline_ms < next)
             next = w->deadline_ms;
         pfd[n] = (struct pollfd){.fd = w->resp_fd, .events = POLLIN};
-        map[n++] = i;
+        map[n++] = w;
     }
     if (n == 0)
         return 0;
@@ -403,12 +449,12 @@ static int wait_any(struct run_state *st)
     if (pr < 0)
         return errno == EINTR ? 0 : cp_error_set(CP_E_IO, "poll: %s", strerror(errno));
     for (int k = 0; k < n; k++) {
-        struct cp_worker *w = &st->p->w[map[k]];
+        struct cp_worker *w = map[k];
         if (!pfd[k].revents)
             continue;
         if (w->busy == CP_WORKER_STARTING) {
             struct cp_ipc_hello hello;
-            rc = take_hello(st->p, w, &hello);
+            rc = take_hello(p, w, &hello);
         } else {
             rc = collect(st, w);
         }

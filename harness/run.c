@@ -13,6 +13,8 @@
 #include "cp_server.h"
 #include "harness_internal.h"
 
+#include <mbedtls/version.h>
+
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -199,16 +201,23 @@ static bool needs_exact_time(const struct cp_suite *s, const struct cp_suite_cas
            !(have & (CP_CAP_SET_TIME | CP_CAP_CLOCK_SHIM));
 }
 
+/* The built-in server's engines a wire run connects to: mbedTLS in this process, and GnuTLS in
+ * a process of its own (cp_server.h) for the cases mbedTLS cannot serve, when there are any. */
+struct wire_servers {
+    struct cp_server *mbed;
+    struct cp_server_proc *gnutls;
+};
+
 struct stack_run {
     const struct cp_run_opts *o;
     const struct cp_suite *s;
-    struct cp_server *srv; /* wire mode: the built-in server; NULL in-process */
-    int *pos;              /* each case's place in the run's selection, or -1 */
+    const struct wire_servers *srv; /* wire mode: the built-in server; NULL in-process */
+    int *pos;                       /* each case's place in the run's selection, or -1 */
     struct cp_results r;
     struct cp_journal *journal;
     int done, total;
     int64_t started_ms, last_progress_ms;
-    char name[64];
+    char name[80]; /* results_name(): a stack spec's name (< 64) and a digest */
 };
 
 static void progress(struct stack_run *st, bool final)
@@ -225,8 +234,22 @@ static void progress(struct stack_run *st, bool final)
     fflush(stderr);
 }
 
+/* Which engine served a wire case, and the TLS version it negotiated ("1.3": mbedTLS's
+ * "TLSv1.3" without its prefix; the GnuTLS engine writes "1.3"). */
+static void wire_record(const struct wire_servers *ws, const struct cp_suite_case *sc,
+                        struct cp_result_case *c)
+{
+    char v[CP_RESULT_WORD_MAX];
+    snprintf(c->server, sizeof(c->server), "%s", sc->wire_server ? sc->wire_server : "");
+    if (sc->wire_server && strcmp(sc->wire_server, "gnutls") == 0)
+        cp_server_proc_take_version(ws->gnutls, sc->hostname, v, sizeof(v));
+    else
+        cp_server_take_version(ws->mbed, sc->hostname, v, sizeof(v));
+    snprintf(c->tls, sizeof(c->tls), "%s", strncmp(v, "TLSv", 4) == 0 ? v + 4 : v);
+}
+
 static int record(void *arg, int index, enum cp_outcome_kind outcome, long code, const char *reason,
-                  long usec)
+                  long usec, long cpu_usec)
 {
     struct stack_run *st = arg;
     struct cp_result_case *c = &st->r.cases[index];
@@ -237,6 +260,10 @@ static int record(void *arg, int index, enum cp_outcome_kind outcome, long code,
     c->outcome = outcome;
     c->code = code;
     c->usec = usec;
+    c->cpu_usec = cpu_usec;
+    c->server[0] = c->tls[0] = '\0';
+    if (st->srv && outcome != CP_OUT_SKIP)
+        wire_record(st->srv, &st->s->cases[index], c);
     /* A case the journal could not keep is not finished: the run stops at the first failed
      * write, and the case runs again on --resume. */
     int rc = cp_journal_append(st->journal, c);
@@ -294,7 +321,7 @@ static void drop_other_controls(struct stack_run *st)
             free(c->reason);
             c->reason = NULL;
             c->outcome = CP_OUT_NONE;
-            c->code = c->usec = 0;
+            c->code = c->usec = c->cpu_usec = 0;
         }
     }
 }
@@ -359,19 +386,13 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             continue;
         /* The suite's own skip (an imported case certpath cannot express), with its reason. */
         if (s->cases[i].skip) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].skip, 0, 0)))
                 goto out;
             continue;
         }
         unsigned missing = needed_caps(s, &s->cases[i]) & ~pool->hello.caps;
         if (st->srv && s->cases[i].wire_skip) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0)))
-                goto out;
-            continue;
-        }
-        /* Over the wire, a list longer than the server can send is not the stack's failure. */
-        if (st->srv && cp_server_check_case(s->cases[i].dir) == CP_E_LIMIT) {
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, cp_error_msg(CP_E_LIMIT), 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, s->cases[i].wire_skip, 0, 0)))
                 goto out;
             continue;
         }
@@ -379,7 +400,7 @@ static int run_cases(struct stack_run *st, struct cp_pool *pool)
             char why[128];
             snprintf(why, sizeof(why), "needs the %s capability, which this adapter lacks",
                      missing ? cp_cap_name(missing & -missing) : "set-time");
-            if ((rc = record(st, i, CP_OUT_SKIP, 0, why, 0)))
+            if ((rc = record(st, i, CP_OUT_SKIP, 0, why, 0, 0)))
                 goto out;
             continue;
         }
@@ -450,21 +471,27 @@ static uint64_t program_digest(const struct cp_stack_spec *sp)
     return sp->has_arg ? cp_fnv1a64_add(h, sp->arg, strlen(sp->arg) + 1) : h;
 }
 
-/* results/<stack>-<inproc|wire>[.shard-I-of-N].json unless -o names the file; the journal
+/* The name a run's results carry (their "stack", their file name, the journal's and the
+ * gate's): a registry row's name is its own; any other program (exec:/x/openssl.py, a module
+ * path, NAME:ARG) may share its base name with a row or with another program, so its name
+ * carries a digest of the program: no two programs share results, and a gate never compares
+ * a program with a row's baseline. */
+static void results_name(const struct cp_stack_spec *sp, char *name, size_t cap)
+{
+    if (sp->row)
+        snprintf(name, cap, "%s", sp->name);
+    else
+        snprintf(name, cap, "%s-%08llx", sp->name,
+                 (unsigned long long)(program_digest(sp) & 0xffffffffu));
+}
+
+/* results/<name>-<inproc|wire>[.shard-I-of-N].json unless -o names the file; the journal
  * beside it. */
-static int output_paths(const struct cp_run_opts *o, const struct cp_stack_spec *sp,
-                        enum cp_run_mode mode, char *out, size_t cap, char *journal, size_t jcap)
+static int output_paths(const struct cp_run_opts *o, const char *name, enum cp_run_mode mode,
+                        char *out, size_t cap, char *journal, size_t jcap)
 {
     int rc;
-    char shard[48] = "", name[96];
-    /* A registry row's name is its own; any other program (exec:/x/openssl.py, a module path,
-     * NAME:ARG) may share its base name with a row or with another program, so its file name
-     * carries a digest of the program: no two programs write one results file. */
-    if (sp->row)
-        snprintf(name, sizeof(name), "%s", sp->name);
-    else
-        snprintf(name, sizeof(name), "%s-%08llx", sp->name,
-                 (unsigned long long)(program_digest(sp) & 0xffffffffu));
+    char shard[48] = "";
     if (o->shard_count > 0)
         snprintf(shard, sizeof(shard), ".shard-%d-of-%d", o->shard_index, o->shard_count);
     if (o->output)
@@ -511,7 +538,14 @@ static int set_stack_info(struct cp_results *r, const char *name, const struct c
     r->caps = pool->hello.caps;
     if (!r->stack || !r->library || !r->library_version || !r->mode || !r->settings)
         return cp_error_set(CP_E_NOMEM, "out of memory");
-    return 0;
+    /* Where it ran and every library it used: the stack's, and the Mbed TLS certpath is built
+     * with (it minted the suite when run made one, and is the server over the wire). */
+    char mbed[32] = ""; /* mbedtls_version_get_string() writes at most 9 bytes */
+    mbedtls_version_get_string(mbed);
+    cp_platform_this(&r->platform);
+    r->has_platform = true;
+    int rc = cp_results_add_library(r, "stack", r->library, r->library_version);
+    return rc ? rc : cp_results_add_library(r, "certpath", "Mbed TLS", mbed);
 }
 
 /* With all set (--stack all), a stack that cannot run in the chosen mode is passed over with a
@@ -587,8 +621,8 @@ struct ran_rows {
 };
 
 static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, enum cp_run_mode mode, bool all, struct mode_run *keep,
-                     struct ran_rows *ran)
+                     const struct wire_servers *srv, enum cp_run_mode mode, bool all,
+                     struct mode_run *keep, struct ran_rows *ran)
 {
     struct stack_run st = {.o = o, .s = s, .srv = mode == CP_RUN_WIRE ? srv : NULL};
     struct cp_pool pool;
@@ -603,11 +637,12 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     cp_results_init(&st.r);
     if ((rc = cp_stack_resolve(spec, &sp)))
         goto out;
-    snprintf(st.name, sizeof(st.name), "%s", sp.name);
+    results_name(&sp, st.name, sizeof(st.name));
     snprintf(program, sizeof(program), "%s%s%s", sp.module, sp.has_arg ? ":" : "",
              sp.has_arg ? sp.arg : "");
     /* The output is this run's alone (or the run refuses) before any worker starts. */
-    if ((rc = output_paths(o, &sp, mode, out, sizeof(out), journal, sizeof(journal))) ||
+    long long cpu0 = cp_self_cpu_ns();
+    if ((rc = output_paths(o, st.name, mode, out, sizeof(out), journal, sizeof(journal))) ||
         (rc = check_output(out)) || (rc = cp_fs_lock(out, &lock)) ||
         (rc = start_pool(&pool, sp.module, sp.has_arg ? sp.arg : NULL, o, s)))
         goto out;
@@ -631,11 +666,12 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
         goto out;
     }
     if (st.srv) {
-        snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv));
-        pool.wire_port = cp_server_port(srv);
+        snprintf(pool.wire_host, sizeof(pool.wire_host), "%s", cp_server_host(srv->mbed));
+        pool.wire_port = cp_server_port(srv->mbed);
     }
     struct cp_journal_id jid = {.program = program,
                                 .filter = o->filter,
+                                .tls = o->tls,
                                 .shard_index = o->shard_index,
                                 .shard_count = o->shard_count};
     if ((rc = set_stack_info(&st.r, st.name, &pool, mode)) ||
@@ -647,6 +683,7 @@ static int run_stack(const struct cp_run_opts *o, const struct cp_suite *s, cons
     st.started_ms = cp_now_ms();
     note_error(&fe, run_cases(&st, &pool));
     st.r.seconds = (double)(cp_now_ms() - st.started_ms) / 1000.0;
+    st.r.cpu_seconds = (double)(cp_self_cpu_ns() - cpu0 + cp_pool_cpu_ns(&pool)) / 1e9;
     st.r.cpu_limit = pool.cpu_limit;
     st.r.wall_limit = o->timeout;
     progress(&st, true);
@@ -706,7 +743,7 @@ out:
 /* --mode both: each mode the adapter has (the other one is passed over with a note), then the
  * cases where the two disagree, written into both results files and summarised. */
 static int run_modes(const struct cp_run_opts *o, const struct cp_suite *s, const char *spec,
-                     struct cp_server *srv, bool all, struct ran_rows *ran)
+                     const struct wire_servers *srv, bool all, struct ran_rows *ran)
 {
     if (o->mode != CP_RUN_BOTH)
         return run_stack(o, s, spec, srv, o->mode, all, NULL, ran);
@@ -774,7 +811,8 @@ static void print_matrix(const struct cp_run_opts *o, const struct ran_rows *ran
     free(r);
 }
 
-static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s, struct cp_server *srv)
+static int run_rows(const struct cp_run_opts *o, const struct cp_suite *s,
+                    const struct wire_servers *srv)
 {
     bool all = strcmp(o->stack, "all") == 0;
     int first = 0;
@@ -860,7 +898,7 @@ static int by_hostname(const void *a, const void *b)
 /* Which cases the built-in server can serve: it needs the leaf's key and picks the case by
  * the SNI name, so a case without either, or whose hostname another case has too (an
  * imported suite's; generated hostnames are unique), is marked with why and left out. */
-static int mark_wire_skips(struct cp_suite *s, int **order)
+int cp_wire_mark_skips(struct cp_suite *s, int **order)
 {
     int n = 0;
     if (!(*order = malloc((size_t)(s->ncases ? s->ncases : 1) * sizeof(int))))
@@ -899,22 +937,89 @@ static int mark_wire_skips(struct cp_suite *s, int **order)
     return 0;
 }
 
-static int start_server(struct cp_suite *s, struct cp_server **srv)
+/* Which engine serves each case: GnuTLS (in a process of its own) for a Certificate message
+ * longer than mbedTLS can send, and for every case under --tls 1.3 where mbedTLS has no TLS 1.3;
+ * mbedTLS in this process for the others. Without the GnuTLS engine those cases are skipped over
+ * the wire, saying why. */
+int cp_wire_route(const char *tls, struct cp_suite *s, int *n_gnutls)
+{
+    char exe[PATH_MAX];
+    bool all = tls && strcmp(tls, "1.3") == 0 && !cp_server_has_tls13();
+    bool have = cp_server_gnutls_exe(exe, sizeof(exe)) == 0;
+    *n_gnutls = 0;
+    if (all && !have)
+        return cp_error_set(CP_E_ARG,
+                            "--tls 1.3: the built-in mbedTLS server (mbedTLS %s) has no TLS 1.3, "
+                            "and its GnuTLS engine, which has, is not built (%s)",
+                            cp_server_mbedtls_version(), cp_error_msg(CP_E_NOTFOUND));
+    for (int i = 0; i < s->ncases; i++) {
+        struct cp_suite_case *c = &s->cases[i];
+        c->wire_server = NULL;
+        c->wire_port = 0;
+        if (c->wire_skip)
+            continue;
+        if (!all && cp_server_check_case(c->dir) != CP_E_LIMIT) {
+            c->wire_server = "mbedtls";
+        } else if (have) {
+            c->wire_server = "gnutls";
+            ++*n_gnutls;
+        } else {
+            c->wire_skip = "wire: a Certificate message longer than the built-in mbedTLS server "
+                           "can send in one record, and certpath was built without the server's "
+                           "GnuTLS engine (certpath-server-gnutls; apt install libgnutls28-dev)";
+        }
+    }
+    return 0;
+}
+
+/* The cases the given engine serves, for its start. */
+static struct cp_server_case *wire_cases(const struct cp_suite *s, const char *engine, int *n)
+{
+    struct cp_server_case *cases = calloc((size_t)s->ncases + 1, sizeof(*cases));
+    *n = 0;
+    for (int i = 0; cases && i < s->ncases; i++) {
+        const struct cp_suite_case *c = &s->cases[i];
+        if (!c->wire_skip && c->wire_server && strcmp(c->wire_server, engine) == 0)
+            cases[(*n)++] =
+                (struct cp_server_case){.id = c->id, .hostname = c->hostname, .dir = c->dir};
+    }
+    if (!cases)
+        cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
+    return cases;
+}
+
+static int start_server(const struct cp_run_opts *o, struct cp_suite *s, struct wire_servers *ws)
 {
     struct cp_server_opts so;
-    struct cp_server_case *cases = calloc((size_t)s->ncases + 1, sizeof(*cases));
-    int *order = NULL, n = 0, rc;
-    if (!cases)
-        return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
-    if ((rc = mark_wire_skips(s, &order)))
+    struct cp_server_case *cases = NULL;
+    int *order = NULL, n = 0, ng = 0, rc;
+    if ((rc = cp_wire_mark_skips(s, &order)) || (rc = cp_wire_route(o->tls, s, &ng)))
         goto out;
-    for (int i = 0; i < s->ncases; i++) {
-        if (!s->cases[i].wire_skip)
-            cases[n++] = (struct cp_server_case){
-                .id = s->cases[i].id, .hostname = s->cases[i].hostname, .dir = s->cases[i].dir};
-    }
     cp_server_opts_init(&so);
-    rc = cp_server_start(&so, cases, n, srv);
+    /* Under --tls 1.3 without an mbedTLS TLS 1.3 server, every case is GnuTLS's and the
+     * mbedTLS engine serves none. */
+    so.tls = o->tls && !(strcmp(o->tls, "1.3") == 0 && !cp_server_has_tls13()) ? o->tls : NULL;
+    if (!(cases = wire_cases(s, "mbedtls", &n))) {
+        rc = CP_E_NOMEM;
+        goto out;
+    }
+    if ((rc = cp_server_start(&so, cases, n, &ws->mbed)))
+        goto out;
+    free(cases);
+    cases = NULL;
+    if (ng > 0) {
+        if (!(cases = wire_cases(s, "gnutls", &n))) {
+            rc = CP_E_NOMEM;
+            goto out;
+        }
+        if ((rc = cp_server_proc_start(&so, o->tls, cases, n, &ws->gnutls)))
+            goto out;
+        for (int i = 0; i < s->ncases; i++) {
+            if (!s->cases[i].wire_skip && s->cases[i].wire_server &&
+                strcmp(s->cases[i].wire_server, "gnutls") == 0)
+                s->cases[i].wire_port = cp_server_proc_port(ws->gnutls);
+        }
+    }
 out:
     free(order);
     free(cases);
@@ -924,7 +1029,7 @@ out:
 int cp_run(const struct cp_run_opts *o)
 {
     struct cp_suite s;
-    struct cp_server *srv = NULL;
+    struct wire_servers ws = {0};
     int rc;
     if (!o->stack)
         return cp_error_set(CP_E_ARG, "no --stack given (see `certpath stacks`)");
@@ -955,14 +1060,16 @@ int cp_run(const struct cp_run_opts *o)
                           s.nprofiles > 1 ? s.profiles[1] : "");
         goto out;
     }
-    if (o->mode != CP_RUN_INPROC && (rc = start_server(&s, &srv)))
+    if (o->mode != CP_RUN_INPROC && (rc = start_server(o, &s, &ws)))
         goto out;
+    const struct wire_servers *srv = o->mode != CP_RUN_INPROC ? &ws : NULL;
     if (strcmp(o->stack, "all") == 0 || is_group(o->stack))
         rc = run_rows(o, &s, srv);
     else
         rc = run_modes(o, &s, o->stack, srv, false, NULL);
 out:
-    cp_server_stop(srv, NULL);
+    cp_server_proc_stop(ws.gnutls);
+    cp_server_stop(ws.mbed, NULL);
     cp_suite_free(&s);
     return rc;
 }

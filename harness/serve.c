@@ -92,6 +92,7 @@ int cp_serve(const struct cp_serve_opts *o)
     }
     cp_server_opts_init(&so);
     so.port = o->port;
+    so.tls = o->tls;
     so.log = stderr;
     if ((rc = cp_server_start(&so, cases, n, &srv)))
         goto out;

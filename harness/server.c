@@ -111,6 +111,7 @@
 
 struct srv_case {
     char *id, *hostname, *dir;
+    char version[16]; /* the last handshake's version once past its ServerHello (under mu) */
 };
 
 /* A parsed leaf key, used by one connection at a time. */
@@ -128,6 +129,7 @@ struct cp_server {
     char host[64];
     int port;
     int read_timeout_ms, conn_timeout_ms, max_conns;
+    int tls; /* 0: 1.2 and 1.3 where the library has it; 12 or 13: only that version */
     FILE *log;
     struct srv_case *cases; /* sorted by hostname (lower case) */
     int ncases;
@@ -557,14 +559,30 @@ static void *srv_conn_main(void *arg)
              mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
                                          MBEDTLS_SSL_PRESET_DEFAULT)))
         goto out;
-    cp_mbedtls_ssl_conf_min_tls12(&conf);
+    if (srv->tls)
+        cp_mbedtls_ssl_conf_pin_tls(&conf, srv->tls == 13);
+    else
+        cp_mbedtls_ssl_conf_min_tls12(&conf);
     cp_mbedtls_ssl_conf_fast_groups(&conf);
     mbedtls_ssl_conf_rng(&conf, srv_rng, NULL);
     mbedtls_ssl_conf_sni(&conf, srv_sni, c);
     if ((ret = mbedtls_ssl_setup(&ssl, &conf)))
         goto out;
     mbedtls_ssl_set_bio(&ssl, c, srv_send, srv_recv, NULL);
-    ret = mbedtls_ssl_handshake(&ssl);
+    /* Step by step, so that the version is recorded once the ServerHello is written, before
+     * the Certificate message: a client cannot have its answer before then. */
+    bool recorded = false;
+    while (cp_mbedtls_ssl_state(&ssl) < MBEDTLS_SSL_HANDSHAKE_OVER) {
+        if ((ret = mbedtls_ssl_handshake_step(&ssl)))
+            break;
+        if (!recorded && c->c && cp_mbedtls_ssl_state(&ssl) > MBEDTLS_SSL_SERVER_HELLO) {
+            pthread_mutex_lock(&srv->mu);
+            snprintf(((struct srv_case *)c->c)->version, sizeof(c->c->version), "%s",
+                     mbedtls_ssl_get_version(&ssl));
+            pthread_mutex_unlock(&srv->mu);
+            recorded = true;
+        }
+    }
     if (ret == CP_MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE)
         mbedtls_ssl_send_alert_message(&ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
                                        MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR);
@@ -745,6 +763,16 @@ int cp_server_start(const struct cp_server_opts *o, const struct cp_server_case 
     srv->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : CP_SERVER_READ_TIMEOUT_MS;
     srv->conn_timeout_ms = o->conn_timeout_ms > 0 ? o->conn_timeout_ms : CP_SERVER_CONN_TIMEOUT_MS;
     srv->max_conns = o->max_conns > 0 ? o->max_conns : CP_SERVER_MAX_CONNS;
+    if (o->tls && strcmp(o->tls, "1.2") == 0) {
+        srv->tls = 12;
+    } else if (o->tls && strcmp(o->tls, "1.3") == 0 && cp_server_has_tls13()) {
+        srv->tls = 13;
+    } else if (o->tls && strcmp(o->tls, "any") != 0) {
+        rc = cp_error_set(CP_E_ARG, "TLS %s: the built-in mbedTLS server (mbedTLS %s) %s", o->tls,
+                          cp_server_mbedtls_version(),
+                          strcmp(o->tls, "1.3") == 0 ? "has no TLS 1.3" : "knows 1.2 and 1.3 only");
+        goto fail;
+    }
     if (o->port < 0 || o->port > 65535) {
         rc = cp_error_set(CP_E_ARG, "port %d is not a TCP port", o->port);
         goto fail;
@@ -793,6 +821,50 @@ int cp_server_start(const struct cp_server_opts *o, const struct cp_server_case 
 fail:
     cp_server_stop(srv, NULL);
     return rc;
+}
+
+/* The run-time library's version (the headers' may differ from the library loaded). */
+static char srv_version[32];
+
+static void srv_version_once(void)
+{
+    mbedtls_version_get_string(srv_version);
+}
+
+const char *cp_server_mbedtls_version(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, srv_version_once);
+    return srv_version;
+}
+
+bool cp_server_has_tls13(void)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    return true;
+#else
+    return false;
+#endif
+}
+
+void cp_server_take_version(struct cp_server *srv, const char *hostname, char *buf, size_t cap)
+{
+    char lower[CP_SERVER_NAME_MAX];
+    size_t i = 0;
+    buf[0] = '\0';
+    if (!srv)
+        return;
+    for (; hostname[i] && i + 1 < sizeof(lower); i++)
+        lower[i] = (char)tolower((unsigned char)hostname[i]);
+    lower[i] = '\0';
+    struct srv_case key = {.hostname = lower};
+    pthread_mutex_lock(&srv->mu);
+    struct srv_case *c = bsearch(&key, srv->cases, (size_t)srv->ncases, sizeof(key), srv_case_cmp);
+    if (c) {
+        snprintf(buf, cap, "%s", c->version);
+        c->version[0] = '\0';
+    }
+    pthread_mutex_unlock(&srv->mu);
 }
 
 const char *cp_server_host(const struct cp_server *srv)

@@ -336,23 +336,22 @@ nomem:
     return NULL;
 }
 
-/* The distribution and release this baseline was made on, from os-release. */
-static void platform(char *buf, size_t cap)
+/* The distribution and release this baseline was made on: the one its results file records
+ * (os-release of the machine that ran it), or this machine's for a file from before. */
+static void platform(const struct cp_results *r, char *buf, size_t cap)
 {
-    char *text = NULL;
-    snprintf(buf, cap, "unknown");
-    if (cp_fs_read("/etc/os-release", 1u << 16, &text, NULL)) {
-        cp_error_clear();
-        return;
+    struct cp_platform here;
+    const struct cp_platform *p = &r->platform;
+    if (!r->has_platform) {
+        cp_platform_this(&here);
+        p = &here;
     }
-    const char *p = strstr(text, "PRETTY_NAME=");
-    if (p) {
-        p += strlen("PRETTY_NAME=");
-        p += *p == '"';
-        size_t n = strcspn(p, "\"\n");
-        snprintf(buf, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
-    }
-    free(text);
+    snprintf(buf, cap, "%s", *p->pretty_name ? p->pretty_name : "unknown");
+}
+
+static const char *plat_name(const struct cp_results *r)
+{
+    return *r->platform.pretty_name ? r->platform.pretty_name : "an unknown platform";
 }
 
 static int check_inputs(const struct cp_baseline_opts *o, const struct cp_results *r, int n)
@@ -374,6 +373,9 @@ static int check_inputs(const struct cp_baseline_opts *o, const struct cp_result
             return cp_error_set(CP_E_ARG,
                                 "%s is stack %s, %s is stack %s: a baseline is one stack's", f,
                                 r[i].stack, o->files[0], r[0].stack);
+        if (strcmp(r[i].platform.pretty_name, r[0].platform.pretty_name))
+            return cp_error_set(CP_E_ARG, "%s ran on %s, %s on %s: a baseline is one platform's", f,
+                                plat_name(&r[i]), o->files[0], plat_name(&r[0]));
         if (strcmp(r[i].seed, r[0].seed))
             return cp_error_set(CP_E_ARG, "%s and %s come from suites of different seeds", f,
                                 o->files[0]);
@@ -389,10 +391,10 @@ static int check_inputs(const struct cp_baseline_opts *o, const struct cp_result
 static cJSON *document(const struct cp_baseline_opts *o, const struct cp_results *r, int n,
                        struct rules *rs)
 {
-    char plat[128];
+    char plat[CP_PLATFORM_NAME_MAX];
     cJSON *d = cJSON_CreateObject(), *suite, *modes;
     CHECK(d);
-    platform(plat, sizeof(plat));
+    platform(&r[0], plat, sizeof(plat));
     CHECK(cJSON_AddStringToObject(d, "format", CP_BASELINE_FORMAT));
     CHECK(cJSON_AddNumberToObject(d, "format_version", CP_BASELINE_FORMAT_VERSION));
     CHECK(cJSON_AddStringToObject(d, "stack", r[0].stack));

@@ -73,7 +73,8 @@ struct cp_gate_item {
 struct cp_gate {
     char *baseline; /* the file compared with */
     char *stack, *mode, *profile;
-    bool gated; /* false: no baseline for this stack in the directory (reported, not failed) */
+    char *platform; /* the platform directory the baseline was chosen from, or NULL */
+    bool gated;     /* false: no baseline for this stack in the directory (reported, not failed) */
     int count[CP_GATE_KIND_COUNT];
     int unchanged, not_run; /* not_run: in the baseline, not in this run (a filter) */
     int expect_changed;     /* same outcome, but the suite's expectation moved */
@@ -85,9 +86,14 @@ void cp_gate_init(struct cp_gate *g);
 void cp_gate_free(struct cp_gate *g);
 const char *cp_gate_kind_name(enum cp_gate_kind k);
 
-/* Where the baseline of a stack is: spec itself when it is a file, spec/<stack>.json when it is
- * a directory. CP_E_NOTFOUND (message naming the path) when there is none. */
-int cp_baseline_locate(const char *spec, const char *stack, char *buf, size_t cap, bool *from_dir);
+/* Where the baseline of r's stack is: spec itself when it is a file; spec/<stack>.json when it
+ * is a directory of baselines; spec/<platform>/<stack>.json when it is a directory of
+ * platforms (expected/baselines: debian-12/, debian-13/), the platform being the one r records
+ * it ran on (this machine's when r records none; cp_platform.h), written to platform ("" when
+ * not chosen so). CP_E_NOTFOUND (message naming the path) when there is none; *from_dir then
+ * tells a stack missing from a directory (true) from a platform or a file missing (false). */
+int cp_baseline_locate(const char *spec, const struct cp_results *r, char *buf, size_t cap,
+                       bool *from_dir, char *platform, size_t pcap);
 
 /* 0 when the run at path (read back into r) finished; CP_E_FORMAT naming path when it is
  * broken, or incomplete ("complete": false: interrupted, or a harness failure) unless

@@ -13,6 +13,7 @@
 #define CP_RESULTS_H
 
 #include "cp_hash.h"
+#include "cp_platform.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@
 #define CP_RESULTS_FORMAT_VERSION 1
 #define CP_RESULTS_MAX_PROFILES 4
 #define CP_RESULTS_MAX_FEATURES 64
+/* The libraries a run records: the stack's, the Mbed TLS certpath is built with, and room for a
+ * stack that names its backend apart (a curl flavour). */
+#define CP_RESULTS_MAX_LIBRARIES 8
 
 /* What the library (or the harness, for timeout and crash) said about a case. */
 #define CP_OUTCOMES(X)                                                                             \
@@ -55,6 +59,9 @@ enum cp_verdict {
         CP_V_COUNT
 };
 
+/* The longest server engine or TLS version name a case records, with its NUL. */
+#define CP_RESULT_WORD_MAX 16
+
 struct cp_result_case {
     char *id, *family;
     uint64_t features; /* bits index cp_results.features */
@@ -64,7 +71,13 @@ struct cp_result_case {
     long code;
     char *reason; /* the library's text, or the harness's for timeout/crash/skip */
     long usec;
+    long cpu_usec; /* CPU its verifier used (its worker's process tree), microseconds */
     enum cp_verdict verdict[CP_RESULTS_MAX_PROFILES];
+    /* Wire mode: the built-in server's engine that served the case ("mbedtls", "gnutls") and
+     * the TLS version it negotiated ("1.2", "1.3"); "" in-process, for a skip, or when the
+     * handshake never reached the ServerHello. */
+    char server[CP_RESULT_WORD_MAX];
+    char tls[CP_RESULT_WORD_MAX];
 };
 
 /* Feature support under one profile, derived from every case that needs the feature. */
@@ -123,6 +136,13 @@ struct cp_shard {
     uint64_t selection;
 };
 
+/* One library a run used, and what for: role "stack" is the library under test (the same as
+ * cp_results.library and library_version); "certpath" is the Mbed TLS certpath is built with,
+ * which mints suites and, over the wire, is the server that sends every case's chain. */
+struct cp_result_library {
+    char *role, *name, *version;
+};
+
 struct cp_results {
     /* the suite */
     char *suite_id, *suite_dir, *seed, *validation_time;
@@ -134,13 +154,20 @@ struct cp_results {
     /* the stack */
     char *stack, *library, *library_version, *mode, *settings;
     unsigned caps;
+    /* where it ran (os-release; has_platform false: a file written before it was recorded) and
+     * every library it used */
+    bool has_platform;
+    struct cp_platform platform;
+    int nlibraries;
+    struct cp_result_library libraries[CP_RESULTS_MAX_LIBRARIES];
     /* the run */
     bool complete; /* every case ran (false after Ctrl-C or a harness failure) */
     bool broken;   /* a control failed: results are not scored */
     char *broken_reason;
     double seconds;
-    double cpu_limit;  /* the per-case CPU limit the run used, seconds (0: none) */
-    double wall_limit; /* the per-case wall-clock cap, seconds (0: not recorded) */
+    double cpu_seconds; /* CPU the row took: the harness and its workers, start-ups included */
+    double cpu_limit;   /* the per-case CPU limit the run used, seconds (0: none) */
+    double wall_limit;  /* the per-case wall-clock cap, seconds (0: not recorded) */
     struct cp_result_case *cases;
     int ncases;
     struct cp_shard shard;
@@ -180,6 +207,14 @@ void cp_results_print_summary(const struct cp_results *r, int profile, FILE *out
  * finished row. */
 void cp_results_print_line(const struct cp_results *r, int profile, FILE *out);
 
+/* Records one library the run used (copies the strings). CP_E_LIMIT past
+ * CP_RESULTS_MAX_LIBRARIES, CP_E_NOMEM. */
+int cp_results_add_library(struct cp_results *r, const char *role, const char *name,
+                           const char *version);
+
+/* The version of the library in role (e.g. "certpath"), or NULL. */
+const char *cp_results_library(const struct cp_results *r, const char *role);
+
 /* Index of a profile by name, or -1. */
 int cp_results_profile(const struct cp_results *r, const char *name);
 
@@ -201,10 +236,14 @@ uint64_t cp_shard_hash(uint64_t h, const char *id);
 /* `certpath merge`: joins the results files of every shard of one run (`--shard I/N`) into the
  * results of that run, as one unsharded run would have written them (timings aside): cases in
  * manifest order, verdicts, counts and feature support recomputed. The files must come from one
- * suite, stack, library version, mode and profile set, be complete, and form one whole set of
- * shards; any mismatch fails with CP_E_FORMAT and a message naming the file. out is initialised
- * here; the caller frees it (also after a failure). */
-int cp_results_merge(const char *const *files, int n, struct cp_results *out);
+ * suite, stack, library version, mode and profile set, and form one whole set of shards (every
+ * shard once); each must be complete unless allow_incomplete, in which case an incomplete shard
+ * contributes the cases it lists (no more than its slice) and out is incomplete too
+ * (out->complete false: gate and baseline refuse it unless they are told otherwise). Any
+ * mismatch fails with CP_E_FORMAT and a message naming the file. out is initialised here; the
+ * caller frees it (also after a failure). */
+int cp_results_merge(const char *const *files, int n, bool allow_incomplete,
+                     struct cp_results *out);
 
 /* Reads a results file written by cp_results_write_json() into r (initialised here; the caller
  * frees it with cp_results_free(), also after a failure). Verdicts and feature support are
@@ -252,12 +291,27 @@ int cp_report_write_limbo(const struct cp_results *r, const char *profile, FILE 
 int cp_report_write_html(const struct cp_results *r, int n, const char *profile,
                          const char *suite_dir, FILE *out);
 
+/* `certpath report --compare OLD NEW`: two runs of one row on one suite (two library versions,
+ * two releases) side by side: verdict counts, the features whose support changed and the cases
+ * whose verdict changed (improved: became pass; regressed: was pass; changed: the rest). */
+enum cp_compare_format { CP_COMPARE_TEXT, CP_COMPARE_MARKDOWN, CP_COMPARE_HTML };
+
+/* 0 when r[0] (read from paths[0]) and r[1] are runs of one stack in one mode; else CP_E_FORMAT
+ * naming paths[1]. The suites are checked by the caller (same suite id). */
+int cp_report_check_comparable(const char *const paths[2], const struct cp_results r[2]);
+
+/* Writes the comparison of r[0] (old) and r[1] (new) under profile. 0, CP_E_ARG when a run lacks
+ * the profile, CP_E_NOMEM, CP_E_IO when out failed. */
+int cp_report_write_compare(const struct cp_results r[2], const char *profile,
+                            enum cp_compare_format format, FILE *out);
+
 /* `certpath report`: reads every file (a bad one is reported on err, naming it, and the others
  * are still reported), then writes each report asked for. A path of "-" is stdout. */
 struct cp_report_opts {
     const char *const *files;
     int nfiles;
-    bool matrix; /* the text matrix on out (the default when nothing else is asked) */
+    bool matrix;  /* the text matrix on out (the default when nothing else is asked) */
+    bool compare; /* files are OLD and NEW: the comparison (text on out; html, markdown) */
     const char *html, *junit, *markdown, *limbo; /* output paths, or NULL */
     const char *baseline;  /* FILE|DIR: the Markdown also gets the gate (cp_baseline.h) */
     const char *profile;   /* default "webpki" */

@@ -12,6 +12,7 @@
 #include "cp_baseline.h"
 #include "cp_common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -53,21 +54,82 @@ void cp_gate_free(struct cp_gate *g)
     free(g->stack);
     free(g->mode);
     free(g->profile);
+    free(g->platform);
     memset(g, 0, sizeof(*g));
 }
 
-int cp_baseline_locate(const char *spec, const char *stack, char *buf, size_t cap, bool *from_dir)
+/* The platform subdirectories of dir that hold baselines (names joined into list), or 0. */
+static int platform_dirs(const char *dir, char *list, size_t cap)
+{
+    int n = 0;
+    size_t used = 0;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    list[0] = '\0';
+    while (d && (e = readdir(d))) {
+        char sub[PATH_MAX];
+        struct stat st;
+        if (e->d_name[0] == '.' ||
+            snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= (int)sizeof(sub) ||
+            stat(sub, &st) || !S_ISDIR(st.st_mode))
+            continue;
+        int w = snprintf(list + used, cap - used, "%s%s", n ? ", " : "", e->d_name);
+        if (w > 0 && (size_t)w < cap - used)
+            used += (size_t)w;
+        n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+int cp_baseline_locate(const char *spec, const struct cp_results *r, char *buf, size_t cap,
+                       bool *from_dir, char *platform, size_t pcap)
 {
     struct stat st;
+    const char *stack = r->stack;
+    char dir[PATH_MAX], key[CP_PLATFORM_ID_MAX * 2 + 2], have[512];
+    struct cp_platform here;
+    const struct cp_platform *p = &r->platform;
+    platform[0] = '\0';
     *from_dir = stat(spec, &st) == 0 && S_ISDIR(st.st_mode);
     if (!*from_dir) {
         if (snprintf(buf, cap, "%s", spec) >= (int)cap)
             return cp_error_set(CP_E_LIMIT, "baseline path %s is too long", spec);
-    } else {
-        /* A results name is safe in a path: no slash comes from a registry row or module. */
-        if (strchr(stack, '/') || snprintf(buf, cap, "%s/%s.json", spec, stack) >= (int)cap)
-            return cp_error_set(CP_E_ARG, "no baseline file name for stack %s in %s", stack, spec);
+        goto found;
     }
+    /* A directory of platforms (expected/baselines: debian-12/, debian-13/) gives the one the
+     * run was made on, as its results record it (this machine for a file from before). */
+    if (!r->has_platform) {
+        cp_platform_this(&here);
+        p = &here;
+    }
+    if (snprintf(dir, sizeof(dir), "%s", spec) >= (int)sizeof(dir))
+        return cp_error_set(CP_E_LIMIT, "baseline path %s is too long", spec);
+    if (platform_dirs(spec, have, sizeof(have)) > 0) {
+        int rc = cp_platform_key(p, key, sizeof(key));
+        if (!rc && (snprintf(dir, sizeof(dir), "%s/%s", spec, key) >= (int)sizeof(dir) ||
+                    stat(dir, &st) || !S_ISDIR(st.st_mode)))
+            rc = CP_E_NOTFOUND;
+        if (rc) {
+            /* Not a missing stack: the whole platform is missing, which no --stack all may
+             * pass over. */
+            *from_dir = false;
+            return cp_error_set(CP_E_NOTFOUND,
+                                "%s holds baselines per platform (%s) and none for %s (%s), "
+                                "where the run of %s was made: make them with `certpath "
+                                "baseline ... -o %s/%s/%s.json`, or give --baseline a directory "
+                                "or a file of your own",
+                                spec, have, *p->id ? key : "an unknown platform",
+                                *p->pretty_name ? p->pretty_name : "no os-release", stack, spec,
+                                *p->id ? key : "ID-VERSION_ID", stack);
+        }
+        snprintf(platform, pcap, "%s", key);
+    }
+    /* A results name is safe in a path: no slash comes from a registry row or module. */
+    if (strchr(stack, '/') || snprintf(buf, cap, "%s/%s.json", dir, stack) >= (int)cap)
+        return cp_error_set(CP_E_ARG, "no baseline file name for stack %s in %s", stack, dir);
+found:
     if (access(buf, F_OK) != 0)
         return cp_error_set(CP_E_NOTFOUND, "baseline %s: %s (make one with `certpath baseline`)",
                             buf, strerror(errno));
@@ -172,7 +234,7 @@ int cp_gate_check_complete(const char *path, const struct cp_results *r, bool al
 int cp_gate_compare(const char *spec, bool allow_missing, const struct cp_results *r,
                     const char *profile, struct cp_gate *g)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], platform[CP_PLATFORM_ID_MAX * 2 + 2];
     bool from_dir = false;
     struct cp_bl b;
     const struct cp_bl_mode *m;
@@ -188,12 +250,15 @@ int cp_gate_compare(const char *spec, bool allow_missing, const struct cp_result
         rc = cp_error_set(CP_E_ARG, "the run of %s has no profile %s", r->stack, profile);
         goto out;
     }
-    if ((rc = cp_baseline_locate(spec, r->stack, path, sizeof(path), &from_dir))) {
-        if (rc == CP_E_NOTFOUND && from_dir && allow_missing)
-            rc = 0;
+    if ((rc = cp_baseline_locate(spec, r, path, sizeof(path), &from_dir, platform,
+                                 sizeof(platform)))) {
+        if (rc == CP_E_NOTFOUND && from_dir && allow_missing) {
+            cp_error_clear();
+            rc = (g->baseline = strdup(path)) ? 0 : cp_error_set(CP_E_NOMEM, "out of memory");
+        }
         goto out;
     }
-    if (!(g->baseline = strdup(path))) {
+    if (!(g->baseline = strdup(path)) || (*platform && !(g->platform = strdup(platform)))) {
         rc = cp_error_set(CP_E_NOMEM, "out of memory");
         goto out;
     }
@@ -255,8 +320,8 @@ static void print_kind(const struct cp_gate *g, enum cp_gate_kind k, const char 
 void cp_gate_print(const struct cp_gate *g, FILE *out)
 {
     if (!g->gated) {
-        fprintf(out, "\n%s (%s): not gated: no baseline for it in the directory given\n", g->stack,
-                g->mode);
+        fprintf(out, "\n%s (%s): not gated: no baseline for it (%s)\n", g->stack, g->mode,
+                g->baseline ? g->baseline : "in the directory given");
         return;
     }
     fprintf(out,
@@ -265,6 +330,8 @@ void cp_gate_print(const struct cp_gate *g, FILE *out)
             g->stack, g->mode, g->baseline, g->profile, g->count[CP_GATE_REGRESSION],
             g->count[CP_GATE_REGRESSION] == 1 ? "" : "s", g->count[CP_GATE_IMPROVEMENT],
             g->count[CP_GATE_IMPROVEMENT] == 1 ? "" : "s", g->count[CP_GATE_NEW], g->unchanged);
+    if (g->platform)
+        fprintf(out, "  (the baselines of %s, the platform the run was made on)\n", g->platform);
     print_kind(g, CP_GATE_REGRESSION, "REGRESSIONS", 0, out);
     print_kind(g, CP_GATE_IMPROVEMENT, "improvements (refresh the baseline to keep them)",
                GATE_LIST_OTHERS, out);

@@ -56,6 +56,11 @@ static cJSON *case_json(const struct cp_results *r, const struct cp_result_case 
     CHECK(cJSON_AddNumberToObject(o, "code", (double)c->code));
     CHECK(cJSON_AddStringToObject(o, "reason", or_empty(c->reason)));
     CHECK(cJSON_AddNumberToObject(o, "microseconds", (double)c->usec));
+    CHECK(cJSON_AddNumberToObject(o, "cpu_microseconds", (double)c->cpu_usec));
+    if (c->server[0])
+        CHECK(cJSON_AddStringToObject(o, "server", c->server));
+    if (c->tls[0])
+        CHECK(cJSON_AddStringToObject(o, "tls", c->tls));
     return o;
 nomem:
     cJSON_Delete(o);
@@ -156,6 +161,37 @@ static int add_extras(cJSON *o, const struct cp_results *r)
     return 0;
 }
 
+/* Where the run was made and every library it used (absent in a file read from before). */
+static int add_platform(cJSON *o, const struct cp_results *r)
+{
+    cJSON *p, *libs, *l;
+    if (r->has_platform) {
+        if (!(p = cJSON_AddObjectToObject(o, "platform")) ||
+            !cJSON_AddStringToObject(p, "id", r->platform.id) ||
+            !cJSON_AddStringToObject(p, "version_id", r->platform.version_id) ||
+            !cJSON_AddStringToObject(p, "pretty_name", r->platform.pretty_name))
+            return -1;
+    }
+    if (!r->nlibraries)
+        return 0;
+    if (!(libs = cJSON_AddArrayToObject(o, "libraries")))
+        return -1;
+    for (int i = 0; i < r->nlibraries; i++) {
+        const struct cp_result_library *b = &r->libraries[i];
+        if (!(l = cJSON_CreateObject()))
+            return -1;
+        if (!cJSON_AddItemToArray(libs, l)) { /* l is the array's once added */
+            cJSON_Delete(l);
+            return -1;
+        }
+        if (!cJSON_AddStringToObject(l, "role", b->role) ||
+            !cJSON_AddStringToObject(l, "name", b->name) ||
+            !cJSON_AddStringToObject(l, "version", b->version))
+            return -1;
+    }
+    return 0;
+}
+
 static cJSON *results_json(const struct cp_results *r)
 {
     cJSON *o = cJSON_CreateObject(), *suite, *stack, *cases;
@@ -177,11 +213,13 @@ static cJSON *results_json(const struct cp_results *r)
     CHECK(cJSON_AddStringToObject(stack, "mode", or_empty(r->mode)));
     CHECK(cJSON_AddStringToObject(stack, "settings", or_empty(r->settings)));
     CHECK(cJSON_AddItemToObject(stack, "capabilities", caps_json(r->caps)));
+    CHECK(add_platform(o, r) == 0);
     CHECK(cJSON_AddBoolToObject(o, "complete", r->complete));
     CHECK(cJSON_AddBoolToObject(o, "broken", r->broken));
     if (r->broken)
         CHECK(cJSON_AddStringToObject(o, "broken_reason", or_empty(r->broken_reason)));
     CHECK(cJSON_AddNumberToObject(o, "seconds", r->seconds));
+    CHECK(cJSON_AddNumberToObject(o, "cpu_seconds", r->cpu_seconds));
     cJSON *limits;
     CHECK(limits = cJSON_AddObjectToObject(o, "limits"));
     CHECK(cJSON_AddNumberToObject(limits, "cpu_seconds", r->cpu_limit));

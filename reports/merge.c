@@ -20,8 +20,9 @@ static const char *or_empty(const char *s)
     return s ? s : "";
 }
 
-/* A shard on its own: it is one, and it finished. */
-static int check_alone(const char *path, const struct cp_results *r)
+/* A shard on its own: it is one, and it finished (or, with allow_incomplete, lists no more
+ * cases than its slice). */
+static int check_alone(const char *path, const struct cp_results *r, bool allow_incomplete)
 {
     if (r->shard.count <= 0)
         return cp_report_bad_file(
@@ -29,12 +30,13 @@ static int check_alone(const char *path, const struct cp_results *r)
     if (r->broken)
         return cp_report_bad_file(path, "shard %d/%d is broken: %s", r->shard.index, r->shard.count,
                                   or_empty(r->broken_reason));
-    if (!r->complete)
-        return cp_report_bad_file(
-            path, "shard %d/%d is incomplete (finish it with `certpath run --resume`)",
-            r->shard.index, r->shard.count);
+    if (!r->complete && !allow_incomplete)
+        return cp_report_bad_file(path,
+                                  "shard %d/%d is incomplete (finish it with `certpath run "
+                                  "--resume`, or merge with --allow-incomplete)",
+                                  r->shard.index, r->shard.count);
     int want = (r->shard.total - r->shard.index + r->shard.count) / r->shard.count;
-    if (r->ncases != want)
+    if (r->ncases != want && (r->complete || r->ncases > want))
         return cp_report_bad_file(
             path, "shard %d/%d lists %d cases; its run selects %d, so it should list %d",
             r->shard.index, r->shard.count, r->ncases, r->shard.total, want);
@@ -62,7 +64,8 @@ static int check_same_run(const char *path, const struct cp_results *r, const ch
         (rc = same(path, "is of library", r->library, first, f->library)) ||
         (rc = same(path, "is of library version", r->library_version, first, f->library_version)) ||
         (rc = same(path, "ran in mode", r->mode, first, f->mode)) ||
-        (rc = same(path, "has settings", r->settings, first, f->settings)))
+        (rc = same(path, "has settings", r->settings, first, f->settings)) ||
+        (rc = same(path, "ran on", r->platform.pretty_name, first, f->platform.pretty_name)))
         return rc;
     if (r->nprofiles != f->nprofiles)
         return cp_report_bad_file(path, "has %d profiles, but %s has %d", r->nprofiles, first,
@@ -163,6 +166,14 @@ static int copy_header(struct cp_results *out, const struct cp_results *f)
     out->mode = dup_or_null(f->mode);
     out->settings = dup_or_null(f->settings);
     out->caps = f->caps;
+    out->has_platform = f->has_platform;
+    out->platform = f->platform;
+    for (int i = 0; i < f->nlibraries; i++) {
+        const struct cp_result_library *l = &f->libraries[i];
+        int rc = cp_results_add_library(out, l->role, l->name, l->version);
+        if (rc)
+            return rc;
+    }
     for (int p = 0; p < f->nprofiles; p++) {
         if (!(out->profiles[p] = strdup(f->profiles[p])))
             return cp_error_set(CP_E_NOMEM, "out of memory merging");
@@ -178,19 +189,29 @@ static int copy_header(struct cp_results *out, const struct cp_results *f)
     return 0;
 }
 
-/* The cases dealt back: selection position p is shard p % N's case p / N. */
+/* The cases dealt back round-robin, shard 1, 2, ..., N, 1, ...: for complete shards that is
+ * selection position p from shard p % N's case p / N, so the digest proves the order. An
+ * incomplete shard runs out early and is passed over; its cases keep their relative order, but
+ * the merged order of a partial run is only that of the shards (no digest can check it). */
 static int deal_cases(const char *const *files, const struct cp_results *sh, const int *by,
-                      struct cp_results *out)
+                      bool whole, struct cp_results *out)
 {
-    int total = sh[0].shard.total, count = sh[0].shard.count, rc = 0;
+    int count = sh[0].shard.count, listed = 0, rc = 0;
+    for (int i = 0; i < count; i++)
+        listed += sh[by[i]].ncases;
     struct cp_rep_map seen = {0};
     uint64_t h = CP_SHARD_HASH_INIT;
-    if ((total > 0 && !(out->cases = calloc((size_t)total, sizeof(*out->cases)))) ||
-        (rc = cp_rep_map_init(&seen, (size_t)total + 1)))
-        return rc ? rc : cp_error_set(CP_E_NOMEM, "out of memory merging %d cases", total);
-    for (int p = 0; p < total && !rc; p++) {
-        int k = by[p % count];
-        const struct cp_result_case *c = &sh[k].cases[p / count];
+    int *next = calloc((size_t)count, sizeof(int));
+    if (!next || (listed > 0 && !(out->cases = calloc((size_t)listed, sizeof(*out->cases)))) ||
+        (rc = cp_rep_map_init(&seen, (size_t)listed + 1))) {
+        free(next);
+        return rc ? rc : cp_error_set(CP_E_NOMEM, "out of memory merging %d cases", listed);
+    }
+    for (int p = 0; out->ncases < listed && !rc; p++) {
+        int i = p % count, k = by[i];
+        if (next[i] >= sh[k].ncases)
+            continue;
+        const struct cp_result_case *c = &sh[k].cases[next[i]++];
         int was = cp_rep_map_get(&seen, c->id);
         if (was >= 0)
             rc = cp_report_bad_file(files[k], "case %.160s is also in %s", c->id,
@@ -200,8 +221,9 @@ static int deal_cases(const char *const *files, const struct cp_results *sh, con
             out->ncases++;
         h = cp_shard_hash(h, c->id);
     }
+    free(next);
     cp_rep_map_free(&seen);
-    if (!rc && h != sh[0].shard.selection)
+    if (!rc && whole && h != sh[0].shard.selection)
         rc = cp_error_set(CP_E_FORMAT,
                           "%s and the other shards hold cases other than their run selected "
                           "(or in another order): edited, or shards of different runs",
@@ -256,24 +278,28 @@ done:
     return rc;
 }
 
-static int merge_read(const char *const *files, int n, struct cp_results *sh, int **by,
-                      struct cp_results *out)
+static int merge_read(const char *const *files, int n, bool allow_incomplete, struct cp_results *sh,
+                      int **by, struct cp_results *out)
 {
     int rc;
+    bool whole = true;
     for (int k = 0; k < n; k++) {
-        if ((rc = cp_results_read_json(files[k], &sh[k])) || (rc = check_alone(files[k], &sh[k])) ||
+        if ((rc = cp_results_read_json(files[k], &sh[k])) ||
+            (rc = check_alone(files[k], &sh[k], allow_incomplete)) ||
             (k > 0 && (rc = check_same_run(files[k], &sh[k], files[0], &sh[0]))))
             return rc;
+        whole = whole && sh[k].complete;
     }
     if (!(*by = calloc((size_t)sh[0].shard.count, sizeof(int))))
         return cp_error_set(CP_E_NOMEM, "out of memory merging %d shards", sh[0].shard.count);
     if ((rc = order_shards(files, sh, n, *by)) || (rc = copy_header(out, &sh[0])) ||
-        (rc = deal_cases(files, sh, *by, out)) ||
+        (rc = deal_cases(files, sh, *by, whole, out)) ||
         (sh[0].compared && (rc = merge_disagreements(sh, n, out))))
         return rc;
-    out->complete = true;
+    out->complete = whole;
     for (int k = 0; k < n; k++) {
         out->seconds = sh[k].seconds > out->seconds ? sh[k].seconds : out->seconds;
+        out->cpu_seconds += sh[k].cpu_seconds; /* the shards' work adds up */
         /* Shards of one run share their limits; the largest is what any case had. */
         out->cpu_limit = sh[k].cpu_limit > out->cpu_limit ? sh[k].cpu_limit : out->cpu_limit;
         out->wall_limit = sh[k].wall_limit > out->wall_limit ? sh[k].wall_limit : out->wall_limit;
@@ -282,14 +308,14 @@ static int merge_read(const char *const *files, int n, struct cp_results *sh, in
     return 0;
 }
 
-int cp_results_merge(const char *const *files, int n, struct cp_results *out)
+int cp_results_merge(const char *const *files, int n, bool allow_incomplete, struct cp_results *out)
 {
     cp_results_init(out);
     if (n < 1)
         return cp_error_set(CP_E_ARG, "no shard results file given");
     struct cp_results *sh = calloc((size_t)n, sizeof(*sh));
     int *by = NULL;
-    int rc = sh ? merge_read(files, n, sh, &by, out)
+    int rc = sh ? merge_read(files, n, allow_incomplete, sh, &by, out)
                 : cp_error_set(CP_E_NOMEM, "out of memory merging %d files", n);
     for (int k = 0; sh && k < n; k++)
         cp_results_free(&sh[k]);

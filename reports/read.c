@@ -322,6 +322,23 @@ static int read_case(const char *path, const cJSON *o, int i, struct cp_results 
     if ((rc = take_number(path, o, "microseconds", where, 0, 9.2e18, &num)))
         return rc;
     c->usec = (long)num;
+    /* Files before the per-case CPU was written have none: it reads as 0. */
+    if (cJSON_GetObjectItemCaseSensitive(o, "cpu_microseconds") &&
+        (rc = take_number(path, o, "cpu_microseconds", where, 0, 9.2e18, &num)))
+        return rc;
+    c->cpu_usec = cJSON_GetObjectItemCaseSensitive(o, "cpu_microseconds") ? (long)num : 0;
+    /* Wire results: the server engine and the TLS version, each absent when not known. */
+    const char *words[] = {"server", "tls"};
+    char *dst[] = {c->server, c->tls};
+    for (size_t w = 0; w < CP_ARRAY_LEN(words); w++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, words[w]);
+        if (!v)
+            continue;
+        if (!cJSON_IsString(v) || strlen(v->valuestring) >= CP_RESULT_WORD_MAX)
+            return cp_report_bad_file(path, "case %.160s: %s is not a short string", c->id,
+                                      words[w]);
+        snprintf(dst[w], CP_RESULT_WORD_MAX, "%s", v->valuestring);
+    }
     return read_case_profiles(path, o, where, r, c);
 }
 
@@ -434,6 +451,65 @@ static void read_summary(const cJSON *root, struct cp_results *r)
     }
 }
 
+/* Copies obj[key], an optional string of at most max bytes, into buf (cap > max). */
+static int take_fixed(const char *path, const cJSON *obj, const char *key, size_t max, char *buf,
+                      size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsString(v))
+        return cp_report_bad_file(path, "platform.%s is %s, want a string", key,
+                                  v ? "not a string" : "missing");
+    size_t len = strlen(v->valuestring);
+    if (len > max || len >= cap)
+        return cp_report_bad_file(path, "platform.%s is %zu bytes long, more than the %zu allowed",
+                                  key, len, max);
+    memcpy(buf, v->valuestring, len + 1);
+    return 0;
+}
+
+/* "platform" and "libraries" came in with the per-release baselines; older files lack both. */
+static int read_platform(const char *path, const cJSON *root, struct cp_results *r)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "platform");
+    const cJSON *libs = cJSON_GetObjectItemCaseSensitive(root, "libraries"), *l;
+    int rc;
+    if (p) {
+        if (!cJSON_IsObject(p))
+            return cp_report_bad_file(path, "platform is not an object");
+        if ((rc = take_fixed(path, p, "id", CP_PLATFORM_ID_MAX - 1, r->platform.id,
+                             sizeof(r->platform.id))) ||
+            (rc = take_fixed(path, p, "version_id", CP_PLATFORM_ID_MAX - 1, r->platform.version_id,
+                             sizeof(r->platform.version_id))) ||
+            (rc = take_fixed(path, p, "pretty_name", CP_PLATFORM_NAME_MAX - 1,
+                             r->platform.pretty_name, sizeof(r->platform.pretty_name))))
+            return rc;
+        r->has_platform = true;
+    }
+    if (!libs)
+        return 0;
+    if (!cJSON_IsArray(libs))
+        return cp_report_bad_file(path, "libraries is not an array");
+    cJSON_ArrayForEach(l, libs)
+    {
+        char *role = NULL, *name = NULL, *version = NULL;
+        if (r->nlibraries >= CP_RESULTS_MAX_LIBRARIES)
+            return cp_report_bad_file(path, "libraries lists more than %d libraries",
+                                      CP_RESULTS_MAX_LIBRARIES);
+        if (!cJSON_IsObject(l))
+            return cp_report_bad_file(path, "libraries[%d] is not an object", r->nlibraries);
+        if (!(rc = take_string(path, l, "role", "libraries[].", RD_NAME_MAX, &role)) &&
+            !(rc = take_string(path, l, "name", "libraries[].", RD_NAME_MAX, &name)) &&
+            !(rc = take_string(path, l, "version", "libraries[].", RD_VERSION_MAX, &version)))
+            rc = cp_results_add_library(r, role, name, version);
+        free(role);
+        free(name);
+        free(version);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int read_run(const char *path, const cJSON *root, struct cp_results *r)
 {
     int rc;
@@ -444,6 +520,10 @@ static int read_run(const char *path, const cJSON *root, struct cp_results *r)
         (rc = take_number(path, root, "seconds", "", 0, 1e9, &seconds)))
         return rc;
     r->seconds = seconds;
+    /* Files before the row's CPU was written have none: it reads as 0. */
+    if (cJSON_GetObjectItemCaseSensitive(root, "cpu_seconds") &&
+        (rc = take_number(path, root, "cpu_seconds", "", 0, 1e9, &r->cpu_seconds)))
+        return rc;
     /* "limits" came in with the CPU limit; older files lack it (both stay 0). */
     const cJSON *limits = cJSON_GetObjectItemCaseSensitive(root, "limits");
     if (limits &&
@@ -565,9 +645,10 @@ int cp_results_parse(const char *text, size_t len, const char *path, struct cp_r
         goto out;
     }
     if ((rc = check_format(path, root)) || (rc = read_suite(path, root, r)) ||
-        (rc = read_stack(path, root, r)) || (rc = read_run(path, root, r)) ||
-        (rc = summary_features(path, root, r)) || (rc = read_cases(path, root, r)) ||
-        (rc = read_shard(path, root, r)) || (rc = read_disagreements(path, root, r)))
+        (rc = read_stack(path, root, r)) || (rc = read_platform(path, root, r)) ||
+        (rc = read_run(path, root, r)) || (rc = summary_features(path, root, r)) ||
+        (rc = read_cases(path, root, r)) || (rc = read_shard(path, root, r)) ||
+        (rc = read_disagreements(path, root, r)))
         goto out;
     read_summary(root, r);
     memset(r->counts, 0, sizeof(r->counts));

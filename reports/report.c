@@ -11,9 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum report_kind { REPORT_HTML, REPORT_JUNIT, REPORT_MARKDOWN, REPORT_LIMBO };
-
-static const char *const kind_names[] = {"HTML", "JUnit", "Markdown", "LimboResult"};
+enum report_kind {
+    REPORT_HTML,
+    REPORT_JUNIT,
+    REPORT_MARKDOWN,
+    REPORT_LIMBO,
+    REPORT_COMPARE_HTML,
+    REPORT_COMPARE_MARKDOWN
+};
+static const char *const kind_names[] = {"HTML",        "JUnit",           "Markdown",
+                                         "LimboResult", "comparison HTML", "comparison Markdown"};
 
 void cp_report_opts_init(struct cp_report_opts *o)
 {
@@ -38,6 +45,10 @@ static int emit(enum report_kind kind, const struct cp_results *r, int n,
     }
     case REPORT_LIMBO:
         return cp_report_write_limbo(r, o->profile, out);
+    case REPORT_COMPARE_HTML:
+        return cp_report_write_compare(r, o->profile, CP_COMPARE_HTML, out);
+    case REPORT_COMPARE_MARKDOWN:
+        return cp_report_write_compare(r, o->profile, CP_COMPARE_MARKDOWN, out);
     }
     return CP_E_INTERNAL;
 }
@@ -162,6 +173,26 @@ static void default_profile(const struct cp_report_opts *in, struct cp_report_op
     cp_results_free(&one);
 }
 
+/* --compare: both files read (a bad one fails the comparison, naming it), of one suite, row and
+ * mode; the text on o->out unless the Markdown or HTML goes there, and those where asked. */
+static int run_compare(const struct cp_report_opts *o, struct cp_results *r, int n, int bad)
+{
+    int rc;
+    bool text =
+        !(o->markdown && strcmp(o->markdown, "-") == 0) && !(o->html && strcmp(o->html, "-") == 0);
+    if (bad || n != 2)
+        return cp_error_set(CP_E_FORMAT, "--compare needs both results files readable (see above)");
+    if ((rc = cp_report_check_comparable(o->files, r)))
+        return rc;
+    if (text && (rc = cp_report_write_compare(r, o->profile, CP_COMPARE_TEXT, o->out)))
+        return rc;
+    if (o->markdown && (rc = write_report(REPORT_COMPARE_MARKDOWN, o->markdown, r, 2, o)))
+        return rc;
+    if (o->html && (rc = write_report(REPORT_COMPARE_HTML, o->html, r, 2, o)))
+        return rc;
+    return 0;
+}
+
 int cp_report_run(const struct cp_report_opts *in)
 {
     struct cp_report_opts opts, *o = &opts;
@@ -174,7 +205,16 @@ int cp_report_run(const struct cp_report_opts *in)
         cp_error_set(rc, "out of memory");
         goto out;
     }
+    if (o->compare && (o->nfiles != 2 || o->junit || o->limbo)) {
+        rc = cp_error_set(CP_E_ARG, "--compare takes two results files (OLD NEW) and writes text, "
+                                    "--markdown and --html only");
+        goto out;
+    }
     bad = load(o, r, &n);
+    if (o->compare) {
+        rc = run_compare(o, r, n, bad);
+        goto out;
+    }
     if (n == 0) {
         rc = cp_error_set(CP_E_FORMAT, "no results to report (%d file%s could not be read)", bad,
                           bad == 1 ? "" : "s");

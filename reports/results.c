@@ -50,6 +50,11 @@ void cp_results_free(struct cp_results *r)
         free(r->profiles[i]);
     for (int i = 0; i < r->nfeatures; i++)
         free(r->features[i]);
+    for (int i = 0; i < r->nlibraries; i++) {
+        free(r->libraries[i].role);
+        free(r->libraries[i].name);
+        free(r->libraries[i].version);
+    }
     for (int i = 0; i < r->ncases; i++) {
         free(r->cases[i].id);
         free(r->cases[i].family);
@@ -109,6 +114,31 @@ enum cp_verdict cp_verdict_of(enum cp_outcome_kind outcome, bool expect_accept)
     default:
         return CP_V_ERROR;
     }
+}
+
+int cp_results_add_library(struct cp_results *r, const char *role, const char *name,
+                           const char *version)
+{
+    if (r->nlibraries >= CP_RESULTS_MAX_LIBRARIES)
+        return cp_error_set(CP_E_LIMIT, "more than %d libraries in one run of %s",
+                            CP_RESULTS_MAX_LIBRARIES, r->stack ? r->stack : "a stack");
+    struct cp_result_library *l = &r->libraries[r->nlibraries];
+    l->role = strdup(role);
+    l->name = strdup(name);
+    l->version = strdup(version);
+    r->nlibraries++; /* counted before the check, so that cp_results_free() releases them */
+    if (!l->role || !l->name || !l->version)
+        return cp_error_set(CP_E_NOMEM, "out of memory");
+    return 0;
+}
+
+const char *cp_results_library(const struct cp_results *r, const char *role)
+{
+    for (int i = 0; i < r->nlibraries; i++) {
+        if (strcmp(r->libraries[i].role, role) == 0)
+            return r->libraries[i].version;
+    }
+    return NULL;
 }
 
 int cp_results_profile(const struct cp_results *r, const char *name)

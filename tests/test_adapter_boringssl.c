@@ -121,42 +121,19 @@ Test(adapter_boringssl, missing_ica_rejects)
 Test(adapter_boringssl, not_yet_valid_rejects)
 {
     cp_adapter_test_open(&bssl_test);
-    /* Two days before the case's time: every certificate starts one day before it. */
-    struct cp_verify_input in = cp_adapter_test_case("good")->in;
-    in.vtime = TEST_TIME - 2 * CP_DAY;
-    cp_adapter_test_reject_in("not yet valid", &in, BSSL_V_ERR_CERT_NOT_YET_VALID);
+    cp_adapter_test_not_yet_valid(2, BSSL_V_ERR_CERT_NOT_YET_VALID);
 }
 
 Test(adapter_boringssl, server_purpose_is_checked)
 {
     cp_adapter_test_open(&bssl_test);
-    struct cp_adapter_test_variant v;
-    /* A leaf for TLS clients only: the "ssl_server" purpose refuses it. */
-    cp_adapter_test_variant_build(&v, TEST_TIME, CP_KU_DIGITAL_SIGNATURE, CP_EKU_CLIENT_AUTH,
-                                  CP_SIG_SHA256);
-    cp_adapter_test_reject_in("clientAuth only", &v.in, BSSL_V_ERR_INVALID_PURPOSE);
-    cp_adapter_test_variant_free(&v);
-    /* keyEncipherment is one of the TLS key usages the purpose allows; keyCertSign is not. */
-    cp_adapter_test_variant_build(&v, TEST_TIME, CP_KU_KEY_ENCIPHERMENT, CP_EKU_SERVER_AUTH,
-                                  CP_SIG_SHA256);
-    struct cp_verify_result r = cp_adapter_test_run(&v.in);
-    cr_expect_eq(r.status, CP_VERIFY_ACCEPT, "keyEncipherment: status %d (%s)", r.status, r.reason);
-    cp_adapter_test_variant_free(&v);
-    cp_adapter_test_variant_build(&v, TEST_TIME, CP_KU_KEY_CERT_SIGN, CP_EKU_SERVER_AUTH,
-                                  CP_SIG_SHA256);
-    cp_adapter_test_reject_in("keyCertSign only", &v.in, BSSL_V_ERR_INVALID_PURPOSE);
-    cp_adapter_test_variant_free(&v);
+    cp_adapter_test_ssl_server_purpose(BSSL_V_ERR_INVALID_PURPOSE);
 }
 
 Test(adapter_boringssl, ip_literal_is_checked_as_an_address)
 {
     cp_adapter_test_open(&bssl_test);
-    /* The leaf names DNS hosts only: an IP literal must be compared with iPAddress SANs. */
-    struct cp_verify_input in = cp_adapter_test_case("good")->in;
-    in.hostname = "192.0.2.1";
-    cp_adapter_test_reject_in("IPv4", &in, BSSL_V_ERR_IP_ADDRESS_MISMATCH);
-    in.hostname = "2001:db8::1";
-    cp_adapter_test_reject_in("IPv6", &in, BSSL_V_ERR_IP_ADDRESS_MISMATCH);
+    cp_adapter_test_ip_literal_is_an_address(BSSL_V_ERR_IP_ADDRESS_MISMATCH);
 }
 
 Test(adapter_boringssl, unparsable_certificate_rejects)

@@ -88,11 +88,7 @@ Test(adapter_gnutls, missing_ica_rejects)
 Test(adapter_gnutls, not_yet_valid_rejects)
 {
     cp_adapter_test_open(&gtls_test);
-    /* Two days before the case's time: every certificate starts one day before it. */
-    struct cp_verify_input in = cp_adapter_test_case("good")->in;
-    in.vtime = TEST_TIME - 2 * CP_DAY;
-    cp_adapter_test_reject_in("not yet valid", &in,
-                              GNUTLS_CERT_INVALID | GNUTLS_CERT_NOT_ACTIVATED);
+    cp_adapter_test_not_yet_valid(2, GNUTLS_CERT_INVALID | GNUTLS_CERT_NOT_ACTIVATED);
 }
 
 Test(adapter_gnutls, chain_longer_than_the_client_depth_rejects)

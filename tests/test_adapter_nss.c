@@ -87,9 +87,7 @@ Test(adapter_nss, not_yet_valid_rejects)
     cp_adapter_test_open(&nss_test);
     /* Every certificate starts one day before the case's time; NSS accepts a certificate up to
      * its slop time (24 hours) before notBefore, so go three days back. */
-    struct cp_verify_input in = cp_adapter_test_case("good")->in;
-    in.vtime = TEST_TIME - 3 * CP_DAY;
-    cp_adapter_test_reject_in("not yet valid", &in, SEC_ERROR_EXPIRED_CERTIFICATE);
+    cp_adapter_test_not_yet_valid(3, SEC_ERROR_EXPIRED_CERTIFICATE);
 }
 
 /* NSS's own default, kept by the adapter (CERT_GetSlopTime() = 86400): a certificate is taken

@@ -7,6 +7,7 @@
  */
 #include "cp_missing.h"
 #include "cp_fs.h"
+#include "cp_platform.h"
 #include "cp_tool_test.h"
 
 #include <cjson/cJSON.h>
@@ -353,18 +354,212 @@ Test(baseline, a_real_run_against_a_baseline_gates)
 Test(baseline, the_checked_in_baselines_read_and_openssl_matches_its_own)
 {
     static const char *const stacks[] = {"boringssl", "botan", "gnutls", "mbedtls", "nss"};
+    static const char *const platforms[] = {"debian-12", "debian-13"};
     char args[1024], want[256], *out = NULL;
-    for (size_t i = 0; i < sizeof(stacks) / sizeof(stacks[0]); i++) {
+    for (size_t i = 0; i < 2 * sizeof(stacks) / sizeof(stacks[0]); i++) {
         snprintf(args, sizeof(args),
-                 "gate openssl.json --baseline " CP_SOURCE_DIR "/expected/baselines/%s.json",
-                 stacks[i]);
+                 "gate openssl.json --baseline " CP_SOURCE_DIR "/expected/baselines/%s/%s.json",
+                 platforms[i % 2], stacks[i / 2]);
         cr_expect_eq(run(args, &out), 1, "%s", out);
-        snprintf(want, sizeof(want), "%s.json is stack %s's, not openssl's", stacks[i], stacks[i]);
+        snprintf(want, sizeof(want), "%s.json is stack %s's, not openssl's", stacks[i / 2],
+                 stacks[i / 2]);
         cr_expect(strstr(out, want) != NULL, "%s", out);
         free(out);
     }
+    /* The directory holds one per platform: the gate takes this machine's (CI runs on Debian 12
+     * and 13, both checked in) and says which. */
     int rc = run("gate openssl.json --baseline " CP_SOURCE_DIR "/expected/baselines", &out);
     cr_expect_eq(rc, 0, "%s", out);
     cr_expect(strstr(out, "0 regressions") != NULL, "%s", out);
+    cr_expect(strstr(out, "(the baselines of debian-1") != NULL, "%s", out);
+    free(out);
+}
+
+/* openssl.json as if run on another system: its recorded platform is ID-VERSION_ID. */
+static void save_as_platform(const char *name, const char *version_id)
+{
+    cJSON *r = load("openssl.json"), *p = cJSON_CreateObject();
+    char pretty[64];
+    snprintf(pretty, sizeof(pretty), "Test OS %s", version_id);
+    cJSON_AddStringToObject(p, "id", "testos");
+    cJSON_AddStringToObject(p, "version_id", version_id);
+    cJSON_AddStringToObject(p, "pretty_name", pretty);
+    cJSON_DeleteItemFromObject(r, "platform");
+    cJSON_AddItemToObject(r, "platform", p);
+    save(name, r);
+    cJSON_Delete(r);
+}
+
+Test(baseline, a_directory_of_platforms_gives_the_baseline_of_the_platform_the_run_was_made_on)
+{
+    char cmd[1024], *out = NULL;
+    save_as_platform("p1.json", "1");
+    save_as_platform("p2.json", "2");
+    snprintf(
+        cmd, sizeof(cmd),
+        "cd %s && mkdir -p plat/testos-1 plat/testos-3 && cp base.json plat/testos-1/openssl.json",
+        tmpdir);
+    cr_assert_eq(system(cmd), 0);
+
+    int rc = run("gate p1.json --baseline plat", &out);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "against baseline plat/testos-1/openssl.json") != NULL, "%s", out);
+    cr_expect(strstr(out, "(the baselines of testos-1, the platform the run was made on)") != NULL,
+              "%s", out);
+    free(out);
+
+    /* A run of a platform the directory has no baselines for is an error, not "not gated". */
+    rc = run("gate p2.json --baseline plat", &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "plat holds baselines per platform") != NULL &&
+                  strstr(out, "none for testos-2 (Test OS 2)") != NULL,
+              "%s", out);
+    cr_expect(strstr(out, "regression") == NULL, "%s", out);
+    free(out);
+
+    /* One baseline is one platform's. */
+    rc = run("baseline p1.json p2.json -o mixed.json", &out);
+    cr_expect_neq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "p2.json ran on Test OS 2, p1.json on Test OS 1: a baseline is one "
+                          "platform's") != NULL,
+              "%s", out);
+    free(out);
+}
+
+Test(baseline, results_record_the_platform_and_every_library)
+{
+    char env[600], path[512], *out = NULL;
+    snprintf(path, sizeof(path), "%s/os-release", tmpdir);
+    const char *text = "NAME=Test\nID=testos\nVERSION_ID=\"7\"\n"
+                       "PRETTY_NAME=\"Test \\\"OS\\\" 7\"\n";
+    cr_assert_eq(cp_fs_write(path, text, strlen(text)), 0);
+    snprintf(env, sizeof(env), "CERTPATH_OS_RELEASE=%s", path);
+    int rc = cp_test_certpath(tmpdir, env,
+                              "run --stack openssl --suite suite --no-regenerate -j 2 --filter "
+                              "'controls/*' -o os.json",
+                              NULL, &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    cJSON *r = load("os.json"), *p = cJSON_GetObjectItem(r, "platform"), *l;
+    cr_expect_str_eq(cp_test_field(p, "id"), "testos");
+    cr_expect_str_eq(cp_test_field(p, "version_id"), "7");
+    cr_expect_str_eq(cp_test_field(p, "pretty_name"), "Test \"OS\" 7");
+    bool stack = false, certpath = false;
+    cJSON_ArrayForEach(l, cJSON_GetObjectItem(r, "libraries"))
+    {
+        const char *role = cp_test_field(l, "role");
+        if (strcmp(role, "stack") == 0) {
+            stack = true;
+            cr_expect_str_eq(cp_test_field(l, "name"), "OpenSSL");
+            cr_expect_str_eq(cp_test_field(l, "version"),
+                             cp_test_field(cJSON_GetObjectItem(r, "stack"), "version"));
+        } else if (strcmp(role, "certpath") == 0) {
+            certpath = true;
+            cr_expect_str_eq(cp_test_field(l, "name"), "Mbed TLS");
+            cr_expect(strlen(cp_test_field(l, "version")) >= 4);
+        }
+    }
+    cr_expect(stack && certpath, "libraries lack the stack's or certpath's own");
+    cJSON_Delete(r);
+}
+
+/* os-release as systemd documents it: quotes, escapes, missing fields; and the directory name
+ * a platform's baselines live in. */
+Test(platform, os_release_is_read_and_named_as_a_baseline_directory)
+{
+    struct cp_platform p;
+    char key[CP_PLATFORM_ID_MAX * 2 + 2];
+    cp_platform_parse("PRETTY_NAME=\"Debian GNU/Linux 13 (trixie)\"\nNAME=\"Debian GNU/Linux\"\n"
+                      "VERSION_ID=\"13\"\nID=debian\n",
+                      &p);
+    cr_expect_str_eq(p.id, "debian");
+    cr_expect_str_eq(p.version_id, "13");
+    cr_expect_str_eq(p.pretty_name, "Debian GNU/Linux 13 (trixie)");
+    cr_expect_eq(cp_platform_key(&p, key, sizeof(key)), 0);
+    cr_expect_str_eq(key, "debian-13");
+
+    /* sid has no VERSION_ID: the ID alone. */
+    cp_platform_parse("ID=debian\nPRETTY_NAME='Debian GNU/Linux trixie/sid'\n", &p);
+    cr_expect_str_eq(p.pretty_name, "Debian GNU/Linux trixie/sid");
+    cr_expect_eq(cp_platform_key(&p, key, sizeof(key)), 0);
+    cr_expect_str_eq(key, "debian");
+
+    /* No ID, or one that is not a safe file name, names no directory. */
+    cp_platform_parse("NAME=nothing\n", &p);
+    cr_expect_neq(cp_platform_key(&p, key, sizeof(key)), 0);
+    cp_platform_parse("ID=../etc\nVERSION_ID=1\n", &p);
+    cr_expect_neq(cp_platform_key(&p, key, sizeof(key)), 0);
+    cp_platform_parse("ID=..\n", &p);
+    cr_expect_neq(cp_platform_key(&p, key, sizeof(key)), 0);
+    cp_platform_parse("ID=debian\nVERSION_ID=12\n", &p);
+    cr_expect_neq(cp_platform_key(&p, key, 5), 0, "a key cut to fit would name another directory");
+}
+
+/* Two runs of one row, the second as a new library version would write it: one case regressed,
+ * one improved; the comparison names both in text, Markdown and HTML, and refuses runs of
+ * another row or suite, naming the file. */
+Test(baseline, report_compare_names_what_improved_and_regressed_between_two_runs)
+{
+    cJSON *r = load("openssl.json"), *a = results_case(r, "pass", "accept");
+    cJSON *b = results_case(r, "wrongly-rejected", "reject");
+    cr_assert(a && b, "the two-roots cases lack a passing accept or a wrongly rejected case");
+    char ida[256], idb[256], want[768], *out = NULL;
+    snprintf(ida, sizeof(ida), "%s", cJSON_GetObjectItem(a, "id")->valuestring);
+    snprintf(idb, sizeof(idb), "%s", cJSON_GetObjectItem(b, "id")->valuestring);
+    int ncases = cJSON_GetArraySize(cJSON_GetObjectItem(r, "cases"));
+    set_outcome(a, "reject");
+    set_outcome(b, "accept");
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "stack"), "version",
+                              cJSON_CreateString("OpenSSL 9.9.9"));
+    save("new.json", r);
+    cJSON_Delete(r);
+
+    int rc = run("report --compare openssl.json new.json --markdown cmp.md --html cmp.html", &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "new: OpenSSL 9.9.9") != NULL, "%s", out);
+    snprintf(want, sizeof(want), "cases: 1 improved, 1 regressed, 0 changed, %d unchanged",
+             ncases - 2);
+    cr_expect(strstr(out, want) != NULL, "want \"%s\" in:\n%s", want, out);
+    snprintf(want, sizeof(want), "regressed %s: pass -> wrongly-rejected", ida);
+    cr_expect(strstr(out, want) != NULL, "want \"%s\" in:\n%s", want, out);
+    snprintf(want, sizeof(want), "improved  %s: wrongly-rejected -> pass", idb);
+    cr_expect(strstr(out, want) != NULL, "want \"%s\" in:\n%s", want, out);
+    free(out);
+
+    char *text = NULL, path[512];
+    snprintf(path, sizeof(path), "%s/cmp.md", tmpdir);
+    cr_assert_eq(cp_fs_read(path, 1u << 24, &text, NULL), 0);
+    snprintf(want, sizeof(want), "| `%s` | pass | wrongly-rejected | regressed |", ida);
+    cr_expect(strstr(text, want) != NULL, "want \"%s\" in:\n%s", want, text);
+    cr_expect(strstr(text, "→ OpenSSL 9.9.9") != NULL, "%s", text);
+    free(text);
+    snprintf(path, sizeof(path), "%s/cmp.html", tmpdir);
+    cr_assert_eq(cp_fs_read(path, 1u << 24, &text, NULL), 0);
+    snprintf(want, sizeof(want), "<tr class=\"improved\"><td>%s</td><td>wrongly-rejected</td>",
+             idb);
+    cr_expect(strstr(text, want) != NULL, "want \"%s\" in:\n%s", want, text);
+    free(text);
+
+    /* Another row, another suite, one file: refused. */
+    r = load("openssl.json");
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "stack"), "name",
+                              cJSON_CreateString("gnutls"));
+    save("gnutls.json", r);
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "stack"), "name",
+                              cJSON_CreateString("openssl"));
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "suite"), "id",
+                              cJSON_CreateString("0123456789abcdef"));
+    save("other-suite.json", r);
+    cJSON_Delete(r);
+    rc = run("report --compare openssl.json gnutls.json", &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "gnutls.json: is a run of gnutls") != NULL, "%s", out);
+    free(out);
+    rc = run("report --compare openssl.json other-suite.json", &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "other-suite.json: from suite 0123456789abcdef") != NULL, "%s", out);
+    free(out);
+    rc = run("report --compare openssl.json", &out);
+    cr_expect_eq(rc, 2, "%s", out);
     free(out);
 }

@@ -29,6 +29,7 @@
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,8 +379,9 @@ Test(integrity, resume_refuses_the_journal_of_another_run)
              other);
     int rc = certpath(NULL, args, &out);
     cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
-    cr_expect(strstr(out, "r.journal.jsonl is the journal of another run: its program is \"") !=
-                  NULL,
+    /* Its results name carries the program's digest, so the stack names differ first. */
+    cr_expect(strstr(out, "r.journal.jsonl is the journal of another run: its stack is "
+                          "\"certpath-adapter-fake-") != NULL,
               "%s", out);
     free(out);
 
@@ -477,6 +479,32 @@ Test(integrity, a_program_named_like_a_stack_never_writes_that_stacks_results)
     free(out);
     cr_expect(!exists("results/openssl-inproc.json"), "a program wrote the openssl stack's file");
     cr_expect(!exists("results/openssl-inproc.journal.jsonl"));
+    /* Its results name it by its digest too, so a gate on a directory of baselines never takes
+     * the openssl row's baseline for it. */
+    glob_t g;
+    char pattern[600];
+    path_of(pattern, sizeof(pattern), "results/openssl-*-inproc.json");
+    cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
+    /* openssl.so's file (want) matches the pattern too. */
+    const char *file = NULL;
+    for (size_t i = 0; i < g.gl_pathc; i++)
+        if (!strstr(g.gl_pathv[i], want))
+            file = g.gl_pathv[i];
+    cr_assert(file && g.gl_pathc == 2, "%zu files match %s", g.gl_pathc, pattern);
+    cJSON *res = cp_test_load_json(file);
+    const char *got = cp_test_field(cJSON_GetObjectItem(res, "stack"), "name");
+    cr_expect(cp_test_is_program_name(got, "openssl"), "%s names the stack %s", file, got);
+    /* A directory holding the openssl row's baseline has none for this program. */
+    snprintf(args, sizeof(args), "cd %s && mkdir baselines && cp %s baselines/openssl.json", dir,
+             file);
+    cr_assert_eq(system(args), 0);
+    snprintf(args, sizeof(args), "gate %s --baseline x/baselines", file);
+    cr_expect_neq(certpath(NULL, args, &out), 0, "%s", out);
+    snprintf(want, sizeof(want), "x/baselines/%s.json", got);
+    cr_expect(strstr(out, want) != NULL && strstr(out, "regression") == NULL, "%s", out);
+    free(out);
+    cJSON_Delete(res);
+    globfree(&g);
 }
 
 /* ---- fields checked on read ---- */

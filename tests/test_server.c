@@ -21,6 +21,7 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <mbedtls/x509_crt.h>
@@ -37,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -606,11 +608,12 @@ Test(server, two_hundred_idle_and_two_thousand_short_connections_leave_it_servin
         close(idle[i]);
 
     /* Every connection ends and is counted: the first handshake, the idle ones, the short
-     * ones and the three under load. */
+     * ones and the three under load. A connection is counted when it is accepted, its
+     * handshake or failure only when its thread ends, so the wait is for the ends. */
     struct cp_server_stats st;
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 1000; i++) {
         cp_server_stats(f.srv, &st);
-        if (st.connections >= 1 + IDLE + SHORT + 3)
+        if (st.handshakes + st.failures >= 1 + IDLE + SHORT + 3)
             break;
         nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
@@ -787,4 +790,382 @@ Test(server, serve_runs_standalone_until_interrupted)
     free(text);
     close(out[0]);
     cp_suite_free(&s);
+}
+
+/* ---- the GnuTLS engine: Certificate messages longer than one record, TLS 1.3 ---- */
+
+/* One suite of the controls and the pathological family (the longest chains) for the tests
+ * below, generated once; each test's outputs go to a directory of its own (tmpdir). */
+CP_TEST_SHARED_DIR_OPEN("CP_TEST_SERVER_SHARED", "cp-test-server-shared")
+CP_TEST_SHARED_DIR_CLOSE()
+
+static void use_long_suite(void)
+{
+    static const char *const families[] = {"controls", "pathological"};
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cp-test-server.XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    snprintf(suite, sizeof(suite), "%s",
+             cp_test_shared_suite_of("CP_TEST_SERVER_SHARED", "long", families, 2));
+}
+
+/* The case of the suite whose chain.pem holds the most certificate bytes: its Certificate
+ * message must exceed one 16 KiB record (RFC 8446 §5.1, RFC 5246 §6.2.1), which the mbedTLS
+ * engine cannot send. */
+static const struct cp_suite_case *longest_chain(const struct cp_suite *s, struct der_list *want)
+{
+    const struct cp_suite_case *best = NULL;
+    long best_bytes = 0;
+    for (int i = 0; i < s->ncases; i++) {
+        struct der_list l = {0};
+        char path[PATH_MAX];
+        long bytes = 0;
+        snprintf(path, sizeof(path), "%s/chain.pem", s->cases[i].dir);
+        if (access(path, F_OK) != 0)
+            continue;
+        read_pem(path, &l);
+        for (int k = 0; k < l.n; k++)
+            bytes += l.len[k] + 3;
+        if (bytes > best_bytes) {
+            best_bytes = bytes;
+            best = &s->cases[i];
+        }
+        der_list_free(&l);
+    }
+    cr_assert_not_null(best, "the suite has no case with a chain.pem");
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/chain.pem", best->dir);
+    read_pem(path, want);
+    cr_assert_gt(best_bytes, 16384, "%s: %ld bytes of certificates fit in one record", best->id,
+                 best_bytes);
+    cr_expect_eq(cp_server_check_case(best->dir), CP_E_LIMIT, "%s: the mbedTLS engine sends it",
+                 best->id);
+    return best;
+}
+
+static void need_gnutls_engine(void)
+{
+#ifndef CP_SERVER_GNUTLS_BIN
+    cp_test_missing("gnutls", "certpath was built without the server's GnuTLS engine");
+#endif
+}
+
+#ifdef CP_SERVER_GNUTLS_BIN
+/* certpath-server-gnutls serving one case, spoken to as server_proc.c does (its protocol is in
+ * server_gnutls.c): the case line, the empty line, then "listening ADDR PORT". */
+struct engine {
+    pid_t pid;
+    int fd, port;
+};
+
+static void engine_start(struct engine *e, const char *tls, const struct cp_suite_case *c)
+{
+    int sv[2];
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    e->pid = fork();
+    cr_assert_geq(e->pid, 0);
+    if (e->pid == 0) {
+        dup2(sv[1], STDIN_FILENO);
+        dup2(sv[1], STDOUT_FILENO);
+        execl(CP_SERVER_GNUTLS_BIN, "certpath-server-gnutls", "--tls", tls, (char *)NULL);
+        _exit(127);
+    }
+    close(sv[1]);
+    e->fd = sv[0];
+    cr_assert_gt(dprintf(e->fd, "%s\t%s\t%s\n\n", c->id, c->hostname, c->dir), 0);
+    char *text = read_until(e->fd, "\n");
+    cr_assert(sscanf(text, "listening 127.0.0.1 %d", &e->port) == 1, "engine said: %s", text);
+    free(text);
+}
+
+/* Closing its stdin stops it; it exits 0. */
+static void engine_stop(struct engine *e)
+{
+    int st = -1;
+    close(e->fd);
+    cr_expect_eq(waitpid(e->pid, &st, 0), e->pid);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the engine ended with status %d", st);
+}
+#endif
+
+Test(server, gnutls_engine_sends_the_longest_chain_byte_for_byte_in_tls12_and_tls13)
+{
+    need_gnutls_engine();
+#ifdef CP_SERVER_GNUTLS_BIN
+    static const struct {
+        const char *pin;
+        int tls13;
+    } runs[] = {{"1.2", 0}, {"1.3", 1}, {"any", 1}};
+    struct der_list want = {0};
+    struct cp_suite s;
+    char roots[PATH_MAX], hello[300];
+    use_long_suite();
+    cr_assert_eq(cp_suite_load(suite, &s), 0, "%s", cp_error_msg(-1));
+    const struct cp_suite_case *c = longest_chain(&s, &want);
+    struct cp_manifest m;
+    cp_test_manifest_load(suite, &m);
+    bool accept = strcmp(cp_test_expected(&m, c->id), "accept") == 0;
+    cp_manifest_free(&m);
+    snprintf(roots, sizeof(roots), "%s/roots.pem", c->dir);
+    for (size_t r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+        struct engine e;
+        struct capture cap;
+        struct der_list got = {0};
+        engine_start(&e, runs[r].pin, c);
+        /* OpenSSL verifies as a client does, with the case's roots, name and time: the oracle's
+         * outcome (its default depth, 100, is above the chain's). */
+        int ok = handshake(e.port, c->hostname, roots, s.vtime, &cap);
+        cr_expect_eq(ok, accept, "%s (--tls %s): handshake %d, the oracle says %s", c->id,
+                     runs[r].pin, ok, accept ? "accept" : "reject");
+        cr_expect_eq(cap.tls13, runs[r].tls13, "%s (--tls %s): TLS 1.3 %d", c->id, runs[r].pin,
+                     cap.tls13);
+        split_certificate_msg(&cap, cap.tls13, &got);
+        cr_expect_gt(cap.cert_len, 16384);
+        cr_expect_eq(got.n, want.n, "%s: %d certificates sent, chain.pem lists %d", c->id, got.n,
+                     want.n);
+        for (int i = 0; i < want.n && i < got.n; i++)
+            cr_expect(got.len[i] == want.len[i] &&
+                          memcmp(got.der[i], want.der[i], (size_t)want.len[i]) == 0,
+                      "%s: certificate %d differs from chain.pem", c->id, i);
+        /* The engine said which version it chose, before its ServerHello. */
+        snprintf(hello, sizeof(hello), "hello %s %s\n", c->hostname, cap.tls13 ? "1.3" : "1.2");
+        char *text = read_until(e.fd, "\n");
+        cr_expect_str_eq(text, hello);
+        free(text);
+        cr_log_info("%s (--tls %s): %d certificates, %zu bytes, byte for byte", c->id, runs[r].pin,
+                    got.n, cap.cert_len);
+        der_list_free(&got);
+        free(cap.cert_msg);
+        engine_stop(&e);
+    }
+    der_list_free(&want);
+    cp_suite_free(&s);
+#endif
+}
+
+/* The outcome and engine of one case in a results file. */
+static void expect_case(const cJSON *res, const char *stack, const char *id, const char *outcome,
+                        const char *server, const char *tls)
+{
+    const cJSON *c = cp_test_case_of(res, id);
+    cr_assert_not_null(c, "%s: %s is not in the results", stack, id);
+    cr_expect_str_eq(cp_test_field(c, "outcome"), outcome, "%s: %s: %s", stack, id,
+                     cp_test_field(c, "reason"));
+    cr_expect_str_eq(cp_test_field(c, "server"), server, "%s: %s", stack, id);
+    if (tls)
+        cr_expect_str_eq(cp_test_field(c, "tls"), tls, "%s: %s", stack, id);
+}
+
+Test(server, the_longest_chain_over_the_wire_to_openssl_gnutls_and_curl)
+{
+    need_gnutls_engine();
+    struct der_list want = {0};
+    struct cp_suite s;
+    struct cp_manifest m;
+    char args[1024];
+    use_long_suite();
+    cr_assert_eq(cp_suite_load(suite, &s), 0, "%s", cp_error_msg(-1));
+    const struct cp_suite_case *c = longest_chain(&s, &want);
+    der_list_free(&want);
+    cp_test_manifest_load(suite, &m);
+    const char *expected = cp_test_expected(&m, c->id);
+    /* Wire and in-process: OpenSSL's and GnuTLS's clients judge the chain as their verify calls
+     * do (GnuTLS refuses a chain over its verify depth, 16, in both); curl over OpenSSL as the
+     * oracle does (no depth limit below the chain's). */
+    static const struct {
+        const char *stack, *inproc;
+    } rows[] = {{"openssl", "openssl"}, {"gnutls", "gnutls"}, {"curl-openssl", NULL}};
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        snprintf(args, sizeof(args), "--mode wire -j1 --suite %s --filter '%s'", suite, c->id);
+        char *log = NULL, out[400];
+        snprintf(out, sizeof(out), "%s/%s.json", tmpdir, rows[r].stack);
+        char run[1500];
+        snprintf(run, sizeof(run), "run --stack %s %s -o %s", rows[r].stack, args, out);
+        int rc = run_certpath(run, &log);
+        if (rc == 2 && strstr(log, "no adapter"))
+            cp_test_missing(rows[r].stack, "the %s adapter is not built", rows[r].stack);
+        cr_assert_eq(rc, 0, "%s: exit %d:\n%s", rows[r].stack, rc, log);
+        free(log);
+        cJSON *wire = cp_test_load_json(out);
+        const char *want_outcome = expected;
+        cJSON *in = NULL;
+        if (rows[r].inproc) {
+            snprintf(run, sizeof(run), "run --stack %s -j1 --suite %s --filter '%s' -o %s",
+                     rows[r].inproc, suite, c->id, out);
+            rc = run_certpath(run, &log);
+            cr_assert_eq(rc, 0, "%s in-process: exit %d:\n%s", rows[r].inproc, rc, log);
+            free(log);
+            in = cp_test_load_json(out);
+            want_outcome = cp_test_field(cp_test_case_of(in, c->id), "outcome");
+        }
+        cr_expect(strcmp(want_outcome, "accept") == 0 || strcmp(want_outcome, "reject") == 0,
+                  "%s: %s in-process: %s", rows[r].stack, c->id, want_outcome);
+        expect_case(wire, rows[r].stack, c->id, want_outcome, "gnutls", NULL);
+        expect_case(wire, rows[r].stack, "controls/accept", "accept", "mbedtls", NULL);
+        cJSON_Delete(wire);
+        cJSON_Delete(in);
+    }
+    /* OpenSSL agrees with the oracle on it. */
+    cr_expect_str_eq(expected, "accept", "%s", c->id);
+    cp_manifest_free(&m);
+    cp_suite_free(&s);
+}
+
+Test(server, tls_pins_the_version_every_wire_case_records)
+{
+    need_gnutls_engine();
+    static const char *const pins[] = {"1.2", "1.3", NULL};
+    char run[1500], out[400], *log = NULL;
+    use_long_suite();
+    snprintf(out, sizeof(out), "%s/r.json", tmpdir);
+    for (size_t p = 0; p < sizeof(pins) / sizeof(pins[0]); p++) {
+        snprintf(run, sizeof(run),
+                 "run --stack openssl --mode wire -j2 --suite %s --filter 'pathological/deep/*' "
+                 "%s%s -o %s",
+                 suite, pins[p] ? "--tls " : "", pins[p] ? pins[p] : "", out);
+        int rc = run_certpath(run, &log);
+        if (rc == 2 && strstr(log, "no adapter"))
+            cp_test_missing("openssl", "the openssl adapter is not built");
+        cr_assert_eq(rc, 0, "--tls %s: exit %d:\n%s", pins[p] ? pins[p] : "(none)", rc, log);
+        free(log);
+        cJSON *res = cp_test_load_json(out), *c;
+        int n = 0, by_gnutls = 0;
+        cJSON_ArrayForEach(c, cJSON_GetObjectItem(res, "cases"))
+        {
+            const char *id = cp_test_field(c, "id"), *server = cp_test_field(c, "server");
+            bool mbed = strcmp(server, "mbedtls") == 0;
+            cr_expect(mbed || strcmp(server, "gnutls") == 0, "%s: server %s", id, server);
+            /* Unpinned, OpenSSL's client and either engine settle on 1.3 where the engine has
+             * it: GnuTLS always, mbedTLS from 3.x with TLS 1.3 built in. */
+            const char *want = pins[p] ? pins[p] : !mbed || cp_server_has_tls13() ? "1.3" : "1.2";
+            cr_expect_str_eq(cp_test_field(c, "tls"), want, "--tls %s: %s (%s)",
+                             pins[p] ? pins[p] : "(none)", id, server);
+            cr_expect(strcmp(cp_test_field(c, "outcome"), "accept") == 0 ||
+                          strcmp(cp_test_field(c, "outcome"), "reject") == 0,
+                      "%s: %s", id, cp_test_field(c, "reason"));
+            by_gnutls += !mbed;
+            n++;
+        }
+        /* Both controls and the deep chains; under 1.3 without an mbedTLS TLS 1.3 server every
+         * case is the GnuTLS engine's. */
+        cr_expect_gt(n, 4);
+        cr_expect_gt(by_gnutls, 0);
+        if (pins[p] && strcmp(pins[p], "1.3") == 0 && !cp_server_has_tls13())
+            cr_expect_eq(by_gnutls, n);
+        cJSON_Delete(res);
+    }
+    /* The pin is part of the run: resuming the unpinned run above with a pin mixes no versions
+     * into its results, it is refused. */
+    snprintf(run, sizeof(run),
+             "run --stack openssl --mode wire -j2 --suite %s --filter 'pathological/deep/*' "
+             "--tls 1.3 --resume -o %s",
+             suite, out);
+    cr_expect_eq(run_certpath(run, &log), 1, "%s", log);
+    cr_expect(
+        strstr(log, "is the journal of another run: its tls is \"\", this run's is \"1.3\"") !=
+            NULL,
+        "%s", log);
+    free(log);
+    cr_expect_eq(run_certpath("run --stack openssl --mode wire --tls 1.1", &log), 2);
+    cr_expect(strstr(log, "bad --tls (want 1.2 or 1.3): 1.1") != NULL, "%s", log);
+    free(log);
+    cr_expect_eq(run_certpath("run --stack openssl --tls 1.3", &log), 2);
+    cr_expect(strstr(log, "--tls applies over the wire only") != NULL, "%s", log);
+    free(log);
+}
+
+/* The pids of parent's children, by a scan of /proc (orphans included when parent is their
+ * subreaper); engine receives the one that is a certpath-server-gnutls, if any. */
+static int children_of(pid_t parent, pid_t *pids, int cap, pid_t *engine)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+    cr_assert_not_null(d, "/proc: %s", strerror(errno));
+    while ((e = readdir(d)) && n < cap) {
+        char path[300], text[1024], *close_paren;
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        /* A /proc file has no size to read by: one read() takes it whole. */
+        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t len = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        if (len <= 0)
+            continue; /* it ended meanwhile */
+        text[len] = '\0';
+        /* "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses. */
+        long ppid = 0;
+        if ((close_paren = strrchr(text, ')')) && sscanf(close_paren + 1, " %*c %ld", &ppid) == 1 &&
+            ppid == (long)parent) {
+            pids[n] = (pid_t)strtol(e->d_name, NULL, 10);
+            if (engine && strncmp(strchr(text, '(') + 1, "certpath-server", 15) == 0)
+                *engine = pids[n];
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+Test(server, no_gnutls_engine_outlives_its_run_even_a_killed_one)
+{
+    need_gnutls_engine();
+    char out[400], *log = NULL, run[1500];
+    pid_t kids[64];
+    use_long_suite();
+    /* Whatever certpath leaves behind becomes this process's child. */
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    snprintf(out, sizeof(out), "%s/r.json", tmpdir);
+    snprintf(run, sizeof(run),
+             "run --stack openssl --mode wire -j2 --suite %s --filter 'pathological/deep/*' -o %s",
+             suite, out);
+    int rc = run_certpath(run, &log);
+    if (rc == 2 && strstr(log, "no adapter"))
+        cp_test_missing("openssl", "the openssl adapter is not built");
+    cr_assert_eq(rc, 0, "%s", log);
+    free(log);
+    int left = children_of(getpid(), kids, 64, NULL);
+    cr_expect_eq(left, 0, "a finished run left %d processes", left);
+
+    /* Killed outright (no handler runs) while its engine serves: the engine sees its stdin end
+     * and stops. */
+    char killed_log[400];
+    snprintf(out, sizeof(out), "%s/killed.json", tmpdir);
+    snprintf(killed_log, sizeof(killed_log), "%s/killed.log", tmpdir);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int fd = open(killed_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        execl(CP_CERTPATH_BIN, "certpath", "run", "--stack", "openssl", "--mode", "wire", "-j1",
+              "--suite", suite, "-o", out, (char *)NULL);
+        _exit(127);
+    }
+    pid_t engine = 0;
+    int64_t deadline = now_ms() + 20000;
+    while (!engine && now_ms() < deadline) {
+        children_of(pid, kids, 64, &engine);
+        if (!engine)
+            poll(NULL, 0, 2);
+    }
+    if (!engine) {
+        kill(pid, SIGKILL);
+        cr_assert_eq(cp_fs_read(killed_log, 1u << 20, &log, NULL), 0);
+        cr_assert_fail("the run never started its GnuTLS engine:\n%s", log);
+    }
+    kill(pid, SIGKILL);
+    int st;
+    cr_expect_eq(waitpid(pid, &st, 0), pid);
+    /* Its workers and engine, now ours, end within seconds. */
+    deadline = now_ms() + 10000;
+    while ((left = children_of(getpid(), kids, 64, NULL)) > 0 && now_ms() < deadline) {
+        while (waitpid(-1, &st, WNOHANG) > 0)
+            ;
+        poll(NULL, 0, 10);
+    }
+    cr_expect_eq(left, 0, "%d processes outlived the killed run (the engine was %d)", left,
+                 (int)engine);
+    cr_expect(kill(engine, 0) != 0, "the engine %d is still there", (int)engine);
 }

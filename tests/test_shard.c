@@ -2,8 +2,9 @@
  * test_shard.c - `certpath run --shard I/N` and `certpath merge`: a run split in three shards and
  * merged equals the unsharded run field by field (timings aside), with the fake adapter and with
  * OpenSSL on real cases; each shard records its slice and lists the controls once between them;
- * merge refuses a missing shard, a repeated one, an incomplete one and one of another suite,
- * naming the file; shard and merged results validate against the schema.
+ * merge refuses a missing shard, a repeated one, an incomplete one (unless --allow-incomplete,
+ * which makes an incomplete run) and one of another suite, naming the file; shard and merged
+ * results validate against the schema.
  */
 #include "cp_missing.h"
 #include "cp_common.h"
@@ -90,8 +91,12 @@ static cJSON *untimed(const char *name)
 {
     cJSON *j = load_json(name), *c;
     cJSON_DeleteItemFromObject(j, "seconds");
+    cJSON_DeleteItemFromObject(j, "cpu_seconds");
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(j, "cases"))
+    {
         cJSON_DeleteItemFromObject(c, "microseconds");
+        cJSON_DeleteItemFromObject(c, "cpu_microseconds");
+    }
     return j;
 }
 
@@ -269,6 +274,92 @@ Test(shard, merge_refuses_what_is_not_one_whole_run)
     cJSON_free(text);
     cJSON_Delete(s);
     expect_refused("suite-1.json cut-2.json suite-3.json", "cut-2.json: shard 2/3 lists 10 cases");
+}
+
+/* Shard 2 as a run stopped before its last case writes it: "complete": false, one case short. */
+static void write_stopped_shard(const char *from, const char *to)
+{
+    cJSON *s = load_json(from), *cases = cJSON_GetObjectItem(s, "cases");
+    cJSON_DeleteItemFromArray(cases, cJSON_GetArraySize(cases) - 1);
+    cJSON_ReplaceItemInObject(s, "complete", cJSON_CreateFalse());
+    char *text = cJSON_Print(s), path[400];
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, to);
+    cr_assert_eq(cp_fs_write(path, text, strlen(text)), 0);
+    cJSON_free(text);
+    cJSON_Delete(s);
+}
+
+Test(shard, an_incomplete_shard_merges_only_when_allowed_and_the_merge_stays_incomplete)
+{
+    make_shards("suite");
+    run_ok("", "merge suite-1.json suite-2.json suite-3.json -o whole.json");
+    write_stopped_shard("suite-2.json", "part-2.json");
+    expect_refused("suite-1.json part-2.json suite-3.json",
+                   "part-2.json: shard 2/3 is incomplete (finish it with `certpath run --resume`, "
+                   "or merge with --allow-incomplete)");
+
+    char *out = NULL;
+    int rc = certpath("",
+                      "merge suite-1.json part-2.json suite-3.json -o part.json "
+                      "--allow-incomplete",
+                      &out);
+    cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+    cr_expect(strstr(out, "31 cases") && strstr(out, "an incomplete run"), "%s", out);
+    free(out);
+    expect_valid("part.json");
+
+    /* The whole run's cases but shard 2's last, in the same order and with the same verdicts. */
+    cJSON *whole = load_json("whole.json"), *part = load_json("part.json");
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(part, "complete")), "part.json is complete");
+    cJSON *wc = cJSON_GetObjectItem(whole, "cases"), *pc = cJSON_GetObjectItem(part, "cases");
+    cr_assert_eq(cJSON_GetArraySize(wc), 32);
+    cr_assert_eq(cJSON_GetArraySize(pc), 31);
+    cJSON *s2 = load_json("suite-2.json"), *s2c = cJSON_GetObjectItem(s2, "cases");
+    const char *dropped = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(s2c, cJSON_GetArraySize(s2c) - 1), "id"));
+    for (int w = 0, q = 0; w < 32; w++) {
+        cJSON *a = cJSON_GetArrayItem(wc, w);
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(a, "id"));
+        if (strcmp(id, dropped) == 0)
+            continue;
+        cJSON *b = cJSON_GetArrayItem(pc, q++);
+        cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(b, "id")), id);
+        char *va = cJSON_PrintUnformatted(cJSON_GetObjectItem(a, "verdict"));
+        char *vb = cJSON_PrintUnformatted(cJSON_GetObjectItem(b, "verdict"));
+        cr_expect(va && vb && strcmp(va, vb) == 0, "%s: %s, merged %s", id, va, vb);
+        cJSON_free(va);
+        cJSON_free(vb);
+    }
+    cJSON_Delete(s2);
+    cJSON_Delete(whole);
+    cJSON_Delete(part);
+
+    /* What the merge made is an incomplete run to the gate as well. */
+    run_ok("", "baseline whole.json -o base.json");
+    rc = certpath("", "gate part.json --baseline base.json", &out);
+    cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+    cr_expect(strstr(out, "part.json") && strstr(out, "--allow-incomplete"), "%s", out);
+    free(out);
+    rc = certpath("", "gate part.json --baseline base.json --allow-incomplete", &out);
+    cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+    free(out);
+
+    /* A stopped shard never lists more than its slice (two of shard 1's cases added). */
+    cJSON *s = load_json("part-2.json"), *s1 = load_json("suite-1.json");
+    cJSON *cases = cJSON_GetObjectItem(s, "cases"), *s1c = cJSON_GetObjectItem(s1, "cases");
+    for (int i = 0; i < 2; i++)
+        cJSON_AddItemToArray(cases, cJSON_Duplicate(cJSON_GetArrayItem(s1c, i), true));
+    cJSON_Delete(s1);
+    char *text = cJSON_Print(s), path[400];
+    snprintf(path, sizeof(path), "%s/over-2.json", tmpdir);
+    cr_assert_eq(cp_fs_write(path, text, strlen(text)), 0);
+    cJSON_free(text);
+    cJSON_Delete(s);
+    rc = certpath("", "merge suite-1.json over-2.json suite-3.json -o over.json --allow-incomplete",
+                  &out);
+    cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+    cr_expect(strstr(out, "over-2.json: shard 2/3 lists 12 cases") != NULL, "%s", out);
+    free(out);
 }
 
 Test(shard, bad_shard_arguments_are_usage_errors)

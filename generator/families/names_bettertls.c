@@ -307,7 +307,8 @@ static int add_case(struct cp_model *m, struct chunk *ch, const struct entry *e)
         .nanchors = 1,
         .sent = sent,
         .nsent = 4,
-        .features = CP_F_HOSTNAME | (constrained ? CP_F_NAME_CONSTRAINTS : 0),
+        .features = CP_F_HOSTNAME | (constrained ? CP_F_NAME_CONSTRAINTS : 0) |
+                    cp_names_facets(g, leaf, sent, 4, &ch->e_root, 1),
         .probe = e->ids[0] <= 5, /* BetterTLS's sanity case and feature probes */
         .hostname = host,
     };

@@ -41,6 +41,10 @@ struct groupdef {
     const char *ica_nc[MAX_ITEMS];
     const char *leaf_nc[MAX_ITEMS]; /* on the leaf itself (RFC 5280: CAs only) */
     bool noncritical;
+    enum cp_nc_form ica_form;  /* the ica's encoding (malformed groups) */
+    unsigned char ica_raw_tag; /* nonzero: an undecodable permitted GeneralName on the ica */
+    const char *ica_raw;       /* its content bytes */
+    int ica_raw_len;
     bool two_paths;  /* a second root -> ica certificate without constraints */
     bool two_orders; /* each leaf in the sent order and reversed */
     uint64_t features;
@@ -212,6 +216,113 @@ static const struct groupdef groups[] = {
      .leaves = {{.name = "own-constraint",
                  .host = "www.leafnc.names.test",
                  .san = {"D:www.leafnc.names.test"}}}},
+    {"dns-trailing-dot-hostname",
+     "A hostname with one trailing dot is the absolute form of the same DNS name (RFC 1034 "
+     "3.1): it matches the SAN's www.tdh.names.test, inside the permitted tdh.names.test",
+     .ica_nc = {"+D:tdh.names.test"},
+     .leaves = {{.name = "absolute-hostname",
+                 .host = "www.tdh.names.test.",
+                 .san = {"D:www.tdh.names.test"}}}},
+    {"dns-trailing-dot-san",
+     "A dNSName SAN entry with a trailing dot is outside preferred name syntax (RFC 5280 "
+     "4.2.1.6, RFC 1034 3.5): it matches no hostname and violates the permitted tds.names.test",
+     .ica_nc = {"+D:tds.names.test"},
+     .leaves = {{.name = "only-name-with-dot",
+                 .host = "www.tds.names.test",
+                 .san = {"D:www.tds.names.test."}},
+                {.name = "second-name-with-dot",
+                 .host = "a.tds.names.test",
+                 .san = {"D:a.tds.names.test", "D:b.tds.names.test."}}}},
+    {"dns-trailing-dot-san-unconstrained",
+     "The same trailing-dot SAN entry with no constraint anywhere: it matches nothing, the other "
+     "entry matches the hostname",
+     .leaves = {{.name = "second-name-with-dot",
+                 .host = "a.tdn.names.test",
+                 .san = {"D:a.tdn.names.test", "D:b.tdn.names.test."}}}},
+    {"dns-trailing-dot-permitted",
+     "A permitted dNSName subtree with a trailing dot (tdc.names.test.) names no dNSName in "
+     "preferred syntax: the constraint cannot be processed and every dNSName below violates it",
+     .ica_nc = {"+D:tdc.names.test."},
+     .leaves = {{.name = "name-below",
+                 .host = "www.tdc.names.test",
+                 .san = {"D:www.tdc.names.test"}}}},
+    {"dns-trailing-dot-excluded",
+     "An excluded dNSName subtree with a trailing dot (bad.tdx.names.test.): a verifier that "
+     "compares labels as written excludes nothing; it cannot be processed, so every dNSName "
+     "below violates it",
+     .ica_nc = {"-D:bad.tdx.names.test."},
+     .leaves = {{.name = "the-excluded-name",
+                 .host = "bad.tdx.names.test",
+                 .san = {"D:bad.tdx.names.test"}},
+                {.name = "another-name",
+                 .host = "ok.tdx.names.test",
+                 .san = {"D:ok.tdx.names.test"}}}},
+    {"dns-punycode",
+     "Punycode A-labels against dNSName subtrees (RFC 5280 7.2: IDNs are stored and compared as "
+     "A-labels, case-insensitively): permitted xn--bcher-kva.names.test, excluded "
+     "xn--caf-dma.xn--bcher-kva.names.test",
+     .ica_nc = {"+D:xn--bcher-kva.names.test", "-D:xn--caf-dma.xn--bcher-kva.names.test"},
+     .leaves = {{.name = "a-label-inside",
+                 .host = "www.xn--bcher-kva.names.test",
+                 .san = {"D:www.xn--bcher-kva.names.test"}},
+                {.name = "a-label-upper-case",
+                 .host = "shop.xn--bcher-kva.names.test",
+                 .san = {"D:shop.XN--BCHER-KVA.names.test"}},
+                {.name = "another-a-label",
+                 .host = "www.xn--bcher-kvb.names.test",
+                 .san = {"D:www.xn--bcher-kvb.names.test"}},
+                {.name = "no-label-boundary",
+                 .host = "www.zxn--bcher-kva.names.test",
+                 .san = {"D:www.zxn--bcher-kva.names.test"}},
+                {.name = "excluded-a-label",
+                 .host = "www.xn--caf-dma.xn--bcher-kva.names.test",
+                 .san = {"D:www.xn--caf-dma.xn--bcher-kva.names.test"}}}},
+    /* Malformed nameConstraints encodings, each on an ica whose well-formed reading admits the
+     * leaf: a reject is the parse failure (malformed-name-constraints), never enforcement, and
+     * these cases carry nc-malformed instead of the form and placement facets. */
+    {"malformed-nc/empty-sequence",
+     "nameConstraints is an empty SEQUENCE (RFC 5280 4.2.1.10: conforming CAs MUST NOT issue "
+     "it)",
+     .ica_form = CP_NC_EMPTY,
+     .leaves = {{.name = "any-name",
+                 .host = "www.ncempty.names.test",
+                 .san = {"D:www.ncempty.names.test"}}}},
+    {"malformed-nc/empty-permitted",
+     "permittedSubtrees is present and empty (GeneralSubtrees is SIZE (1..MAX)) beside an "
+     "excluded bad.ncemptyp.names.test the leaf is outside",
+     .ica_nc = {"-D:bad.ncemptyp.names.test"}, .ica_form = CP_NC_EMPTY_PERMITTED,
+     .leaves = {{.name = "name-not-excluded",
+                 .host = "www.ncemptyp.names.test",
+                 .san = {"D:www.ncemptyp.names.test"}}}},
+    {"malformed-nc/minimum",
+     "The permitted subtree ncmin.names.test carries minimum 1 (4.2.1.10: minimum MUST be "
+     "zero)",
+     .ica_nc = {"+D:ncmin.names.test"}, .ica_form = CP_NC_MINIMUM,
+     .leaves = {{.name = "name-inside",
+                 .host = "www.ncmin.names.test",
+                 .san = {"D:www.ncmin.names.test"}}}},
+    {"malformed-nc/maximum",
+     "The permitted subtree ncmax.names.test carries maximum 2 (4.2.1.10: maximum MUST be "
+     "absent)",
+     .ica_nc = {"+D:ncmax.names.test"}, .ica_form = CP_NC_MAXIMUM,
+     .leaves = {{.name = "name-inside",
+                 .host = "www.ncmax.names.test",
+                 .san = {"D:www.ncmax.names.test"}}}},
+    {"malformed-nc/ip-wrong-length",
+     "Beside the permitted ncip.names.test, a permitted iPAddress subtree of 5 octets (an "
+     "address and mask are 8 or 32)",
+     .ica_nc = {"+D:ncip.names.test"}, .ica_raw_tag = 0x87, .ica_raw = "\x0a\x00\x00\x00\xff",
+     .ica_raw_len = 5,
+     .leaves = {{.name = "name-inside",
+                 .host = "www.ncip.names.test",
+                 .san = {"D:www.ncip.names.test"}}}},
+    {"malformed-nc/othername-primitive",
+     "Beside the permitted ncother.names.test, a permitted subtree whose GeneralName is a "
+     "primitive [0] (otherName is constructed)",
+     .ica_nc = {"+D:ncother.names.test"}, .ica_raw_tag = 0x80, .ica_raw = "x", .ica_raw_len = 1,
+     .leaves = {{.name = "name-inside",
+                 .host = "www.ncother.names.test",
+                 .san = {"D:www.ncother.names.test"}}}},
     {"malformed-san",
      "An undecodable SAN entry (a primitive [0] where otherName is constructed) beside the "
      "hostname, with no constraint anywhere: a strict parser refuses the SAN",
@@ -269,12 +380,23 @@ static int group(struct cp_model *m, const struct groupdef *d)
     int upper = d->upper ? cp_graph_ca(g, e_root, e_upper) : -1;
     int ica = cp_graph_ca(g, d->upper ? e_upper : e_root, e_ica);
     int ica2 = d->two_paths ? cp_graph_ca(g, e_root, e_ica) : -1;
-    bool constrained = d->root_nc[0] || d->upper_nc[0] || d->ica_nc[0];
     int rc = constrain(g, root, d->root_nc, d->noncritical, gname);
     if (!rc && d->upper)
         rc = constrain(g, upper, d->upper_nc, d->noncritical, gname);
     if (!rc)
         rc = constrain(g, ica, d->ica_nc, d->noncritical, gname);
+    struct cp_cert *ic = cp_graph_cert_at(g, ica);
+    if (!rc && !ic)
+        rc = g->err;
+    if (!rc) {
+        ic->gn.nc_form = d->ica_form;
+        if (d->ica_raw_tag) {
+            if (ic->gn.npermitted >= CP_MAX_GN)
+                return cp_error_set(CP_E_LIMIT, "%s: too many permitted subtrees", gname);
+            rc = cp_gname_raw(&ic->gn.permitted[ic->gn.npermitted++], d->ica_raw_tag, d->ica_raw,
+                              (size_t)d->ica_raw_len);
+        }
+    }
     for (int l = 0; l < MAX_LEAVES && d->leaves[l].name && !rc; l++) {
         const struct leafdef *ld = &d->leaves[l];
         for (int order = 0; order < (d->two_orders ? 2 : 1) && !rc; order++) {
@@ -321,6 +443,7 @@ static int group(struct cp_model *m, const struct groupdef *d)
                 sent[n++] = upper;
             if (order)
                 cp_order_reverse(sent, n);
+            uint64_t facets = cp_names_facets(g, leaf, sent, n, &e_root, 1);
             struct cp_case_spec s = {
                 .id = id,
                 .summary = d->summary,
@@ -329,8 +452,10 @@ static int group(struct cp_model *m, const struct groupdef *d)
                 .nanchors = 1,
                 .sent = sent,
                 .nsent = n,
-                .features = CP_F_HOSTNAME | (constrained ? CP_F_NAME_CONSTRAINTS : 0) |
-                            d->features | (d->two_orders ? CP_F_ORDERING : 0),
+                /* name-constraints, as the forms, only for constraints that decode. */
+                .features = CP_F_HOSTNAME | facets |
+                            (facets & CP_F_NC_FORMS ? CP_F_NAME_CONSTRAINTS : 0) | d->features |
+                            (d->two_orders ? CP_F_ORDERING : 0),
                 .hostname = host,
             };
             rc = cp_model_case(m, g, &s);

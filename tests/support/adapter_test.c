@@ -177,6 +177,44 @@ void cp_adapter_test_unloadable_root_is_an_error(void)
     cr_expect_neq(r.reason[0], '\0');
 }
 
+void cp_adapter_test_not_yet_valid(int days, long code)
+{
+    struct cp_verify_input in = cp_adapter_test_case("good")->in;
+    in.vtime -= days * CP_DAY;
+    cp_adapter_test_reject_in("not yet valid", &in, code);
+}
+
+void cp_adapter_test_ip_literal_is_an_address(long code)
+{
+    struct cp_verify_input in = cp_adapter_test_case("good")->in;
+    in.hostname = "192.0.2.1";
+    cp_adapter_test_reject_in("IPv4", &in, code);
+    in.hostname = "2001:db8::1";
+    cp_adapter_test_reject_in("IPv6", &in, code);
+}
+
+/* One variant of "good" with the leaf's usages changed, verified and released. */
+static void at_purpose_variant(const char *what, unsigned ku, unsigned eku, bool accept, long code)
+{
+    struct cp_adapter_test_variant v;
+    cp_adapter_test_variant_build(&v, cp_adapter_test_case("good")->in.vtime, ku, eku,
+                                  CP_SIG_SHA256);
+    if (accept)
+        cp_adapter_test_accept_in(what, &v.in);
+    else
+        cp_adapter_test_reject_in(what, &v.in, code);
+    cp_adapter_test_variant_free(&v);
+}
+
+void cp_adapter_test_ssl_server_purpose(long code)
+{
+    /* A leaf for TLS clients only: the server purpose refuses it. */
+    at_purpose_variant("clientAuth only", CP_KU_DIGITAL_SIGNATURE, CP_EKU_CLIENT_AUTH, false, code);
+    /* keyEncipherment is one of the TLS key usages the purpose allows; keyCertSign is not. */
+    at_purpose_variant("keyEncipherment", CP_KU_KEY_ENCIPHERMENT, CP_EKU_SERVER_AUTH, true, 0);
+    at_purpose_variant("keyCertSign only", CP_KU_KEY_CERT_SIGN, CP_EKU_SERVER_AUTH, false, code);
+}
+
 void cp_adapter_test_every_case_twice(void)
 {
     for (int round = 0; round < 2; round++) {

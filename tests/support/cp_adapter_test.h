@@ -84,6 +84,17 @@ struct cp_verify_result cp_adapter_test_run_trailing_bytes(void);
  * which must be an error, never a verdict (and say why). */
 void cp_adapter_test_unloadable_root_is_an_error(void);
 
+/* "good" checked `days` days before the case's time (every certificate starts one day before
+ * it, so 2 is the least that makes them not yet valid): expects a reject with `code`. */
+void cp_adapter_test_not_yet_valid(int days, long code);
+/* "good" checked against an IPv4 and an IPv6 literal: the leaf names DNS hosts only, so a
+ * verifier that compares an address with iPAddress SANs rejects both with `code`. */
+void cp_adapter_test_ip_literal_is_an_address(long code);
+/* The TLS server purpose as OpenSSL's X509_PURPOSE_SSL_SERVER defines it, on variants of
+ * "good": a clientAuth-only leaf and a keyCertSign-only leaf reject with `code`; a
+ * keyEncipherment leaf for serverAuth accepts. */
+void cp_adapter_test_ssl_server_purpose(long code);
+
 /* Every fixture case twice in this one process, as a worker runs many: each must get the
  * oracle's verdict, so nothing may carry over from one case to the next. */
 void cp_adapter_test_every_case_twice(void);

@@ -38,6 +38,11 @@ extern const char *const cp_test_certain_validity[];
  * hex): default results files are results/NAME-<inproc|wire>.json. */
 void cp_test_module_results_name(const char *module, char *buf, size_t cap);
 
+/* Whether NAME is the results name of a program that is not a registry row and whose own name
+ * is BASE: BASE, a dash and 8 hex digits of the program's digest (exec:/x/BASE.py,
+ * curl:/path/libcurl.so as "curl-..."). */
+bool cp_test_is_program_name(const char *name, const char *base);
+
 /* The JSON document in a file (asserted to be one). */
 cJSON *cp_test_load_json(const char *path);
 
@@ -87,6 +92,11 @@ void cp_test_expect_outcomes(const char *stack, const char *suite_dir, const cJS
     }
 
 const char *cp_test_shared_suite(const char *env);
+
+/* The same for a suite of the given families, in the shared directory's subdirectory name (one
+ * name per set of families). */
+const char *cp_test_shared_suite_of(const char *env, const char *name, const char *const *families,
+                                    int nfamilies);
 
 /* CP_TEST_SHARED_DIR()'s two halves: dir gets the directory's path ("" when it cannot be made,
  * which cp_test_shared_suite() reports). */

@@ -66,6 +66,14 @@ void cp_test_module_results_name(const char *module, char *buf, size_t cap)
              (unsigned long long)(h & 0xffffffffu));
 }
 
+bool cp_test_is_program_name(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+    if (!name || strncmp(name, base, n) != 0 || name[n] != '-' || strlen(name + n + 1) != 8)
+        return false;
+    return strspn(name + n + 1, "0123456789abcdef") == 8;
+}
+
 const char *const cp_test_certain_validity[CP_TEST_NCERTAIN_VALIDITY] = {
     "controls/accept",
     "controls/reject",
@@ -161,22 +169,28 @@ void cp_test_shared_dir_remove(const char *dir)
 
 const char *cp_test_shared_suite(const char *env)
 {
+    static const char *const families[] = {"controls", "validity", "constraints"};
+    return cp_test_shared_suite_of(env, "suite", families, 3);
+}
+
+const char *cp_test_shared_suite_of(const char *env, const char *name, const char *const *families,
+                                    int nfamilies)
+{
     static char suite[PATH_MAX];
     const char *dir = getenv(env);
     cr_assert_not_null(dir, "the runner made no shared directory");
-    snprintf(suite, sizeof(suite), "%s/suite", dir);
+    snprintf(suite, sizeof(suite), "%s/%s", dir, name);
     char lock[PATH_MAX], manifest[PATH_MAX + 16];
     snprintf(lock, sizeof(lock), "%s/lock", dir);
     snprintf(manifest, sizeof(manifest), "%s/manifest.json", suite);
     int fd = open(lock, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     cr_assert(fd >= 0 && flock(fd, LOCK_EX) == 0, "cannot lock %s", lock);
     if (access(manifest, R_OK) != 0) {
-        static const char *const families[] = {"controls", "validity", "constraints"};
         struct cp_gen_opts o;
         cp_gen_opts_init(&o);
         o.out_dir = suite;
         o.families = families;
-        o.nfamilies = 3;
+        o.nfamilies = nfamilies;
         o.threads = 2;
         o.vtime = (int64_t)time(NULL) / 3600 * 3600 - 3600;
         cr_assert_eq(cp_generator_generate(&o, NULL), 0, "%s", cp_error_msg(-1));
