@@ -131,7 +131,8 @@ pub fn serve(hello: Value, verify: &dyn Fn(&Case) -> Verdict) {
         let line = match line {
             Ok(l) => String::from_utf8_lossy(&l).trim_end_matches('\r').to_string(),
             Err(e) => {
-                eprintln!("{}: reading stdin: {}", hello["name"], e);
+                let name = hello["name"].as_str().unwrap_or("");
+                eprintln!("certpath-verify-{}: reading stdin: {}", name, e);
                 std::process::exit(1);
             }
         };
