@@ -9,6 +9,8 @@
  *     and one of serverAuth and clientAuth;
  *   - java-certpath and pkijs, which check neither: those cases are skips, never run;
  *   - java over the wire too: the JDK's TLS client against the built-in server.
+ *   - rustls-webpki on Debian 13: the constraints cases gated against its checked-in baseline
+ *     (expected/baselines/debian-13/rustls-webpki.json), no case regressed;
  *   - rustls-webpki where Debian has no rustls-webpki crate (Debian 12): the row is listed as not
  *     runnable on this platform, with that reason, and `certpath run` refuses it saying so.
  * A verifier is skipped only when it was not built here (its toolchain is absent).
@@ -148,6 +150,22 @@ Test(exec_b, rustls_webpki_checks_time_hostname_and_purpose)
                                          "cargo librust-rustls-webpki-dev librust-serde-json-dev)");
     }
     check("rustls-webpki", "inproc", true);
+    /* On Debian 13 the checked-in baseline holds for the constraints cases (key usage, EKU on CAs,
+     * pathLen with rollovers, name constraints): no case regressed against it. */
+    if (strcmp(p.id, "debian") == 0 && strcmp(p.version_id, "13") == 0) {
+        char args[2 * PATH_MAX], dir[] = "/tmp/cp-test-rustls-webpki-gate.XXXXXX", *out = NULL;
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(args, sizeof(args),
+                 "run --stack rustls-webpki --suite %s -j2 --filter 'constraints/*' "
+                 "--baseline " CP_SOURCE_DIR "/expected/baselines",
+                 cp_test_shared_suite(SHARED_ENV));
+        int st = cp_test_certpath(dir, NULL, args, NULL, &out);
+        cr_expect_eq(st, 0, "rustls-webpki against its Debian 13 baseline:\n%s", out);
+        cr_expect(strstr(out, " 0 regressions") && strstr(out, "(the baselines of debian-13"),
+                  "rustls-webpki against its Debian 13 baseline:\n%s", out);
+        free(out);
+        cp_fs_rmtree(dir);
+    }
 }
 
 /* Debian 12 has no rustls-webpki crate: there `certpath stacks` lists the row as not runnable on
