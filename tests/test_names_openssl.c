@@ -27,8 +27,9 @@
  *     and a 5-octet iPAddress subtree (checked only against an iPAddress name) and accepts
  *     (3 wrongly accepted); it rejects minimum and maximum (X509_V_ERR_SUBTREE_MINMAX) and an
  *     undecodable subtree GeneralName, which leaves the CA unusable as an issuer.
- * Over the wire (the slice tc4*: DNS-hostname grid cases and IP ones) the IP-hostname cases
- * are skipped with the reason, and OpenSSL's client passes all 490 DNS-hostname ones.
+ * Over the wire (the slice tc4*: DNS-hostname grid cases and IP ones) OpenSSL's client passes
+ * all 490 DNS-hostname ones and the 618 whose hostname is 127.0.0.1 (served on that address and
+ * a port of their own, no SNI); the beyond cases on other addresses are skipped with the reason.
  */
 #include "cp_fs.h"
 #include "cp_missing.h"
@@ -143,19 +144,41 @@ Test(names_openssl, inproc_every_case_and_wire_by_sni, .timeout = 900)
     }
     cJSON_Delete(res);
 
-    /* Over the wire: tc4* holds DNS-hostname grid cases (ids below 4381) and IP ones. */
+    /* Over the wire: tc4* holds DNS-hostname grid cases (ids below 4381) and IP ones, whose
+     * hostname is 127.0.0.1: each is served on 127.0.0.1 and a port of its own, and libssl's
+     * client connects there, sends no SNI and verifies the address. */
     snprintf(args, sizeof(args),
              "--suite %s/suite --no-regenerate -j 2 --mode wire --filter 'names/bettertls/tc4*'",
              dir);
     res = cp_test_run_results(NULL, "openssl", args);
     count(res, "webpki", &w);
-    const cJSON *ip = cp_test_case_of(res, "names/bettertls/tc4");
-    cr_expect_str_eq(cp_test_field(ip, "outcome"), "skip");
-    cr_expect(strstr(cp_test_field(ip, "reason"), "no SNI"), "%s", cp_test_field(ip, "reason"));
+    const cJSON *ip = cp_test_case_of(res, "names/bettertls/tc4"); /* IpSan VALID: accept */
+    cr_expect_str_eq(cp_test_field(ip, "outcome"), "accept", "%s", cp_test_field(ip, "reason"));
+    cr_expect_str_eq(cp_test_field(ip, "server"), "mbedtls");
+    /* IpSan VALID under excluded 127.0.0.0/24: X509_V_ERR_EXCLUDED_VIOLATION (48). */
+    const cJSON *ex = cp_test_case_of(res, "names/bettertls/tc4463");
+    cr_expect_str_eq(cp_test_field(ex, "outcome"), "reject", "%s", cp_test_field(ex, "reason"));
+    const cJSON *code = cJSON_GetObjectItem(ex, "code");
+    cr_expect(cJSON_IsNumber(code) && code->valueint == 48, "tc4463: code %d",
+              cJSON_IsNumber(code) ? code->valueint : -1);
     expect_verdict(res, "names/bettertls/tc4000", "pass", "pass");
-    cr_expect_eq(w.pass, 492, "the 490 DNS-hostname cases of the slice and the controls");
-    cr_expect_eq(w.skip, 618, "the IP-hostname cases of the slice");
-    cr_expect_eq(w.wa + w.wr + w.other, 0);
+    cr_expect_eq(w.pass, 1110,
+                 "the slice's 490 DNS-hostname and 618 IP-hostname cases, and the "
+                 "controls");
+    cr_expect_eq(w.wa + w.wr + w.skip + w.other, 0);
+    cJSON_Delete(res);
+
+    /* Addresses that are not loopback ones (10.20.1.1, 2001:db8::1, ...) stay in-process. */
+    snprintf(args, sizeof(args),
+             "--suite %s/suite --no-regenerate -j 2 --mode wire --filter 'names/beyond/ip-*'", dir);
+    res = cp_test_run_results(NULL, "openssl", args);
+    count(res, "webpki", &w);
+    cr_expect_eq(w.skip, 11, "the 11 cases of names/beyond/ip-*");
+    cr_expect_eq(w.pass, 2, "the controls");
+    const cJSON *far = cp_test_case_of(res, "names/beyond/ip-v4/inside");
+    cr_expect_str_eq(cp_test_field(far, "outcome"), "skip");
+    cr_expect(strstr(cp_test_field(far, "reason"), "not a loopback address"), "%s",
+              cp_test_field(far, "reason"));
     cJSON_Delete(res);
     cp_fs_rmtree(dir);
 }
