@@ -105,6 +105,15 @@ const struct cp_stack_entry cp_stack_registry[] = {
 #ifdef CP_HAVE_VERIFIER_WEBPKI
     EXEC_ROW("webpki", "rustls-webpki", "webpki/certpath-verify-webpki", NULL),
 #endif
+#ifdef CP_HAVE_VERIFIER_RUSTLS_WEBPKI
+    EXEC_ROW("rustls-webpki", "rustls-webpki 0.102", "rustls-webpki/certpath-verify-rustls-webpki",
+             NULL),
+#elif defined(CP_RUSTLS_WEBPKI_UNAVAILABLE)
+    UNAVAILABLE("rustls-webpki", "rustls-webpki 0.102",
+                "not runnable on this platform: Debian 12 has no rustls-webpki crate "
+                "(librust-rustls-webpki-dev is in Debian 13, not in bookworm or "
+                "bookworm-backports)"),
+#endif
 #ifdef CP_HAVE_VERIFIER_PYTHON
     EXEC_ROW("python", "Python ssl", "python/certpath-verify-python", "/usr/bin/python3"),
 #endif

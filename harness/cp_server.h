@@ -25,11 +25,16 @@
 
 struct cp_server;
 
-/* One case the server can send: picked by hostname, served from dir. */
+/* One case the server can send: picked by hostname, served from dir. A case whose hostname is
+ * an IP address is picked by the address and port the client connects to instead (a client
+ * sends no SNI for an address, RFC 6066 3): by_address gives it a listening socket of its own
+ * on that address and a free port (cp_server_case_port), which serves it whatever the client
+ * sends; many such cases may share one address. */
 struct cp_server_case {
     const char *id;       /* shown in the log */
     const char *hostname; /* the SNI name that selects it (compared case-insensitively) */
     const char *dir;      /* holds chain.pem and leaf.key */
+    bool by_address;      /* hostname is a numeric address to listen on (127.0.0.0/8, ::1) */
 };
 
 struct cp_server_opts {
@@ -58,6 +63,13 @@ int cp_server_start(const struct cp_server_opts *o, const struct cp_server_case 
 const char *cp_server_host(const struct cp_server *srv);
 int cp_server_port(const struct cp_server *srv);
 
+/* The port of the listening socket of case i (in the order start was given them) on its
+ * address, when it is by_address and its socket could be made; else 0, and *why (when not NULL)
+ * says why ("" for a case picked by SNI). A socket is not made when the address cannot be bound
+ * here (EADDRNOTAVAIL: no ::1 without IPv6) or the process is out of file descriptors; any other
+ * failure fails the start. */
+int cp_server_case_port(const struct cp_server *srv, int i, const char **why);
+
 /* The mbedTLS version the server runs on ("2.28.3"). */
 const char *cp_server_mbedtls_version(void);
 
@@ -68,6 +80,9 @@ bool cp_server_has_tls13(void);
  * its ServerHello, taken (a second call gives ""), or "" when none got that far. Called once the
  * client has its answer: the version is recorded before the Certificate message is sent. */
 void cp_server_take_version(struct cp_server *srv, const char *hostname, char *buf, size_t cap);
+
+/* The same for the case listening on port (a by_address case's). */
+void cp_server_take_version_at(struct cp_server *srv, int port, char *buf, size_t cap);
 
 /* The counts so far (connections still open are counted as connections only). */
 void cp_server_stats(struct cp_server *srv, struct cp_server_stats *st);

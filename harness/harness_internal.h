@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 /* ---- the suite as the harness reads it (suite_load.c) ---- */
@@ -40,6 +41,10 @@ struct cp_suite_case {
      * connects to when it is not the run's default server's (0). */
     const char *wire_server;
     int wire_port;
+    /* Wire mode: the address a client connects to when it is not the default server's: a case
+     * whose hostname is a loopback address is served on that address (and a port of its own),
+     * with no SNI. */
+    const char *wire_host;
 };
 
 struct cp_suite {
@@ -281,12 +286,26 @@ struct cp_stack_spec {
 int cp_stack_resolve(const char *spec, struct cp_stack_spec *sp);
 
 /* Whether a case's hostname is an IP address: the adapter must check IP addresses, and a
- * client sends no SNI for it (RFC 6066 3), so the server cannot pick its case; wire runs skip
- * such cases and the server leaves them out. */
+ * client sends no SNI for it (RFC 6066 3), so the server cannot pick its case by name; wire
+ * runs serve a loopback one on its own address and port (cp_host_is_loopback) and skip the
+ * others, and `certpath serve` leaves them out. */
 static inline bool cp_host_is_ip(const char *host)
 {
     unsigned char addr[16];
     return host && (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1);
+}
+
+/* Whether an IP-address hostname is one this host can listen on: 127.0.0.0/8 (all loopback on
+ * Linux) or ::1. */
+static inline bool cp_host_is_loopback(const char *host)
+{
+    unsigned char addr[16];
+    static const unsigned char v6_loopback[16] = {[15] = 1};
+    if (!host)
+        return false;
+    if (inet_pton(AF_INET, host, addr) == 1)
+        return addr[0] == 127;
+    return inet_pton(AF_INET6, host, addr) == 1 && memcmp(addr, v6_loopback, 16) == 0;
 }
 
 #endif

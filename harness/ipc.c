@@ -31,8 +31,10 @@ int cp_ipc_request_fill(struct cp_ipc_request *rq, int index, const struct cp_su
     memset(rq, 0, sizeof(*rq));
     rq->index = index;
     rq->vtime = vtime;
-    /* A case served by an engine of its own is sent to that engine's port. */
+    /* A case served by an engine of its own is sent to that engine's port, one served on its
+     * own address (a loopback IP hostname) to that address and its port. */
     rq->port = host && c->wire_port ? c->wire_port : port;
+    host = host && c->wire_host ? c->wire_host : host;
     rq->timeout_ms = cp_ipc_wait_ms(timeout);
     if ((rc = fill_text(rq->id, sizeof(rq->id), c->id, "id", c->id)) ||
         (rc = fill_text(rq->hostname, sizeof(rq->hostname), c->hostname, "hostname", c->id)) ||

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -243,6 +244,8 @@ static void wire_record(const struct wire_servers *ws, const struct cp_suite_cas
     snprintf(c->server, sizeof(c->server), "%s", sc->wire_server ? sc->wire_server : "");
     if (sc->wire_server && strcmp(sc->wire_server, "gnutls") == 0)
         cp_server_proc_take_version(ws->gnutls, sc->hostname, v, sizeof(v));
+    else if (sc->wire_host)
+        cp_server_take_version_at(ws->mbed, sc->wire_port, v, sizeof(v));
     else
         cp_server_take_version(ws->mbed, sc->hostname, v, sizeof(v));
     snprintf(c->tls, sizeof(c->tls), "%s", strncmp(v, "TLSv", 4) == 0 ? v + 4 : v);
@@ -931,7 +934,9 @@ static int by_hostname(const void *a, const void *b)
 
 /* Which cases the built-in server can serve: it needs the leaf's key and picks the case by
  * the SNI name, so a case without either, or whose hostname another case has too (an
- * imported suite's; generated hostnames are unique), is marked with why and left out. */
+ * imported suite's; generated hostnames are unique), is marked with why and left out. A case
+ * whose hostname is an IP address gets no SNI: a loopback one is served on its own address and
+ * port (start_server), any other is left out, saying why. */
 int cp_wire_mark_skips(struct cp_suite *s, int **order)
 {
     int n = 0;
@@ -944,12 +949,15 @@ int cp_wire_mark_skips(struct cp_suite *s, int **order)
                                             "expected_peer_name) for the server to pick it by SNI"
                        : !has_leaf_key(c) ? "wire: the case has no leaf key (limbo "
                                             "peer_certificate_key) for the server to serve it with"
-                       : cp_host_is_ip(c->hostname)
-                           ? "wire: an IP-address hostname: a client sends no SNI for it (RFC 6066 "
-                             "3), so the server cannot pick this case; run it in-process"
+                       : cp_host_is_ip(c->hostname) && !cp_host_is_loopback(c->hostname)
+                           ? "wire: an IP-address hostname that is not a loopback address "
+                             "(127.0.0.0/8, ::1): a client connects to the address it verifies "
+                             "and sends no SNI for it (RFC 6066 3), and the built-in server "
+                             "listens on loopback only; run it in-process"
                            : NULL;
-        if (!c->wire_skip)
-            (*order)[n++] = i;
+        c->wire_host = NULL;
+        if (!c->wire_skip && !cp_host_is_ip(c->hostname))
+            (*order)[n++] = i; /* the address cases are picked by address, never by name */
     }
     sort_suite = s;
     qsort(*order, (size_t)n, sizeof(int), by_hostname);
@@ -994,6 +1002,12 @@ int cp_wire_route(const char *tls, struct cp_suite *s, int *n_gnutls)
             continue;
         if (!all && cp_server_check_case(c->dir) != CP_E_LIMIT) {
             c->wire_server = "mbedtls";
+        } else if (cp_host_is_ip(c->hostname)) {
+            c->wire_skip = all ? "wire: an IP-address hostname is served on its own address by "
+                                 "the mbedTLS engine only, which has no TLS 1.3 here"
+                               : "wire: an IP-address hostname is served on its own address by "
+                                 "the mbedTLS engine only, and its Certificate message is longer "
+                                 "than that engine can send in one record";
         } else if (have) {
             c->wire_server = "gnutls";
             ++*n_gnutls;
@@ -1014,12 +1028,42 @@ static struct cp_server_case *wire_cases(const struct cp_suite *s, const char *e
     for (int i = 0; cases && i < s->ncases; i++) {
         const struct cp_suite_case *c = &s->cases[i];
         if (!c->wire_skip && c->wire_server && strcmp(c->wire_server, engine) == 0)
-            cases[(*n)++] =
-                (struct cp_server_case){.id = c->id, .hostname = c->hostname, .dir = c->dir};
+            cases[(*n)++] = (struct cp_server_case){.id = c->id,
+                                                    .hostname = c->hostname,
+                                                    .dir = c->dir,
+                                                    .by_address = cp_host_is_ip(c->hostname)};
     }
     if (!cases)
         cp_error_set(CP_E_NOMEM, "out of memory for %d cases", s->ncases);
     return cases;
+}
+
+/* The listening sockets the address cases need. */
+static int addr_fds(const struct cp_suite *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->ncases; i++)
+        n += !s->cases[i].wire_skip && s->cases[i].wire_server &&
+             strcmp(s->cases[i].wire_server, "mbedtls") == 0 && cp_host_is_ip(s->cases[i].hostname);
+    return n;
+}
+
+/* One socket per address case (the names suite has 3,709 on 127.0.0.1) besides the workers'
+ * and the connections': the soft limit on descriptors goes up to the hard one when it is lower
+ * than they need with room to spare. A case left without a socket is skipped, saying why. */
+static int raise_fd_limit(int need)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl))
+        return cp_error_set(CP_E_IO, "getrlimit(RLIMIT_NOFILE): %s", strerror(errno));
+    rlim_t want = (rlim_t)need + 1024;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl))
+            return cp_error_set(CP_E_IO, "setrlimit(RLIMIT_NOFILE, %llu): %s",
+                                (unsigned long long)rl.rlim_cur, strerror(errno));
+    }
+    return 0;
 }
 
 static int start_server(const struct cp_run_opts *o, struct cp_suite *s, struct wire_servers *ws)
@@ -1037,8 +1081,29 @@ static int start_server(const struct cp_run_opts *o, struct cp_suite *s, struct 
         rc = CP_E_NOMEM;
         goto out;
     }
+    if (addr_fds(s) && (rc = raise_fd_limit(addr_fds(s))))
+        goto out;
     if ((rc = cp_server_start(&so, cases, n, &ws->mbed)))
         goto out;
+    /* The address cases: each on its listener's port, or skipped with the server's why. */
+    for (int k = 0, i = 0; i < s->ncases; i++) {
+        struct cp_suite_case *c = &s->cases[i];
+        if (c->wire_skip || !c->wire_server || strcmp(c->wire_server, "mbedtls") != 0)
+            continue;
+        const char *why = NULL;
+        int port = cp_server_case_port(ws->mbed, k++, &why);
+        if (!cp_host_is_ip(c->hostname))
+            continue;
+        if (port > 0) {
+            c->wire_host = c->hostname;
+            c->wire_port = port;
+        } else {
+            c->wire_skip = "wire: the built-in server could not listen on this case's address "
+                           "(the address is not configured here, or no file descriptor was left; "
+                           "see the server's message in the log)";
+            fprintf(stderr, "certpath: case %s: %s\n", c->id, why);
+        }
+    }
     free(cases);
     cases = NULL;
     if (ng > 0) {

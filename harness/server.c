@@ -112,6 +112,9 @@
 struct srv_case {
     char *id, *hostname, *dir;
     char version[16]; /* the last handshake's version once past its ServerHello (under mu) */
+    /* A by_address case: its listening socket (-1: none) and port, or why it has none. */
+    int listen_fd, port;
+    char why[160];
 };
 
 /* A parsed leaf key, used by one connection at a time. */
@@ -131,8 +134,15 @@ struct cp_server {
     int read_timeout_ms, conn_timeout_ms, max_conns;
     int tls; /* 0: 1.2 and 1.3 where the library has it; 12 or 13: only that version */
     FILE *log;
-    struct srv_case *cases; /* sorted by hostname (lower case) */
+    struct srv_case *cases; /* picked by SNI: sorted by hostname (lower case) */
     int ncases;
+    struct srv_case *addr; /* picked by the address and port connected to, in input order */
+    int naddr;
+    int *addr_of;        /* per input case: its index in addr, or -1 */
+    int ninput;          /* the cases start was given */
+    struct pollfd *pfds; /* the acceptor's: listen_fd, wake[0], then each addr listener */
+    int *pfd_case;       /* pfds[k] for k >= 2: the index in addr it serves */
+    int npfds;
     int listen_fd, wake[2];
     pthread_t acceptor;
     bool acceptor_running, sync_ready;
@@ -159,7 +169,8 @@ struct srv_conn {
     struct cp_server *srv;
     int fd, slot;
     int64_t deadline_ms;
-    const struct srv_case *c; /* the case SNI chose, or NULL */
+    const struct srv_case *c; /* the case SNI chose (or the listener's), or NULL */
+    bool by_address;          /* c is the listener's: no SNI callback */
     struct srv_pem pem;       /* its chain.pem */
     mbedtls_x509_crt *nodes;  /* one per certificate of pem, chained; raw points into pem */
     struct srv_key *key;      /* its leaf.key, checked out of the cache */
@@ -369,7 +380,7 @@ static void srv_key_put(struct cp_server *srv, struct srv_key *k)
 }
 
 /* Loads the chosen case for this connection and hands it to mbedTLS (see the top of the file). */
-static int srv_load_case(struct srv_conn *c, mbedtls_ssl_context *ssl)
+static int srv_load_case(struct srv_conn *c, mbedtls_ssl_context *ssl, mbedtls_ssl_config *conf)
 {
     bool sendable;
     int rc = srv_load_chain(c->c->dir, &c->pem, &sendable), ret;
@@ -394,8 +405,12 @@ static int srv_load_case(struct srv_conn *c, mbedtls_ssl_context *ssl)
     /* The first node borrows the checked-out entry's public key: a shallow copy that is never
      * freed through the node. */
     c->nodes[0].pk = c->key->pub;
-    if ((ret = mbedtls_ssl_set_hs_own_cert(ssl, &c->nodes[0], &c->key->key)))
+    /* A case picked by SNI is handed over in the callback, a listener's to the connection's
+     * own configuration before the handshake starts. */
+    if (ssl && (ret = mbedtls_ssl_set_hs_own_cert(ssl, &c->nodes[0], &c->key->key)))
         return cp_error_set(CP_E_NOMEM, "mbedtls_ssl_set_hs_own_cert: -0x%04x", -ret);
+    if (!ssl && (ret = mbedtls_ssl_conf_own_cert(conf, &c->nodes[0], &c->key->key)))
+        return cp_error_set(CP_E_NOMEM, "mbedtls_ssl_conf_own_cert: -0x%04x", -ret);
     return 0;
 }
 
@@ -436,7 +451,7 @@ static int srv_sni(void *arg, mbedtls_ssl_context *ssl, const unsigned char *nam
         snprintf(c->why, sizeof(c->why), "no case has this hostname");
         return -1;
     }
-    int rc = srv_load_case(c, ssl);
+    int rc = srv_load_case(c, ssl, NULL);
     if (rc) {
         snprintf(c->why, sizeof(c->why), "%s", cp_error_msg(rc));
         return -1;
@@ -523,6 +538,8 @@ static void srv_log(struct srv_conn *c, mbedtls_ssl_context *ssl, int ret)
     if (!f)
         return;
     const char *id = c->c ? c->c->id : "-";
+    if (c->by_address && !c->sni[0])
+        snprintf(c->sni, sizeof(c->sni), "%s:%d", c->c->hostname, c->c->port);
     if (ret == 0) {
         fprintf(f, "%s %s: handshake completed (%s, %s, %d certificates sent)\n", c->sni, id,
                 mbedtls_ssl_get_version(ssl), mbedtls_ssl_get_ciphersuite(ssl), c->pem.n);
@@ -565,7 +582,13 @@ static void *srv_conn_main(void *arg)
         cp_mbedtls_ssl_conf_min_tls12(&conf);
     cp_mbedtls_ssl_conf_fast_groups(&conf);
     mbedtls_ssl_conf_rng(&conf, srv_rng, NULL);
-    mbedtls_ssl_conf_sni(&conf, srv_sni, c);
+    if (!c->by_address) {
+        mbedtls_ssl_conf_sni(&conf, srv_sni, c);
+    } else if ((ret = srv_load_case(c, NULL, &conf))) {
+        snprintf(c->why, sizeof(c->why), "%s", cp_error_msg(ret));
+        ret = MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+        goto out;
+    }
     if ((ret = mbedtls_ssl_setup(&ssl, &conf)))
         goto out;
     mbedtls_ssl_set_bio(&ssl, c, srv_send, srv_recv, NULL);
@@ -636,7 +659,8 @@ static void srv_release_slot(struct cp_server *srv, int slot)
     pthread_mutex_unlock(&srv->mu);
 }
 
-static void srv_start_conn(struct cp_server *srv, int fd, const pthread_attr_t *attr)
+static void srv_start_conn(struct cp_server *srv, int fd, const struct srv_case *by_address,
+                           const pthread_attr_t *attr)
 {
     int slot = srv_take_slot(srv, fd);
     struct srv_conn *c = NULL;
@@ -649,6 +673,8 @@ static void srv_start_conn(struct cp_server *srv, int fd, const pthread_attr_t *
         c->srv = srv;
         c->fd = fd;
         c->slot = slot;
+        c->c = by_address;
+        c->by_address = by_address != NULL;
         if (pthread_create(&t, attr, srv_conn_main, c) == 0)
             return;
     }
@@ -665,23 +691,24 @@ static void *srv_accept_main(void *arg)
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, CP_SERVER_STACK_SIZE);
+    struct pollfd *pfd = srv->pfds;
     for (;;) {
-        struct pollfd pfd[2] = {{.fd = srv->listen_fd, .events = POLLIN},
-                                {.fd = srv->wake[0], .events = POLLIN}};
-        if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+        if (poll(pfd, (nfds_t)srv->npfds, -1) < 0 && errno != EINTR)
             break;
         if (pfd[1].revents)
             break;
-        if (!(pfd[0].revents & POLLIN))
-            continue;
-        int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-        if (fd < 0) {
-            /* Out of fds: let connections end before accepting more, rather than spin. */
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-                poll(NULL, 0, 10);
-            continue;
+        for (int k = 0; k < srv->npfds; k++) {
+            if (k == 1 || !(pfd[k].revents & POLLIN))
+                continue;
+            int fd = accept4(pfd[k].fd, NULL, NULL, SOCK_CLOEXEC);
+            if (fd < 0) {
+                /* Out of fds: let connections end before accepting more, rather than spin. */
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                    poll(NULL, 0, 10);
+                continue;
+            }
+            srv_start_conn(srv, fd, k >= 2 ? &srv->addr[srv->pfd_case[k]] : NULL, &attr);
         }
-        srv_start_conn(srv, fd, &attr);
     }
     pthread_attr_destroy(&attr);
     return NULL;
@@ -691,10 +718,16 @@ static void *srv_accept_main(void *arg)
 
 static int srv_copy_cases(struct cp_server *srv, const struct cp_server_case *cases, int n)
 {
-    if (n < 0 || !(srv->cases = calloc(n ? (size_t)n : 1, sizeof(*srv->cases))))
+    if (n < 0 || !(srv->cases = calloc(n ? (size_t)n : 1, sizeof(*srv->cases))) ||
+        !(srv->addr = calloc(n ? (size_t)n : 1, sizeof(*srv->addr))) ||
+        !(srv->addr_of = calloc(n ? (size_t)n : 1, sizeof(*srv->addr_of))))
         return cp_error_set(CP_E_NOMEM, "out of memory for %d cases", n);
+    srv->ninput = n;
     for (int i = 0; i < n; i++) {
-        struct srv_case *c = &srv->cases[srv->ncases++];
+        srv->addr_of[i] = cases[i].by_address ? srv->naddr : -1;
+        struct srv_case *c =
+            cases[i].by_address ? &srv->addr[srv->naddr++] : &srv->cases[srv->ncases++];
+        c->listen_fd = -1;
         if (!cases[i].hostname || !cases[i].dir)
             return cp_error_set(CP_E_ARG, "case %s has no hostname or directory",
                                 cases[i].id ? cases[i].id : "?");
@@ -717,7 +750,9 @@ static int srv_copy_cases(struct cp_server *srv, const struct cp_server_case *ca
     return 0;
 }
 
-static int srv_listen(struct cp_server *srv, const char *host, int port)
+/* A listening socket on host and port (0: any free one): *fd and *port, or -1 and a CP_E_*
+ * whose message names them; *err keeps errno. */
+static int srv_socket(const char *host, int port, int *fd, int *bound, int *err)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC,
                              .ai_socktype = SOCK_STREAM,
@@ -727,25 +762,61 @@ static int srv_listen(struct cp_server *srv, const char *host, int port)
     socklen_t salen = sizeof(sa);
     char service[16];
     int one = 1, rc;
+    *fd = -1;
+    *err = 0;
     snprintf(service, sizeof(service), "%d", port);
     if ((rc = getaddrinfo(host, service, &hints, &ai)))
         return cp_error_set(CP_E_ARG, "cannot listen on %s: %s (a numeric address is needed)", host,
                             gai_strerror(rc));
-    srv->listen_fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (srv->listen_fd < 0 ||
-        setsockopt(srv->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-        bind(srv->listen_fd, ai->ai_addr, ai->ai_addrlen) ||
-        listen(srv->listen_fd, CP_SERVER_BACKLOG) ||
-        getsockname(srv->listen_fd, (struct sockaddr *)&sa, &salen)) {
+    *fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*fd < 0 || setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+        bind(*fd, ai->ai_addr, ai->ai_addrlen) || listen(*fd, CP_SERVER_BACKLOG) ||
+        getsockname(*fd, (struct sockaddr *)&sa, &salen)) {
+        *err = errno;
         rc = cp_error_set(CP_E_IO, "cannot listen on %s port %d: %s", host, port, strerror(errno));
+        if (*fd >= 0)
+            close(*fd);
+        *fd = -1;
         goto out;
     }
-    srv->port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
-                                               : ((struct sockaddr_in *)&sa)->sin_port);
-    snprintf(srv->host, sizeof(srv->host), "%s", host);
+    *bound = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                                            : ((struct sockaddr_in *)&sa)->sin_port);
     rc = 0;
 out:
     freeaddrinfo(ai);
+    return rc;
+}
+
+/* Each by_address case's socket, and the acceptor's poll list. */
+static int srv_listen_addr(struct cp_server *srv)
+{
+    int err, rc;
+    if (!(srv->pfds = calloc((size_t)srv->naddr + 2, sizeof(*srv->pfds))) ||
+        !(srv->pfd_case = calloc((size_t)srv->naddr + 2, sizeof(*srv->pfd_case))))
+        return cp_error_set(CP_E_NOMEM, "out of memory for %d listening sockets", srv->naddr);
+    srv->pfds[0] = (struct pollfd){.fd = srv->listen_fd, .events = POLLIN};
+    srv->pfds[1] = (struct pollfd){.fd = srv->wake[0], .events = POLLIN};
+    srv->npfds = 2;
+    for (int i = 0; i < srv->naddr; i++) {
+        struct srv_case *c = &srv->addr[i];
+        if ((rc = srv_socket(c->hostname, 0, &c->listen_fd, &c->port, &err))) {
+            if (err != EADDRNOTAVAIL && err != EAFNOSUPPORT && err != EMFILE && err != ENFILE)
+                return cp_error_set(rc, "case %s: %s", c->id, cp_error_msg(rc));
+            snprintf(c->why, sizeof(c->why), "%s", cp_error_msg(rc));
+            c->port = 0;
+            continue;
+        }
+        srv->pfd_case[srv->npfds] = i;
+        srv->pfds[srv->npfds++] = (struct pollfd){.fd = c->listen_fd, .events = POLLIN};
+    }
+    return 0;
+}
+
+static int srv_listen(struct cp_server *srv, const char *host, int port)
+{
+    int err, rc = srv_socket(host, port, &srv->listen_fd, &srv->port, &err);
+    if (!rc)
+        snprintf(srv->host, sizeof(srv->host), "%s", host);
     return rc;
 }
 
@@ -795,6 +866,8 @@ int cp_server_start(const struct cp_server_opts *o, const struct cp_server_case 
         rc = cp_error_set(CP_E_IO, "cannot make a pipe: %s", strerror(errno));
         goto fail;
     }
+    if ((rc = srv_listen_addr(srv)))
+        goto fail;
     if (pthread_mutex_init(&srv->mu, NULL)) {
         rc = cp_error_set(CP_E_INTERNAL, "cannot make a mutex");
         goto fail;
@@ -867,6 +940,31 @@ void cp_server_take_version(struct cp_server *srv, const char *hostname, char *b
     pthread_mutex_unlock(&srv->mu);
 }
 
+void cp_server_take_version_at(struct cp_server *srv, int port, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (!srv || port <= 0)
+        return;
+    pthread_mutex_lock(&srv->mu);
+    for (int i = 0; i < srv->naddr; i++) {
+        if (srv->addr[i].port == port) {
+            snprintf(buf, cap, "%s", srv->addr[i].version);
+            srv->addr[i].version[0] = '\0';
+            break;
+        }
+    }
+    pthread_mutex_unlock(&srv->mu);
+}
+
+int cp_server_case_port(const struct cp_server *srv, int i, const char **why)
+{
+    const struct srv_case *c =
+        i >= 0 && i < srv->ninput && srv->addr_of[i] >= 0 ? &srv->addr[srv->addr_of[i]] : NULL;
+    if (why)
+        *why = c ? c->why : "";
+    return c ? c->port : 0;
+}
+
 const char *cp_server_host(const struct cp_server *srv)
 {
     return srv->host;
@@ -933,7 +1031,18 @@ void cp_server_stop(struct cp_server *srv, struct cp_server_stats *final)
         free(srv->cases[i].hostname);
         free(srv->cases[i].dir);
     }
+    for (int i = 0; i < srv->naddr; i++) {
+        if (srv->addr[i].listen_fd >= 0)
+            close(srv->addr[i].listen_fd);
+        free(srv->addr[i].id);
+        free(srv->addr[i].hostname);
+        free(srv->addr[i].dir);
+    }
     free(srv->cases);
+    free(srv->addr);
+    free(srv->addr_of);
+    free(srv->pfds);
+    free(srv->pfd_case);
     free(srv->conn_fds);
     free(srv);
 }

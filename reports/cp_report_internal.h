@@ -78,6 +78,19 @@ struct cp_rep_row {
     int pass, wrong_accept, wrong_reject, skip, error, timeout, crash, total;
 };
 void cp_rep_matrix_row(const struct cp_results *r, int profile, struct cp_rep_row *row);
+/* The name-constraint columns (issue 14): one per name-constraints facet ("nc-*" features,
+ * listed by a suite's manifest only when a case has one) that a case of the runs carries, the
+ * GeneralName types first, then the placements, then any facet a newer suite adds (titled by
+ * its name). A facet nobody carries has no column; no facet, no table. */
+#define CP_REP_NC_MAX 16
+struct cp_rep_nc {
+    int ncols, nforms; /* columns [0, nforms) are GeneralName types, the rest placements */
+    struct cp_rep_column col[CP_REP_NC_MAX];
+};
+void cp_rep_nc_columns(const struct cp_results *r, int n, struct cp_rep_nc *nc);
+/* Run r's cells, one per column of nc, counted from every case that carries the facet. */
+void cp_rep_nc_row(const struct cp_results *r, int profile, const struct cp_rep_nc *nc,
+                   struct cp_rep_cell *cells);
 /* A cell's short support mark: "yes", "partial", "no", or "-" when nothing was measured. */
 const char *cp_rep_support_word(enum cp_support s);
 /* The library and its version in one short phrase ("GnuTLS 3.7.9", "OpenSSL 3.0.22 ..."). */

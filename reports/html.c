@@ -140,7 +140,8 @@ static const char script[] =
     "$(id).addEventListener('change',apply);});$('f-text').addEventListener('input',apply);\n"
     "$('f-reset').addEventListener('click',function(){['f-family','f-feature','f-verdict',"
     "'f-stack','f-text'].forEach(function(id){$(id).value='';});apply();});\n"
-    "[].forEach.call(document.querySelectorAll('#matrix td[data-stack]'),function(td){"
+    "[].forEach.call(document.querySelectorAll('#matrix td[data-stack],#nc-matrix "
+    "td[data-stack]'),function(td){"
     "td.addEventListener('click',function(){$('f-stack').value=td.getAttribute('data-stack');"
     "$('f-feature').value=td.getAttribute('data-feature')||'';"
     "$('f-verdict').value=td.getAttribute('data-verdict')||'';$('f-family').value='';"
@@ -263,6 +264,49 @@ static void put_matrix(const struct page *pg)
           "<i>Other errors</i>: cases that need a feature outside these columns. "
           "<i>Error</i>: error, timeout (hang) or crash. Click a cell to list its cases.</p>"
           "</section>\n",
+          out);
+}
+
+/* The name-constraint columns (cp_rep_nc_columns), when a case carries a facet; a cell lists
+ * its cases as the matrix's do. */
+static void put_nc_matrix(const struct page *pg)
+{
+    FILE *out = pg->out;
+    struct cp_rep_nc nc;
+    struct cp_rep_cell cells[CP_REP_NC_MAX];
+    cp_rep_nc_columns(pg->r, pg->n, &nc);
+    if (!nc.ncols)
+        return;
+    fputs("<section id=\"nc-section\"><h2>Name constraints</h2><div class=\"scroll\">"
+          "<table class=\"matrix\" id=\"nc-matrix\"><thead><tr><th class=\"l\" "
+          "rowspan=\"2\">Stack</th><th rowspan=\"2\">Mode</th>",
+          out);
+    fprintf(out, "<th colspan=\"%d\">GeneralName type</th>", nc.nforms);
+    if (nc.ncols > nc.nforms)
+        fprintf(out, "<th colspan=\"%d\">Placement</th>", nc.ncols - nc.nforms);
+    fputs("</tr><tr>", out);
+    for (int k = 0; k < nc.ncols; k++) {
+        fputs("<th>", out);
+        cp_rep_put_xml(out, nc.col[k].title);
+        fputs("</th>", out);
+    }
+    fputs("</tr></thead><tbody>\n", out);
+    for (int s = 0; s < pg->n; s++) {
+        cp_rep_nc_row(&pg->r[s], pg->prof[s], &nc, cells);
+        fputs("<tr data-name=\"", out);
+        cp_rep_put_xml(out, pg->r[s].stack);
+        fputs("\"><th class=\"l\">", out);
+        cp_rep_put_xml(out, pg->r[s].stack);
+        fputs("</th><td>", out);
+        cp_rep_put_xml(out, pg->r[s].mode);
+        fputs("</td>", out);
+        for (int k = 0; k < nc.ncols; k++)
+            put_matrix_cell(out, s, &nc.col[k], &cells[k]);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div><p class=\"note\"><i>n/m</i>: of the cases whose name "
+          "constraints name that GeneralName type (or sit at that placement) and were scored, "
+          "how many pass. Click a cell to list its cases.</p></section>\n",
           out);
 }
 
@@ -614,6 +658,7 @@ int cp_report_write_html(const struct cp_results *r, int n, const char *profile,
         }
     }
     put_matrix(&pg);
+    put_nc_matrix(&pg);
     fprintf(out, "<section id=\"cases\" style=\"--n:%d\"><h2>Cases</h2>\n", n);
     pg.suite = load_suite(&suite, suite_dir, &r[0], out);
     put_filters(&pg);

@@ -60,6 +60,38 @@ static void put_matrix(FILE *out, const struct cp_results *r, int n, const int *
           out);
 }
 
+/* The name-constraint columns (cp_rep_nc_columns), when a case carries a facet. */
+static void put_nc_matrix(FILE *out, const struct cp_results *r, int n, const int *prof)
+{
+    struct cp_rep_nc nc;
+    struct cp_rep_cell cells[CP_REP_NC_MAX];
+    cp_rep_nc_columns(r, n, &nc);
+    if (!nc.ncols)
+        return;
+    fputs("### Name constraints\n\n| Stack | Mode |", out);
+    for (int k = 0; k < nc.ncols; k++)
+        fprintf(out, " %s%s |", k < nc.nforms ? "" : "Placement: ", nc.col[k].title);
+    fputs("\n|:--|:--|", out);
+    for (int k = 0; k < nc.ncols; k++)
+        fputs(":-:|", out);
+    fputc('\n', out);
+    for (int s = 0; s < n; s++) {
+        cp_rep_nc_row(&r[s], prof[s], &nc, cells);
+        fputs("| ", out);
+        cp_rep_put_code(out, r[s].stack);
+        fputs(" | ", out);
+        cp_rep_put_md(out, r[s].mode);
+        fputs(" |", out);
+        for (int k = 0; k < nc.ncols; k++)
+            put_cell(out, &cells[k]);
+        fputc('\n', out);
+    }
+    fputs("\n*n/m*: of the cases whose name constraints name that GeneralName type (or sit at "
+          "that placement) and were scored, how many pass; the support mark is from these "
+          "counts.\n\n",
+          out);
+}
+
 static void put_features(FILE *out, const struct cp_results *r, uint64_t bits)
 {
     int first = 1;
@@ -194,6 +226,7 @@ int cp_report_write_markdown(const struct cp_results *r, int n, const char *prof
         fputs(" **The runs come from different suites.**", out);
     fputs("\n\n", out);
     put_matrix(out, r, n, prof);
+    put_nc_matrix(out, r, n, prof);
     for (int s = 0; s < n; s++) {
         if (r[s].broken) {
             fputs("> **", out);

@@ -165,6 +165,91 @@ void cp_rep_matrix_row(const struct cp_results *r, int p, struct cp_rep_row *row
     row->total = r->ncases;
 }
 
+/* The facets the names family writes (generator/cp_model.h, CP_NAMES_FEATURES), titled. */
+static const struct {
+    struct cp_rep_column col;
+    bool form;
+} nc_known[] = {
+    {{"nc-dns", "dNSName", "dns"}, true},
+    {{"nc-ipv4", "iPAddress v4", "ipv4"}, true},
+    {{"nc-ipv6", "iPAddress v6", "ipv6"}, true},
+    {{"nc-email", "rfc822Name", "email"}, true},
+    {{"nc-uri", "URI", "uri"}, true},
+    {{"nc-dirname", "directoryName", "dirname"}, true},
+    {{"nc-on-intermediate", "On an intermediate", "on-ica"}, false},
+    {{"nc-on-anchor", "On the trust anchor", "on-anchor"}, false},
+    {{"nc-two-levels", "At two levels", "2-levels"}, false},
+    {{"nc-on-leaf", "On the leaf", "on-leaf"}, false},
+    {{"nc-malformed", "Malformed constraints", "malformed"}, false},
+};
+
+/* Whether a case of some run carries the feature called name. */
+static bool carried(const struct cp_results *r, int n, const char *name)
+{
+    for (int s = 0; s < n; s++) {
+        int f = feature_of(&r[s], name);
+        for (int i = 0; f >= 0 && i < r[s].ncases; i++) {
+            if (r[s].cases[i].features & (UINT64_C(1) << f))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A facet's name as a column may show it unescaped: lower-case letters, digits and '-'. */
+static bool nc_plain(const char *name)
+{
+    for (; *name; name++) {
+        if (!islower((unsigned char)*name) && !isdigit((unsigned char)*name) && *name != '-')
+            return false;
+    }
+    return true;
+}
+
+static bool nc_listed(const struct cp_rep_nc *nc, const char *name)
+{
+    for (int k = 0; k < nc->ncols; k++) {
+        if (strcmp(nc->col[k].feature, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+void cp_rep_nc_columns(const struct cp_results *r, int n, struct cp_rep_nc *nc)
+{
+    memset(nc, 0, sizeof(*nc));
+    for (int pass = 0; pass < 2; pass++) { /* the types, then the placements */
+        for (size_t k = 0; k < CP_ARRAY_LEN(nc_known); k++) {
+            if (nc_known[k].form == (pass == 0) && carried(r, n, nc_known[k].col.feature))
+                nc->col[nc->ncols++] = nc_known[k].col;
+        }
+        if (pass == 0)
+            nc->nforms = nc->ncols;
+    }
+    for (int s = 0; s < n; s++) {
+        for (int f = 0; f < r[s].nfeatures && nc->ncols < CP_REP_NC_MAX; f++) {
+            const char *name = r[s].features[f];
+            if (strncmp(name, "nc-", 3) == 0 && nc_plain(name) && !nc_listed(nc, name) &&
+                carried(r, n, name))
+                nc->col[nc->ncols++] = (struct cp_rep_column){name, name, name + 3};
+        }
+    }
+}
+
+void cp_rep_nc_row(const struct cp_results *r, int p, const struct cp_rep_nc *nc,
+                   struct cp_rep_cell *cells)
+{
+    for (int k = 0; k < nc->ncols; k++) {
+        int f = feature_of(r, nc->col[k].feature);
+        memset(&cells[k], 0, sizeof(cells[k]));
+        for (int i = 0; f >= 0 && i < r->ncases; i++) {
+            if (r->cases[i].features & (UINT64_C(1) << f))
+                count(&cells[k], r->cases[i].verdict[p]);
+        }
+        cells[k].support = support_of(&cells[k]);
+    }
+}
+
 const char *cp_rep_support_word(enum cp_support s)
 {
     return cp_support_look(s)->word;

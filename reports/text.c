@@ -92,6 +92,53 @@ static void notes(const struct cp_results *r, int n, FILE *out)
                      "case\n");
 }
 
+/* The name-constraint columns: per stack, of the cases whose constraints name a GeneralName
+ * type or sit at a placement, how many pass (of those scored). */
+static void nc_matrix(const struct cp_results *r, int n, const int *prof, int wstack, FILE *out)
+{
+    struct cp_rep_nc nc;
+    struct cp_rep_cell cells[CP_REP_NC_MAX];
+    char buf[32];
+    cp_rep_nc_columns(r, n, &nc);
+    if (!nc.ncols)
+        return;
+    int width[CP_REP_NC_MAX];
+    fprintf(out, "\nname constraints: pass/scored per GeneralName type");
+    if (nc.ncols > nc.nforms)
+        fprintf(out, " | per placement");
+    fprintf(out, "\n\n%-*s  %-10s", wstack, "stack", "mode");
+    for (int k = 0; k < nc.ncols; k++) {
+        width[k] = (int)strlen(nc.col[k].abbrev);
+        for (int s = 0; s < n; s++) {
+            cp_rep_nc_row(&r[s], prof[s], &nc, cells);
+            int len =
+                snprintf(buf, sizeof(buf), "%d/%d", cells[k].pass, cells[k].pass + cells[k].fail);
+            width[k] = len > width[k] ? len : width[k];
+        }
+        fprintf(out, "%s%-*s", k == nc.nforms ? "  |  " : "  ", k + 1 < nc.ncols ? width[k] : 0,
+                nc.col[k].abbrev);
+    }
+    fputc('\n', out);
+    for (int s = 0; s < n; s++) {
+        cp_rep_nc_row(&r[s], prof[s], &nc, cells);
+        put_clean(out, r[s].stack, wstack);
+        fputs("  ", out);
+        put_clean(out, r[s].mode ? r[s].mode : "", 10);
+        for (int k = 0; k < nc.ncols; k++) {
+            const struct cp_rep_cell *c = &cells[k];
+            if (c->pass + c->fail)
+                snprintf(buf, sizeof(buf), "%d/%d", c->pass, c->pass + c->fail);
+            else
+                snprintf(buf, sizeof(buf), "%s", c->skip ? "skip" : c->error ? "err" : ".");
+            fprintf(out, "%s%-*s", k == nc.nforms ? "  |  " : "  ", k + 1 < nc.ncols ? width[k] : 0,
+                    buf);
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "\n  n/m: of the cases whose constraints name that type (sit there), m were "
+                 "scored and n pass (skips and errors aside)\n");
+}
+
 int cp_report_write_matrix(const struct cp_results *r, int n, const char *profile, FILE *out)
 {
     int rc = CP_E_NOMEM, wstack = 5, wlib = 7;
@@ -142,6 +189,7 @@ int cp_report_write_matrix(const struct cp_results *r, int n, const char *profil
                  "  other: cases that need a feature outside these columns (key usage, path "
                  "length, signatures, ...)\n"
                  "  error: error, timeout or crash\n");
+    nc_matrix(r, n, prof, wstack, out);
     notes(r, n, out);
     rc = cp_rep_check_stream(out, "matrix");
 out:

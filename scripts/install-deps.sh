@@ -48,7 +48,8 @@ table=$(cat <<'EOF'
 12,13 nodejs                      the pkijs and node rows
 12,13 cargo                       the webpki row (built offline from Debian's crates)
 12,13 librust-webpki-dev          the webpki row
-12,13 librust-serde-json-dev      the webpki row
+12,13 librust-serde-json-dev      the webpki and rustls-webpki rows
+13    librust-rustls-webpki-dev   the rustls-webpki row (0.102, with ring)
 12,13 openssl                     tests: openssl verify on generated cases
 12,13 golang-go                   the go row (standard library only, built offline)
 12,13 time                        bench/: wall time and peak memory
@@ -72,6 +73,7 @@ declare -A gone=(
   [13:openjdk-17-jdk-headless]="Debian 13 has OpenJDK 21, installed instead"
   [12:libclang-rt-19-dev]="Debian 12's clang is 14: libclang-rt-14-dev, installed instead"
   [13:libclang-rt-14-dev]="Debian 13's clang is 19: libclang-rt-19-dev, installed instead"
+  [12:librust-rustls-webpki-dev]="Debian 12 has no rustls-webpki crate (not in bookworm or bookworm-backports): the rustls-webpki row is not runnable on Debian 12"
 )
 
 wanted=()

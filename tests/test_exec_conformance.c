@@ -1,5 +1,5 @@
 /*
- * test_exec_conformance.c - every exec verifier built with certpath (the nine rows of
+ * test_exec_conformance.c - every exec verifier built with certpath (the ten rows of
  * adapters/registry.c whose module is exec, and the protocol's example) against
  * adapters/exec/PROTOCOL.md, each program driven directly over its stdin and stdout:
  *   - its hello is well formed: version 1, its row's name, library, version and settings
@@ -322,6 +322,8 @@ ROW(java, "java", "java/certpath-verify-java", NULL, "java")
 ROW(java_certpath, "java-certpath", "java/certpath-verify-java-certpath", NULL, "java")
 ROW(pkijs, "pkijs", "pkijs/certpath-verify-pkijs", NULL, "pkijs")
 ROW(webpki, "webpki", "webpki/certpath-verify-webpki", NULL, "webpki")
+ROW(rustls_webpki, "rustls-webpki", "rustls-webpki/certpath-verify-rustls-webpki", NULL,
+    "rustls-webpki")
 ROW(python, "python", "python/certpath-verify-python", "/usr/bin/python3", "python")
 ROW(node, "node", "node/certpath-verify-node", "/usr/bin/node", "node")
 ROW(chromium, "chromium", "chromium/certpath-verify-chromium", "/usr/bin/chromium", "chromium")

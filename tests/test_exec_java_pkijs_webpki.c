@@ -1,14 +1,18 @@
 /*
- * test_exec_java_pkijs_webpki.c - the java, java-certpath, pkijs and webpki exec verifiers, each
- * through the built tool (certpath run --stack NAME -j2 --filter ...) on cases whose outcome is
- * certain, compared with the manifest's expectation:
+ * test_exec_java_pkijs_webpki.c - the java, java-certpath, pkijs, webpki (0.22) and rustls-webpki
+ * (0.102) exec verifiers, each through the built tool (certpath run --stack NAME -j2 --filter ...)
+ * on cases whose outcome is certain, compared with the manifest's expectation:
  *   - every verifier: the controls, and leaves expired or not yet valid (also by one second)
  *     or valid from this very second, in several orders (each takes the validation time);
- *   - java and webpki, which check the hostname and serverAuth: a hostname the leaf does not
- *     name, a wildcard over two labels and one over one label; a leaf EKU of clientAuth only
+ *   - java, webpki and rustls-webpki, which check the hostname and serverAuth: a hostname the leaf
+ * does not name, a wildcard over two labels and one over one label; a leaf EKU of clientAuth only
  *     and one of serverAuth and clientAuth;
  *   - java-certpath and pkijs, which check neither: those cases are skips, never run;
  *   - java over the wire too: the JDK's TLS client against the built-in server.
+ *   - rustls-webpki on Debian 13: the constraints cases gated against its checked-in baseline
+ *     (expected/baselines/debian-13/rustls-webpki.json), no case regressed;
+ *   - rustls-webpki where Debian has no rustls-webpki crate (Debian 12): the row is listed as not
+ *     runnable on this platform, with that reason, and `certpath run` refuses it saying so.
  * A verifier is skipped only when it was not built here (its toolchain is absent).
  *
  * One suite (controls, validity, constraints) serves every test: the first test to need it
@@ -18,6 +22,7 @@
 #include "cp_common.h"
 #include "cp_fs.h"
 #include "cp_generator.h"
+#include "cp_platform.h"
 #include "cp_tool_test.h"
 
 #include <cjson/cJSON.h>
@@ -131,4 +136,77 @@ Test(exec_b, webpki_checks_time_hostname_and_purpose)
                         "the webpki verifier is not built (apt install cargo librust-webpki-dev "
                         "librust-serde-json-dev)");
     check("webpki", "inproc", true);
+}
+
+/* rustls-webpki 0.102 as rustls 0.23's WebPkiServerVerifier calls it (Debian 13's crate). */
+Test(exec_b, rustls_webpki_checks_time_hostname_and_purpose)
+{
+    struct cp_platform p;
+    cp_platform_this(&p);
+    if (!built("rustls-webpki/certpath-verify-rustls-webpki")) {
+        if (strcmp(p.id, "debian") == 0 && strcmp(p.version_id, "12") == 0)
+            cp_test_missing("rustls-webpki", "Debian 12 has no rustls-webpki crate");
+        cp_test_missing("rustls-webpki", "the rustls-webpki verifier is not built (apt install "
+                                         "cargo librust-rustls-webpki-dev librust-serde-json-dev)");
+    }
+    check("rustls-webpki", "inproc", true);
+    /* On Debian 13 the checked-in baseline holds for the constraints cases (key usage, EKU on CAs,
+     * pathLen with rollovers, name constraints): no case regressed against it. */
+    if (strcmp(p.id, "debian") == 0 && strcmp(p.version_id, "13") == 0) {
+        char args[2 * PATH_MAX], dir[] = "/tmp/cp-test-rustls-webpki-gate.XXXXXX", *out = NULL;
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(args, sizeof(args),
+                 "run --stack rustls-webpki --suite %s -j2 --filter 'constraints/*' "
+                 "--baseline " CP_SOURCE_DIR "/expected/baselines",
+                 cp_test_shared_suite(SHARED_ENV));
+        int st = cp_test_certpath(dir, NULL, args, NULL, &out);
+        cr_expect_eq(st, 0, "rustls-webpki against its Debian 13 baseline:\n%s", out);
+        cr_expect(strstr(out, " 0 regressions") && strstr(out, "(the baselines of debian-13"),
+                  "rustls-webpki against its Debian 13 baseline:\n%s", out);
+        free(out);
+        cp_fs_rmtree(dir);
+    }
+}
+
+/* Debian 12 has no rustls-webpki crate: there `certpath stacks` lists the row as not runnable on
+ * this platform, with the reason, and `certpath run --stack rustls-webpki` refuses it saying so
+ * (exit 2), never an empty or failed run. Elsewhere the row runs where its verifier is built. */
+Test(exec_b, rustls_webpki_row_says_why_it_cannot_run_on_debian_12)
+{
+    struct cp_platform p;
+    char *out = NULL;
+    cp_platform_this(&p);
+    bool d12 = strcmp(p.id, "debian") == 0 && strcmp(p.version_id, "12") == 0;
+    bool have = built("rustls-webpki/certpath-verify-rustls-webpki");
+    if (!d12 && !have)
+        cp_test_missing("rustls-webpki", "the rustls-webpki verifier is not built here");
+    char dir[] = "/tmp/cp-test-rustls-webpki.XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    cp_test_certpath(dir, NULL, "stacks", NULL, &out);
+    const char *row = strstr(out, "\nrustls-webpki ");
+    cr_assert_not_null(row, "certpath stacks lists no rustls-webpki row:\n%s", out);
+    const char *eol = strchr(row + 1, '\n');
+    int len = eol ? (int)(eol - row - 1) : (int)strlen(row + 1);
+    bool says =
+        strstr(row, "not runnable on this platform: Debian 12 has no rustls-webpki crate") &&
+        (!eol || strstr(row, "not runnable") < eol);
+    if (d12) {
+        cr_expect(!have, "Debian 12: a rustls-webpki verifier was built");
+        cr_expect(says, "Debian 12: the rustls-webpki row is %.*s", len, row + 1);
+    } else {
+        cr_expect(!says, "%s %s: the rustls-webpki row is %.*s", p.id, p.version_id, len, row + 1);
+    }
+    free(out);
+    out = NULL;
+    if (d12) {
+        char args[PATH_MAX + 100];
+        snprintf(args, sizeof(args), "run --stack rustls-webpki --suite %s --filter 'controls/*'",
+                 cp_test_shared_suite(SHARED_ENV));
+        int st = cp_test_certpath(dir, NULL, args, NULL, &out);
+        cr_expect_neq(st, 0, "Debian 12: certpath run --stack rustls-webpki exited 0:\n%s", out);
+        cr_expect(strstr(out, "Debian 12 has no rustls-webpki crate") != NULL,
+                  "Debian 12: certpath run --stack rustls-webpki does not say why:\n%s", out);
+        free(out);
+    }
+    cp_fs_rmtree(dir);
 }

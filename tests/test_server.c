@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mbedtls/x509_crt.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -182,11 +183,10 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
     }
 }
 
-static int connect_tcp(int port)
+static int connect_tcp_at(const char *addr, int port)
 {
-    struct sockaddr_in sa = {.sin_family = AF_INET,
-                             .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    cr_assert_eq(inet_pton(AF_INET, addr, &sa.sin_addr), 1, "%s", addr);
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     cr_assert_geq(fd, 0);
     cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "connect: %s",
@@ -194,15 +194,20 @@ static int connect_tcp(int port)
     return fd;
 }
 
+static int connect_tcp(int port)
+{
+    return connect_tcp_at("127.0.0.1", port);
+}
+
 /* One handshake offering sni. With roots, verifies as a client would (the case's roots, the
  * hostname, the suite's time); without, verification is off and the certificates are only
  * recorded. Returns 1 when the handshake completed. */
-static int handshake(int port, const char *sni, const char *roots, int64_t vtime,
-                     struct capture *cap)
+static int handshake_at(const char *addr, int port, const char *sni, const char *roots,
+                        int64_t vtime, struct capture *cap)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL *ssl;
-    int fd = connect_tcp(port), ok;
+    int fd = connect_tcp_at(addr, port), ok;
     memset(cap, 0, sizeof(*cap));
     cap->recv_alert = cap->sent_alert = -1;
     cr_assert_not_null(ctx);
@@ -214,9 +219,14 @@ static int handshake(int port, const char *sni, const char *roots, int64_t vtime
     }
     ssl = SSL_new(ctx);
     cr_assert_not_null(ssl);
-    SSL_set_tlsext_host_name(ssl, sni);
+    /* No sni: the client verifies the address it connected to, as for an IP literal. */
+    if (sni)
+        SSL_set_tlsext_host_name(ssl, sni);
     if (roots) {
-        SSL_set1_host(ssl, sni);
+        if (sni)
+            SSL_set1_host(ssl, sni);
+        else
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), addr);
         X509_VERIFY_PARAM_set_time(SSL_get0_param(ssl), (time_t)vtime);
     }
     SSL_set_msg_callback(ssl, on_msg);
@@ -231,6 +241,12 @@ static int handshake(int port, const char *sni, const char *roots, int64_t vtime
     SSL_CTX_free(ctx);
     close(fd);
     return ok;
+}
+
+static int handshake(int port, const char *sni, const char *roots, int64_t vtime,
+                     struct capture *cap)
+{
+    return handshake_at("127.0.0.1", port, sni, roots, vtime, cap);
 }
 
 static unsigned long get24(const unsigned char *p)
@@ -367,6 +383,91 @@ Test(server, verifying_client_accepts_the_control_and_unknown_names_get_an_alert
     stop(&f);
 }
 
+/* Whether the Certificate message a client saw lists exactly the certificates of dir's
+ * chain.pem. */
+static bool sent_chain_of(const struct capture *cap, const char *dir)
+{
+    struct der_list want = {0}, got = {0};
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/chain.pem", dir);
+    read_pem(path, &want);
+    split_certificate_msg(cap, cap->tls13, &got);
+    bool same = got.n == want.n && got.n > 0;
+    for (int i = 0; same && i < want.n; i++)
+        same =
+            got.len[i] == want.len[i] && memcmp(got.der[i], want.der[i], (size_t)want.len[i]) == 0;
+    der_list_free(&want);
+    der_list_free(&got);
+    return same;
+}
+
+/* Cases picked by the address and port a client connects to (an IP-literal hostname, no SNI):
+ * two on 127.0.0.1 and one on 127.0.0.2, each on a port of its own serving its own chain
+ * whatever the client sends; an address that is not this host's gets no socket and says why,
+ * and the cases picked by SNI are served as before. */
+Test(server, address_cases_are_served_on_their_own_address_and_port)
+{
+    static const char *const families[] = {"controls"};
+    struct fixture f;
+    struct cp_server_opts o;
+    struct cp_server *srv;
+    struct capture cap;
+    char roots[PATH_MAX];
+    make_suite(families, 1);
+    cr_assert_eq(cp_suite_load(suite, &f.s), 0, "%s", cp_error_msg(-1));
+    const struct cp_suite_case *ok = case_with(&f, NULL, "controls/accept");
+    const struct cp_suite_case *bad = case_with(&f, NULL, "controls/reject");
+    struct cp_server_case cases[] = {
+        {.id = "a", .hostname = "127.0.0.1", .dir = ok->dir, .by_address = true},
+        {.id = "sni", .hostname = ok->hostname, .dir = ok->dir},
+        {.id = "b", .hostname = "127.0.0.1", .dir = bad->dir, .by_address = true},
+        {.id = "c", .hostname = "127.0.0.2", .dir = ok->dir, .by_address = true},
+        {.id = "far", .hostname = "192.0.2.1", .dir = ok->dir, .by_address = true},
+    };
+    cp_server_opts_init(&o);
+    cr_assert_eq(cp_server_start(&o, cases, 5, &srv), 0, "%s", cp_error_msg(-1));
+    const char *why = NULL;
+    int pa = cp_server_case_port(srv, 0, &why), pb = cp_server_case_port(srv, 2, NULL);
+    int pc = cp_server_case_port(srv, 3, NULL), pfar = cp_server_case_port(srv, 4, &why);
+    cr_expect(pa > 0 && pb > 0 && pc > 0 && pa != pb && pa != cp_server_port(srv), "%d %d %d", pa,
+              pb, pc);
+    cr_expect_eq(pfar, 0);
+    cr_expect(strstr(why, "192.0.2.1") && strstr(why, "address"), "%s", why);
+    cr_expect_eq(cp_server_case_port(srv, 1, &why), 0, "a case picked by SNI has no port");
+    cr_expect_str_eq(why, "");
+
+    /* No SNI, the address verified: the accept control's chain on a, the reject one's on b. */
+    snprintf(roots, sizeof(roots), "%s/roots.pem", ok->dir);
+    cr_expect(handshake_at("127.0.0.1", pa, NULL, roots, f.s.vtime, &cap) == 0,
+              "the control's leaf names no address: verifying 127.0.0.1 fails");
+    free(cap.cert_msg);
+    cr_expect(handshake_at("127.0.0.1", pa, NULL, NULL, 0, &cap));
+    cr_expect(sent_chain_of(&cap, ok->dir), "a: the accept control's chain");
+    free(cap.cert_msg);
+    cr_expect(handshake_at("127.0.0.1", pb, NULL, NULL, 0, &cap));
+    cr_expect(sent_chain_of(&cap, bad->dir), "b: the reject control's chain");
+    free(cap.cert_msg);
+    /* An SNI name on an address listener changes nothing: the listener's case is served. */
+    cr_expect(handshake_at("127.0.0.1", pb, ok->hostname, NULL, 0, &cap));
+    cr_expect(sent_chain_of(&cap, bad->dir), "b with another case's SNI: still b's chain");
+    free(cap.cert_msg);
+    cr_expect(handshake_at("127.0.0.2", pc, NULL, NULL, 0, &cap));
+    cr_expect(sent_chain_of(&cap, ok->dir), "c on 127.0.0.2");
+    free(cap.cert_msg);
+    /* The SNI listener serves its case, and tells a client without SNI it has none. */
+    cr_expect(handshake(cp_server_port(srv), ok->hostname, roots, f.s.vtime, &cap));
+    free(cap.cert_msg);
+    cr_expect_not(handshake_at("127.0.0.1", cp_server_port(srv), NULL, NULL, 0, &cap));
+    free(cap.cert_msg);
+    char v[16];
+    cp_server_take_version_at(srv, pc, v, sizeof(v));
+    cr_expect(strncmp(v, "TLSv1.", 6) == 0, "the version c's handshake negotiated: %s", v);
+    cp_server_take_version_at(srv, pc, v, sizeof(v));
+    cr_expect_str_eq(v, "", "taken once");
+    cp_server_stop(srv, NULL);
+    cp_suite_free(&f.s);
+}
+
 Test(server, a_list_longer_than_mbedtls_can_send_is_named_and_refused)
 {
     static const char *const families[] = {"controls"};
@@ -401,8 +502,9 @@ Test(server, a_list_longer_than_mbedtls_can_send_is_named_and_refused)
     cr_expect(strstr(cp_error_msg(CP_E_LIMIT), "48 certificates") != NULL, "%s",
               cp_error_msg(CP_E_LIMIT));
 
-    struct cp_server_case cases[] = {{"big", "big.certpath.test", dir},
-                                     {"controls/accept", s.cases[i].hostname, s.cases[i].dir}};
+    struct cp_server_case cases[] = {
+        {.id = "big", .hostname = "big.certpath.test", .dir = dir},
+        {.id = "controls/accept", .hostname = s.cases[i].hostname, .dir = s.cases[i].dir}};
     cp_server_opts_init(&o);
     cr_assert_eq(cp_server_start(&o, cases, 2, &srv), 0, "%s", cp_error_msg(-1));
     cr_expect_not(handshake(cp_server_port(srv), "big.certpath.test", NULL, 0, &cap));

@@ -1,5 +1,6 @@
-//! PEM files of certificates to DER: every "CERTIFICATE" block, in file order. Written here
-//! because Debian packages no PEM or base64 crate that webpki's users would share.
+//! PEM files of certificates to DER: every "CERTIFICATE" block, in file order. Shared by the Rust
+//! verifiers (copied into each crate, as certpath_exec.rs is), because Debian packages no PEM or
+//! base64 crate that webpki's users would share.
 
 const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
 const END: &str = "-----END CERTIFICATE-----";
