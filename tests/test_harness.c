@@ -248,9 +248,9 @@ static void smallest_and_largest(char ids[2][192], int n[2])
             if (strcmp(m.cases[a].id, all[i]))
                 continue;
             if (c < n[0])
-                snprintf(ids[0], 192, "%s", all[i]), n[0] = c;
+                snprintf(ids[0], 192, "%.191s", m.cases[a].id), n[0] = c;
             if (c > n[1])
-                snprintf(ids[1], 192, "%s", all[i]), n[1] = c;
+                snprintf(ids[1], 192, "%.191s", m.cases[a].id), n[1] = c;
         }
     cp_manifest_free(&m);
 }
